@@ -1,0 +1,1 @@
+#include "card/card_errors.hpp"

@@ -1,0 +1,117 @@
+#include "config/trust_center_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sigcard::config {
+
+namespace {
+
+template <typename T>
+void read(const toml::table& table, std::string_view section, std::string_view key, T& target) {
+    if (auto value = table[section][key].value<T>()) {
+        target = *value;
+    }
+}
+
+template <typename T>
+void read(const toml::table& table, std::string_view key, T& target) {
+    if (auto value = table[key].value<T>()) {
+        target = *value;
+    }
+}
+
+}  // namespace
+
+std::filesystem::path TrustCenterConfig::resolve(const std::string& relative) const {
+    std::filesystem::path p(relative);
+    return p.is_absolute() ? p : dir / p;
+}
+
+TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
+    const auto file = dir / "sigcard.toml";
+    toml::table table;
+    try {
+        table = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+        throw std::runtime_error("cannot read " + file.string() + ": " +
+                                 std::string(e.description()));
+    }
+    TrustCenterConfig c;
+    c.dir = std::filesystem::absolute(dir);
+    read(table, "trust_center", "name", c.name);
+    read(table, "trust_center", "organization", c.organization);
+    read(table, "trust_center", "country", c.country);
+    read(table, "trust_center", "policy_oid", c.policy_oid);
+    read(table, "database", "url", c.database_url);
+    read(table, "urls", "portal", c.urls.portal);
+    read(table, "urls", "ocsp", c.urls.ocsp);
+    read(table, "urls", "crl", c.urls.crl);
+    read(table, "urls", "ca_issuers", c.urls.ca_issuers);
+    read(table, "urls", "pds_en", c.urls.pds_en);
+    read(table, "urls", "pds_de", c.urls.pds_de);
+    read(table, "hsm", "module", c.hsm.module);
+    read(table, "hsm", "token_label", c.hsm.token_label);
+    read(table, "hsm", "softhsm_conf", c.hsm.softhsm_conf);
+    read(table, "hsm", "pin_env", c.hsm.pin_env);
+    read(table, "hsm", "pin_file", c.hsm.pin_file);
+    auto& p = c.policy;
+    read(table, "policy", "renewal_window_days", p.renewal_window_days);
+    read(table, "policy", "max_identification_age_years", p.max_identification_age_years);
+    read(table, "policy", "max_remote_renewals", p.max_remote_renewals);
+    read(table, "policy", "require_pin_pad", p.require_pin_pad);
+    read(table, "policy", "revocation_max_age_seconds", p.revocation_max_age_seconds);
+    read(table, "policy", "nonce_max_age_minutes", p.nonce_max_age_minutes);
+    read(table, "policy", "certificate_validity_days", p.certificate_validity_days);
+    read(table, "policy", "max_request_bytes", p.max_request_bytes);
+    read(table, "portal", "listen_address", c.portal.listen_address);
+    read(table, "portal", "port", c.portal.port);
+    read(table, "portal", "tls", c.portal.tls);
+    read(table, "portal", "tls_certificate", c.portal.tls_certificate);
+    read(table, "portal", "tls_key", c.portal.tls_key);
+    return c;
+}
+
+std::string TrustCenterConfig::to_toml() const {
+    toml::table t{
+        {"trust_center", toml::table{{"name", name},
+                                     {"organization", organization},
+                                     {"country", country},
+                                     {"policy_oid", policy_oid}}},
+        {"database", toml::table{{"url", database_url}}},
+        {"urls", toml::table{{"portal", urls.portal},
+                             {"ocsp", urls.ocsp},
+                             {"crl", urls.crl},
+                             {"ca_issuers", urls.ca_issuers},
+                             {"pds_en", urls.pds_en},
+                             {"pds_de", urls.pds_de}}},
+        {"hsm", toml::table{{"module", hsm.module},
+                            {"token_label", hsm.token_label},
+                            {"softhsm_conf", hsm.softhsm_conf},
+                            {"pin_env", hsm.pin_env},
+                            {"pin_file", hsm.pin_file}}},
+        {"policy", toml::table{{"renewal_window_days", policy.renewal_window_days},
+                               {"max_identification_age_years",
+                                policy.max_identification_age_years},
+                               {"max_remote_renewals", policy.max_remote_renewals},
+                               {"require_pin_pad", policy.require_pin_pad},
+                               {"revocation_max_age_seconds", policy.revocation_max_age_seconds},
+                               {"nonce_max_age_minutes", policy.nonce_max_age_minutes},
+                               {"certificate_validity_days", policy.certificate_validity_days},
+                               {"max_request_bytes", policy.max_request_bytes}}},
+        {"portal", toml::table{{"listen_address", portal.listen_address},
+                               {"port", portal.port},
+                               {"tls", portal.tls},
+                               {"tls_certificate", portal.tls_certificate},
+                               {"tls_key", portal.tls_key}}},
+    };
+    std::ostringstream out;
+    out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";
+    out << t << "\n";
+    return out.str();
+}
+
+}  // namespace sigcard::config

@@ -1,0 +1,65 @@
+// sigcard.toml: who the trust center is, where it is reached, where its keys are and which
+// policy values it applies. Every policy value has a default and can be changed in the file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace sigcard::config {
+
+struct Urls {
+    std::string portal;      // https://… the holders' portal
+    std::string ocsp;        // OCSP responder (AIA)
+    std::string crl;         // CRL distribution point
+    std::string ca_issuers;  // issuing CA certificate (AIA caIssuers)
+    std::string pds_en;      // PKI disclosure statement, English
+    std::string pds_de;      // PKI disclosure statement, German
+};
+
+// The HSM that holds the CA keys (SoftHSM2 in the demo and the tests).
+struct Hsm {
+    std::string module;        // PKCS#11 module path
+    std::string token_label;   // token found by label, never by slot id
+    std::string softhsm_conf;  // SOFTHSM2_CONF to use, relative to the trust center dir or absolute
+    std::string pin_env;       // name of the environment variable holding the user PIN
+    std::string pin_file;      // or: a file (relative to the dir) holding it; demo only
+};
+
+struct Policy {
+    int renewal_window_days = 90;
+    int max_identification_age_years = 10;
+    int max_remote_renewals = 2;
+    bool require_pin_pad = false;
+    int revocation_max_age_seconds = 60;  // how old revocation status may be when an order is checked
+    int nonce_max_age_minutes = 30;
+    int certificate_validity_days = 1095;
+    int max_request_bytes = 262144;
+};
+
+struct Portal {
+    std::string listen_address = "127.0.0.1";
+    int port = 8443;
+    bool tls = true;
+    std::string tls_certificate;  // relative to the dir
+    std::string tls_key;
+};
+
+struct TrustCenterConfig {
+    std::filesystem::path dir;  // the trust center's folder; relative paths resolve against it
+    std::string name = "SigCard Demo Trust Center";
+    std::string organization = "SigCard Demo";
+    std::string country = "DE";
+    std::string policy_oid = "1.3.6.1.4.1.99999.1.1";  // the trust center's own certificate policy
+    std::string database_url;                          // sqlite:… or postgresql:…
+    Urls urls;
+    Hsm hsm;
+    Policy policy;
+    Portal portal;
+
+    std::filesystem::path resolve(const std::string& relative) const;
+
+    static TrustCenterConfig load(const std::filesystem::path& dir);
+    std::string to_toml() const;
+};
+
+}  // namespace sigcard::config

@@ -1,0 +1,149 @@
+#include "storage/database.hpp"
+
+#include "storage/migrations.hpp"
+
+#include <openssl/evp.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace sigcard::storage {
+
+namespace {
+
+Dialect dialect_of(const std::string& url) {
+    if (url.rfind("sqlite:", 0) == 0) {
+        return Dialect::sqlite;
+    }
+    if (url.rfind("postgresql:", 0) == 0) {
+        return Dialect::postgresql;
+    }
+    throw std::invalid_argument("database url must start with sqlite: or postgresql:");
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos;
+         pos += to.size()) {
+        text.replace(pos, from.size(), to);
+    }
+    return text;
+}
+
+// Migrations are written once with a few placeholders for what the dialects spell differently.
+std::string for_dialect(std::string sql, Dialect dialect) {
+    const bool pg = dialect == Dialect::postgresql;
+    sql = replace_all(std::move(sql), "{{id}}",
+                      pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+    return sql;
+}
+
+std::vector<std::string> split_statements(const std::string& sql) {
+    std::vector<std::string> out;
+    std::string current;
+    for (char c : sql) {
+        if (c == ';') {
+            if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+                out.push_back(current);
+            }
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+        out.push_back(current);
+    }
+    return out;
+}
+
+}  // namespace
+
+Database::Database(const std::string& url, std::size_t pool_size)
+    : dialect_(dialect_of(url)), pool_size_(pool_size) {
+    pool_ = std::make_unique<soci::connection_pool>(pool_size_);
+    const std::string target = url.substr(url.find(':') + 1);
+    for (std::size_t i = 0; i < pool_size_; ++i) {
+        soci::session& s = pool_->at(i);
+        if (dialect_ == Dialect::sqlite) {
+            s.open(soci::sqlite3, "db=" + target + " timeout=30 shared_cache=false");
+            s << "PRAGMA journal_mode=WAL";
+            s << "PRAGMA synchronous=FULL";
+            s << "PRAGMA foreign_keys=ON";
+        } else {
+            s.open(soci::postgresql, target);
+        }
+    }
+}
+
+Database::~Database() = default;
+
+int Database::schema_version() {
+    return with_session([](soci::session& s) {
+        s << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+             "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+        soci::indicator ind;
+        int version = 0;
+        s << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+        return ind == soci::i_ok ? version : 0;
+    });
+}
+
+int Database::migrate() {
+    int applied = 0;
+    const int current = schema_version();
+    for (const auto& m : migrations()) {
+        if (m.version <= current) {
+            continue;
+        }
+        in_transaction([&](soci::session& s) {
+            for (const auto& statement : split_statements(for_dialect(m.sql, dialect_))) {
+                s << statement;
+            }
+            const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+            s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
+                soci::use(m.version), soci::use(m.name), soci::use(now);
+        });
+        ++applied;
+    }
+    return applied;
+}
+
+std::string to_base64(const unsigned char* data, std::size_t size) {
+    std::string out(4 * ((size + 2) / 3), '\0');
+    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
+                              static_cast<int>(size));
+    out.resize(static_cast<std::size_t>(len));
+    return out;
+}
+
+std::string to_base64(const std::string& bytes) {
+    return to_base64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
+std::string from_base64(const std::string& text) {
+    if (text.size() % 4 != 0) {
+        throw std::invalid_argument("bad base64 length");
+    }
+    std::string out(3 * text.size() / 4, '\0');
+    int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                              reinterpret_cast<const unsigned char*>(text.data()),
+                              static_cast<int>(text.size()));
+    if (len < 0) {
+        throw std::invalid_argument("bad base64");
+    }
+    std::size_t padding = 0;
+    if (!text.empty() && text.back() == '=') {
+        ++padding;
+        if (text.size() > 1 && text[text.size() - 2] == '=') {
+            ++padding;
+        }
+    }
+    out.resize(static_cast<std::size_t>(len) - padding);
+    return out;
+}
+
+}  // namespace sigcard::storage

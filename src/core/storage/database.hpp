@@ -1,0 +1,63 @@
+// The trust center's database: SQLite for a single portal (the default and the demo),
+// PostgreSQL when several portal instances share one. Schema changes are versioned migrations
+// (storage/migrations/NNNN_name.sql), applied in order and recorded in schema_migrations.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sigcard::storage {
+
+enum class Dialect { sqlite, postgresql };
+
+class Database {
+public:
+    // url: "sqlite:PATH" or "postgresql:CONNINFO" (e.g. "postgresql:dbname=sigcard host=/run/...").
+    explicit Database(const std::string& url, std::size_t pool_size = 4);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Dialect dialect() const noexcept { return dialect_; }
+
+    // Applies every migration not yet applied; returns how many ran.
+    int migrate();
+    int schema_version();
+
+    // Runs `work` with a pooled session.
+    template <typename F>
+    auto with_session(F&& work) {
+        soci::session session(*pool_);
+        return work(session);
+    }
+
+    // Runs `work` inside one transaction: committed when it returns, rolled back when it throws.
+    template <typename F>
+    auto in_transaction(F&& work) {
+        soci::session session(*pool_);
+        soci::transaction tx(session);
+        if constexpr (std::is_void_v<decltype(work(session))>) {
+            work(session);
+            tx.commit();
+        } else {
+            auto result = work(session);
+            tx.commit();
+            return result;
+        }
+    }
+
+private:
+    Dialect dialect_;
+    std::size_t pool_size_;
+    std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// Binary values are kept as base64 text so the same schema works on SQLite and PostgreSQL.
+std::string to_base64(const std::string& bytes);
+std::string to_base64(const unsigned char* data, std::size_t size);
+std::string from_base64(const std::string& text);
+
+}  // namespace sigcard::storage

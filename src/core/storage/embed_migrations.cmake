@@ -1,0 +1,13 @@
+# Writes OUT: a C++ file that holds every migration in DIR as a string, sorted by file name.
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")
+  file(READ "${f}" sql)
+  string(APPEND body "        {${version}, \"${name}\", R\"sigcard_sql(${sql})sigcard_sql\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from storage/migrations/*.sql. Do not edit.\n#include \"storage/migrations.hpp\"\n\nnamespace sigcard::storage {\n\nconst std::vector<Migration>& migrations() {\n    static const std::vector<Migration> all{\n${body}    };\n    return all;\n}\n\n}  // namespace sigcard::storage\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
