@@ -24,8 +24,7 @@ Dialect dialect_of(const std::string& url) {
 }
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
-    for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos;
-         pos += to.size()) {
+    for (std::size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
         text.replace(pos, from.size(), to);
     }
     return text;
@@ -39,11 +38,25 @@ std::string for_dialect(std::string sql, Dialect dialect) {
     return sql;
 }
 
+// Splits a migration into statements at semicolons outside quotes, dropping "--" comments.
 std::vector<std::string> split_statements(const std::string& sql) {
     std::vector<std::string> out;
     std::string current;
-    for (char c : sql) {
-        if (c == ';') {
+    bool quoted = false;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (!quoted && c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            i = sql.find('\n', i);
+            if (i == std::string::npos) {
+                break;
+            }
+            current += '\n';
+            continue;
+        }
+        if (c == '\'') {
+            quoted = !quoted;
+        }
+        if (c == ';' && !quoted) {
             if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
                 out.push_back(current);
             }
@@ -78,6 +91,34 @@ Database::Database(const std::string& url, std::size_t pool_size)
 }
 
 Database::~Database() = default;
+
+void Database::begin(soci::session& session) {
+    if (dialect_ == Dialect::sqlite) {
+        session << "BEGIN IMMEDIATE";
+    } else {
+        session.begin();
+    }
+}
+
+void Database::commit(soci::session& session) {
+    if (dialect_ == Dialect::sqlite) {
+        session << "COMMIT";
+    } else {
+        session.commit();
+    }
+}
+
+void Database::rollback(soci::session& session) noexcept {
+    try {
+        if (dialect_ == Dialect::sqlite) {
+            session << "ROLLBACK";
+        } else {
+            session.rollback();
+        }
+    } catch (...) {
+        // The connection is unusable either way; the pool's next user reconnects on error.
+    }
+}
 
 int Database::schema_version() {
     return with_session([](soci::session& s) {
@@ -114,8 +155,8 @@ int Database::migrate() {
 
 std::string to_base64(const unsigned char* data, std::size_t size) {
     std::string out(4 * ((size + 2) / 3), '\0');
-    int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                              static_cast<int>(size));
+    int len =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
     out.resize(static_cast<std::size_t>(len));
     return out;
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 namespace sigcard::storage {
 
@@ -35,21 +36,32 @@ public:
     }
 
     // Runs `work` inside one transaction: committed when it returns, rolled back when it throws.
+    // On SQLite the transaction takes the write lock at once (BEGIN IMMEDIATE), so two writers
+    // queue instead of failing when one upgrades from reading to writing.
     template <typename F>
     auto in_transaction(F&& work) {
         soci::session session(*pool_);
-        soci::transaction tx(session);
-        if constexpr (std::is_void_v<decltype(work(session))>) {
-            work(session);
-            tx.commit();
-        } else {
-            auto result = work(session);
-            tx.commit();
-            return result;
+        begin(session);
+        try {
+            if constexpr (std::is_void_v<decltype(work(session))>) {
+                work(session);
+                commit(session);
+            } else {
+                auto result = work(session);
+                commit(session);
+                return result;
+            }
+        } catch (...) {
+            rollback(session);
+            throw;
         }
     }
 
 private:
+    void begin(soci::session& session);
+    void commit(soci::session& session);
+    void rollback(soci::session& session) noexcept;
+
     Dialect dialect_;
     std::size_t pool_size_;
     std::unique_ptr<soci::connection_pool> pool_;

@@ -1,0 +1,115 @@
+#include "audit/audit_log.hpp"
+
+#include "crypto/ossl.hpp"
+
+#include <chrono>
+
+namespace sigcard::audit {
+
+namespace {
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Length-prefixed fields: no separator inside a field can shift one field into the next.
+void put(std::string& out, const std::string& field) {
+    out += std::to_string(field.size());
+    out += ':';
+    out += field;
+}
+
+}  // namespace
+
+std::string record_hash(const AuditRecord& r) {
+    std::string canonical;
+    put(canonical, std::to_string(r.seq));
+    put(canonical, std::to_string(r.at));
+    put(canonical, r.actor);
+    put(canonical, r.action);
+    put(canonical, r.subject);
+    put(canonical, r.details);
+    put(canonical, r.prev_hash);
+    return ossl::hex(ossl::sha256(ossl::as_bytes(canonical)));
+}
+
+AuditRecord append(soci::session& s, storage::Dialect dialect, std::string actor,
+                   std::string action, std::string subject, std::string details) {
+    AuditRecord r;
+    // The head row is locked for the rest of the transaction (SQLite: the transaction already
+    // holds the write lock), so concurrent appenders from several portals form one chain.
+    const std::string lock = dialect == storage::Dialect::postgresql ? " FOR UPDATE" : "";
+    s << "SELECT seq, hash FROM audit_head WHERE id = 1" + lock, soci::into(r.seq),
+        soci::into(r.prev_hash);
+    r.seq += 1;
+    r.at = now_seconds();
+    r.actor = std::move(actor);
+    r.action = std::move(action);
+    r.subject = std::move(subject);
+    r.details = std::move(details);
+    r.hash = record_hash(r);
+    s << "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) "
+         "VALUES (:seq, :at, :actor, :action, :subject, :details, :prev, :hash)",
+        soci::use(r.seq), soci::use(r.at), soci::use(r.actor), soci::use(r.action),
+        soci::use(r.subject), soci::use(r.details), soci::use(r.prev_hash), soci::use(r.hash);
+    s << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(r.seq),
+        soci::use(r.hash);
+    return r;
+}
+
+AuditVerification verify(storage::Database& db) {
+    return db.with_session([](soci::session& s) {
+        AuditVerification result;
+        std::string expected_prev(64, '0');
+        std::int64_t expected_seq = 1;
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT seq, at, actor, action, subject, details, prev_hash, hash "
+                          "FROM audit_log ORDER BY seq");
+        for (const auto& row : rows) {
+            AuditRecord r;
+            r.seq = row.get<long long>(0);
+            r.at = row.get<long long>(1);
+            r.actor = row.get<std::string>(2);
+            r.action = row.get<std::string>(3);
+            r.subject = row.get<std::string>(4);
+            r.details = row.get<std::string>(5);
+            r.prev_hash = row.get<std::string>(6);
+            r.hash = row.get<std::string>(7);
+            auto broken = [&](std::string reason) {
+                result.intact = false;
+                result.first_broken_seq = r.seq;
+                result.reason = std::move(reason);
+            };
+            if (r.seq != expected_seq) {
+                broken("record " + std::to_string(expected_seq) + " is missing");
+                result.first_broken_seq = expected_seq;
+                return result;
+            }
+            if (r.prev_hash != expected_prev) {
+                broken("does not follow the record before it");
+                return result;
+            }
+            if (record_hash(r) != r.hash) {
+                broken("content does not match its hash");
+                return result;
+            }
+            expected_prev = r.hash;
+            ++expected_seq;
+            ++result.records;
+        }
+        std::int64_t head_seq = 0;
+        std::string head_hash;
+        s << "SELECT seq, hash FROM audit_head WHERE id = 1", soci::into(head_seq),
+            soci::into(head_hash);
+        if (head_seq != result.records || (head_seq > 0 && head_hash != expected_prev)) {
+            result.intact = false;
+            result.first_broken_seq = result.records + 1;
+            result.reason = "records at the end were removed";
+        }
+        return result;
+    });
+}
+
+}  // namespace sigcard::audit

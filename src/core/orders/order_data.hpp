@@ -1,0 +1,60 @@
+// What a holder enters for an order (R5): contact data, shipping and billing address, and the
+// declarations. Validation reports an error per field, so a form can mark each one.
+#pragma once
+
+#include "common/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sigcard::orders {
+
+struct Contact {
+    std::string email;
+    std::string phone;  // as entered; normalised to E.164 by normalise()
+};
+
+struct PostalAddress {
+    std::string name;           // recipient or person billed
+    std::string company;        // optional
+    std::string street;         // street and house number
+    std::string address_extra;  // optional: c/o, floor …
+    std::string postal_code;
+    std::string city;
+    std::string country = "DE";  // ISO 3166-1 alpha-2
+};
+
+struct BillingAddress : PostalAddress {
+    std::string vat_id;  // optional, for companies
+};
+
+struct OrderData {
+    Contact contact;
+    PostalAddress shipping;
+    BillingAddress billing;
+    bool name_and_attributes_unchanged = false;  // the declaration of R6/R7
+    bool terms_accepted = false;
+};
+
+struct FieldError {
+    std::string field;  // e.g. "shipping.postal_code"
+    const ErrorCode* code;
+};
+
+// Every problem, one per field (the first found for that field).
+std::vector<FieldError> validate(const OrderData& data);
+
+// Trims whitespace, normalises the phone number to E.164 and upper-cases country and VAT id.
+// Call before validate() and before the order document is rendered.
+OrderData normalise(OrderData data);
+
+// Countries the trust center ships to.
+const std::vector<std::string>& supported_countries();
+
+void to_json(nlohmann::json& j, const OrderData& d);
+// Throws sigcard::Error(request.malformed) when a field has the wrong JSON type.
+OrderData order_data_from_json(const nlohmann::json& j);
+
+}  // namespace sigcard::orders

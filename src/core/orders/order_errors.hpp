@@ -1,0 +1,60 @@
+// What a holder can get wrong in an order, and what the order process itself refuses.
+#pragma once
+
+#include "common/error.hpp"
+
+namespace sigcard::orders::errors {
+
+inline constexpr ErrorCode invalid_input{
+    "order.invalid_input",
+    "Einige Angaben sind unvollständig oder ungültig. Bitte prüfen Sie die markierten Felder.",
+    "Some entries are incomplete or invalid. Please check the marked fields."};
+inline constexpr ErrorCode field_required{"field.required", "Bitte füllen Sie dieses Feld aus.",
+                                          "Please fill in this field."};
+inline constexpr ErrorCode field_too_long{"field.too_long", "Diese Angabe ist zu lang.",
+                                          "This entry is too long."};
+inline constexpr ErrorCode field_invalid_characters{
+    "field.invalid_characters", "Diese Angabe enthält unzulässige Zeichen.",
+    "This entry contains characters that are not allowed."};
+inline constexpr ErrorCode email_invalid{
+    "field.email_invalid",
+    "Bitte geben Sie eine gültige E-Mail-Adresse an (z. B. name@beispiel.de).",
+    "Please enter a valid email address (e.g. name@example.com)."};
+inline constexpr ErrorCode phone_invalid{
+    "field.phone_invalid",
+    "Bitte geben Sie eine gültige Telefonnummer an, z. B. 030 1234567 oder +49 30 1234567.",
+    "Please enter a valid phone number, e.g. +49 30 1234567."};
+inline constexpr ErrorCode postal_code_invalid{"field.postal_code_invalid",
+                                               "Diese Postleitzahl passt nicht zum gewählten Land.",
+                                               "This postcode does not fit the selected country."};
+inline constexpr ErrorCode country_unsupported{"field.country_unsupported",
+                                               "In dieses Land können wir leider nicht liefern.",
+                                               "We cannot deliver to this country."};
+inline constexpr ErrorCode vat_id_invalid{
+    "field.vat_id_invalid", "Die USt-IdNr. hat nicht das richtige Format (z. B. DE123456789).",
+    "The VAT ID does not have the right format (e.g. DE123456789)."};
+inline constexpr ErrorCode declaration_missing{
+    "order.declaration_missing",
+    "Bitte bestätigen Sie, dass sich Ihr Name und die Angaben in Ihrem Zertifikat nicht geändert "
+    "haben.",
+    "Please confirm that your name and the information in your certificate have not changed."};
+inline constexpr ErrorCode terms_not_accepted{
+    "order.terms_not_accepted", "Bitte stimmen Sie den Allgemeinen Geschäftsbedingungen zu.",
+    "Please accept the general terms and conditions."};
+inline constexpr ErrorCode terms_outdated{
+    "order.terms_outdated",
+    "Die Allgemeinen Geschäftsbedingungen haben sich inzwischen geändert. Bitte lesen Sie die neue "
+    "Fassung und prüfen Sie Ihren Auftrag erneut.",
+    "The general terms and conditions have changed in the meantime. Please read the new version "
+    "and review your order again."};
+inline constexpr ErrorCode terms_unknown{
+    "order.terms_unknown", "Es sind keine gültigen Geschäftsbedingungen veröffentlicht.",
+    "No valid terms and conditions are published."};
+inline constexpr ErrorCode terms_version_exists{"terms.version_exists",
+                                                "Diese AGB-Version ist bereits veröffentlicht.",
+                                                "This terms version has already been published."};
+inline constexpr ErrorCode malformed_request{"request.malformed",
+                                             "Die Anfrage konnte nicht gelesen werden.",
+                                             "The request could not be read."};
+
+}  // namespace sigcard::orders::errors

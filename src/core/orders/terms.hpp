@@ -1,0 +1,38 @@
+// The general terms (AGB), versioned. An order binds the version valid at the moment it is
+// signed, together with the SHA-256 of its text (R7).
+#pragma once
+
+#include "storage/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigcard::orders {
+
+struct TermsVersion {
+    std::string version;
+    std::int64_t valid_from = 0;  // unix seconds
+    std::string sha256;           // hex, of the text's bytes
+    std::string text;
+};
+
+class TermsCatalogue {
+public:
+    explicit TermsCatalogue(storage::Database& db) : db_(db) {}
+
+    // Throws Error(terms.version_exists) when the version is already there; nothing changes then.
+    TermsVersion publish(const std::string& text, const std::string& version,
+                         std::int64_t valid_from, const std::string& actor);
+
+    // The version in force at `at`: the latest valid_from not after it.
+    std::optional<TermsVersion> in_force(std::int64_t at) const;
+    std::optional<TermsVersion> find(const std::string& version) const;
+    std::vector<TermsVersion> list() const;
+
+private:
+    storage::Database& db_;
+};
+
+}  // namespace sigcard::orders
