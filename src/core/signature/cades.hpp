@@ -1,0 +1,40 @@
+// Order signatures: detached CMS SignedData in the CAdES baseline B-B profile (ETSI EN 319 122-1)
+// — signed attributes content-type, message-digest, signing-time and signing-certificate-v2
+// (RFC 5035). The key may live anywhere a crypto::Signer reaches (a signature card, an HSM).
+// Verification checks the signature itself; whether the certificate is trusted, valid and not
+// revoked is the PKI's path validation.
+#pragma once
+
+#include "crypto/ossl.hpp"
+#include "crypto/signer.hpp"
+
+#include <chrono>
+#include <span>
+
+namespace sigcard::signature {
+
+// Larger signatures are refused unread: an order signature with its certificates is a few KiB.
+inline constexpr std::size_t max_signature_size = 256 * 1024;
+
+// Signs `content` (detached: the CMS holds only the signature). `signer_certificate` must hold
+// the signer's public key; `chain` (optional) is embedded for the verifier's convenience.
+ossl::Bytes create_cades(
+    crypto::Signer& signer, const X509* signer_certificate, std::span<const std::uint8_t> content,
+    crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256,
+    std::span<const X509* const> chain = {},
+    std::chrono::system_clock::time_point signing_time = std::chrono::system_clock::now());
+
+struct VerifiedSignature {
+    ossl::X509Ptr signer_certificate;
+    std::chrono::system_clock::time_point signing_time;
+    // All certificates embedded in the CMS (signer first), for path building.
+    std::vector<ossl::X509Ptr> embedded_certificates;
+};
+
+// Verifies a detached CAdES signature over `content`. `extra_certificates` may supply the
+// signer certificate when the CMS does not carry it. Throws signature.* errors.
+VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
+                               std::span<const std::uint8_t> cms_der,
+                               std::span<const X509* const> extra_certificates = {});
+
+}  // namespace sigcard::signature

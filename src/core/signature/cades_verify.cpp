@@ -1,0 +1,196 @@
+// Verification of detached CAdES order signatures (see cades.hpp).
+#include "signature/cades.hpp"
+#include "signature/signature_errors.hpp"
+
+#include <fmt/format.h>
+#include <openssl/ess.h>
+
+#include <cstring>
+#include <ctime>
+
+namespace sigcard::signature {
+
+namespace {
+
+using EssV2Ptr = std::unique_ptr<ESS_SIGNING_CERT_V2, ossl::Deleter<ESS_SIGNING_CERT_V2_free>>;
+using EssV1Ptr = std::unique_ptr<ESS_SIGNING_CERT, ossl::Deleter<ESS_SIGNING_CERT_free>>;
+
+ossl::CmsPtr parse(std::span<const std::uint8_t> der) {
+    if (der.empty() || der.size() > max_signature_size) {
+        throw Error(errors::malformed, fmt::format("{} bytes", der.size()));
+    }
+    const unsigned char* p = der.data();
+    ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+    if (!cms || p != der.data() + der.size()) {
+        throw Error(errors::malformed, "not one DER CMS ContentInfo: " + ossl::last_error());
+    }
+    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+        throw Error(errors::malformed, "not SignedData");
+    }
+    if (CMS_is_detached(cms.get()) != 1) {
+        throw Error(errors::malformed, "content embedded; order signatures are detached");
+    }
+    if (OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_pkcs7_data) {
+        throw Error(errors::malformed, "encapsulated content type is not id-data");
+    }
+    return cms;
+}
+
+CMS_SignerInfo* only_signer(CMS_ContentInfo* cms) {
+    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
+    if (infos == nullptr || sk_CMS_SignerInfo_num(infos) != 1) {
+        throw Error(errors::malformed, "an order signature has exactly one signer");
+    }
+    return sk_CMS_SignerInfo_value(infos, 0);
+}
+
+// The single value of a signed attribute, or nullptr when absent or repeated.
+ASN1_TYPE* attribute_value(CMS_SignerInfo* si, int nid) {
+    const int idx = CMS_signed_get_attr_by_NID(si, nid, -1);
+    if (idx < 0 || CMS_signed_get_attr_by_NID(si, nid, idx) >= 0) {
+        return nullptr;
+    }
+    X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, idx);
+    return X509_ATTRIBUTE_count(attr) == 1 ? X509_ATTRIBUTE_get0_type(attr, 0) : nullptr;
+}
+
+ASN1_TYPE* required_attribute(CMS_SignerInfo* si, int nid, int type) {
+    ASN1_TYPE* value = attribute_value(si, nid);
+    if (value == nullptr || (type >= 0 && value->type != type)) {
+        throw Error(errors::missing_signed_attributes, OBJ_nid2sn(nid));
+    }
+    return value;
+}
+
+std::vector<ossl::X509Ptr> embedded(CMS_ContentInfo* cms) {
+    std::vector<ossl::X509Ptr> out;
+    ossl::X509StackPtr certs(CMS_get1_certs(cms));
+    while (certs && sk_X509_num(certs.get()) > 0) {
+        out.emplace_back(sk_X509_shift(certs.get()));
+    }
+    return out;
+}
+
+ossl::X509Ptr find_signer(CMS_SignerInfo* si, std::vector<ossl::X509Ptr>& certs,
+                          std::span<const X509* const> extra) {
+    for (auto& cert : certs) {
+        if (CMS_SignerInfo_cert_cmp(si, cert.get()) == 0) {
+            X509_up_ref(cert.get());
+            return ossl::X509Ptr(cert.get());
+        }
+    }
+    for (const X509* cert : extra) {
+        if (CMS_SignerInfo_cert_cmp(si, const_cast<X509*>(cert)) == 0) {
+            X509_up_ref(const_cast<X509*>(cert));
+            return ossl::X509Ptr(const_cast<X509*>(cert));
+        }
+    }
+    throw Error(errors::signer_certificate_missing);
+}
+
+const EVP_MD* digest_of(CMS_SignerInfo* si) {
+    X509_ALGOR* algorithm = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &algorithm, nullptr);
+    const int nid = algorithm != nullptr ? OBJ_obj2nid(algorithm->algorithm) : NID_undef;
+    // SHA-1 and weaker are refused for qualified signatures.
+    if (nid != NID_sha256 && nid != NID_sha384 && nid != NID_sha512) {
+        throw Error(errors::invalid, fmt::format("digest algorithm {}", OBJ_nid2sn(nid)));
+    }
+    return EVP_get_digestbynid(nid);
+}
+
+void check_message_digest(CMS_SignerInfo* si, const EVP_MD* md,
+                          std::span<const std::uint8_t> content) {
+    const ASN1_TYPE* value = required_attribute(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING);
+    const ASN1_OCTET_STRING* claimed = value->value.octet_string;
+    const auto actual = ossl::digest(md, content);
+    if (static_cast<std::size_t>(ASN1_STRING_length(claimed)) != actual.size() ||
+        std::memcmp(ASN1_STRING_get0_data(claimed), actual.data(), actual.size()) != 0) {
+        throw Error(errors::content_mismatch);
+    }
+}
+
+void check_signing_certificate(CMS_SignerInfo* si, X509* signer) {
+    ossl::X509StackPtr chain(sk_X509_new_null());
+    X509_up_ref(signer);
+    sk_X509_push(chain.get(), signer);
+    int ok = -1;
+    if (ASN1_TYPE* v2 = attribute_value(si, NID_id_smime_aa_signingCertificateV2);
+        v2 != nullptr && v2->type == V_ASN1_SEQUENCE) {
+        const unsigned char* p = v2->value.sequence->data;
+        EssV2Ptr ess(d2i_ESS_SIGNING_CERT_V2(nullptr, &p, v2->value.sequence->length));
+        if (!ess) {
+            throw Error(errors::malformed, "signing-certificate-v2 not decodable");
+        }
+        ok = OSSL_ESS_check_signing_certs(nullptr, ess.get(), chain.get(), 1);
+    } else if (ASN1_TYPE* v1 = attribute_value(si, NID_id_smime_aa_signingCertificate);
+               v1 != nullptr && v1->type == V_ASN1_SEQUENCE) {
+        const unsigned char* p = v1->value.sequence->data;
+        EssV1Ptr ess(d2i_ESS_SIGNING_CERT(nullptr, &p, v1->value.sequence->length));
+        if (!ess) {
+            throw Error(errors::malformed, "signing-certificate not decodable");
+        }
+        ok = OSSL_ESS_check_signing_certs(ess.get(), nullptr, chain.get(), 1);
+    } else {
+        throw Error(errors::missing_signed_attributes, "signing-certificate-v2");
+    }
+    if (ok <= 0) {
+        throw Error(errors::signing_certificate_mismatch, ossl::last_error());
+    }
+}
+
+std::chrono::system_clock::time_point signing_time(CMS_SignerInfo* si) {
+    const ASN1_TYPE* value = required_attribute(si, NID_pkcs9_signingTime, -1);
+    if (value->type != V_ASN1_UTCTIME && value->type != V_ASN1_GENERALIZEDTIME) {
+        throw Error(errors::malformed, "signing-time is no time");
+    }
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(value->value.utctime, &tm) != 1) {
+        throw Error(errors::malformed, "signing-time unreadable");
+    }
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace
+
+VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
+                               std::span<const std::uint8_t> cms_der,
+                               std::span<const X509* const> extra_certificates) {
+    auto cms = parse(cms_der);
+    CMS_SignerInfo* si = only_signer(cms.get());
+    if (CMS_signed_get_attr_count(si) <= 0) {
+        throw Error(errors::missing_signed_attributes, "no signed attributes");
+    }
+    const ASN1_TYPE* type = required_attribute(si, NID_pkcs9_contentType, V_ASN1_OBJECT);
+    if (OBJ_obj2nid(type->value.object) != NID_pkcs7_data) {
+        throw Error(errors::invalid, "content-type attribute is not id-data");
+    }
+    auto certs = embedded(cms.get());
+    auto signer = find_signer(si, certs, extra_certificates);
+
+    check_message_digest(si, digest_of(si), content);
+    CMS_SignerInfo_set1_signer_cert(si, signer.get());
+    if (CMS_SignerInfo_verify(si) != 1) {
+        throw Error(errors::invalid, ossl::last_error());
+    }
+    check_signing_certificate(si, signer.get());
+
+    VerifiedSignature result;
+    result.signing_time = signing_time(si);
+    // Signer first, then the rest as embedded.
+    std::vector<ossl::X509Ptr> ordered;
+    for (auto& cert : certs) {
+        if (X509_cmp(cert.get(), signer.get()) != 0) {
+            ordered.push_back(std::move(cert));
+        }
+    }
+    X509_up_ref(signer.get());
+    result.embedded_certificates.emplace_back(signer.get());
+    for (auto& cert : ordered) {
+        result.embedded_certificates.push_back(std::move(cert));
+    }
+    result.signer_certificate = std::move(signer);
+    return result;
+}
+
+}  // namespace sigcard::signature
