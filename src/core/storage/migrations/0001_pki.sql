@@ -13,4 +13,14 @@ CREATE TABLE certificates (
     issued_at BIGINT NOT NULL
 );
 CREATE INDEX certificates_role ON certificates (role);
-CREATE INDEX certificates_status ON certificates (status)
+CREATE INDEX certificates_status ON certificates (status);
+CREATE INDEX certificates_issuer ON certificates (issuer_serial, status);
+
+-- Every CRL published, numbered per issuer (RFC 5280 cRLNumber is monotonic).
+CREATE TABLE crls (
+    issuer_serial TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    this_update BIGINT NOT NULL,
+    der TEXT NOT NULL,                  -- base64 DER
+    PRIMARY KEY (issuer_serial, number)
+)

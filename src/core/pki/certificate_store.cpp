@@ -1,0 +1,196 @@
+#include "pki/certificate_store.hpp"
+
+#include "pki/pki_errors.hpp"
+
+#include <openssl/bn.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace sigcard::pki {
+
+namespace {
+constexpr std::string_view role_names[] = {"root_ca", "issuing_ca", "ocsp_signer", "tls", "holder"};
+constexpr std::string_view status_names[] = {"good", "revoked", "on_hold"};
+
+template <typename E, std::size_t N>
+E parse(const std::string& text, const std::string_view (&names)[N]) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == text) {
+            return static_cast<E>(i);
+        }
+    }
+    throw std::runtime_error("unknown value in certificates table: " + text);
+}
+
+std::string subject_text(const X509* cert) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
+                       XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+constexpr const char* columns =
+    "serial, role, issuer_serial, subject, not_before, not_after, der, status, revocation_reason, "
+    "revoked_at";
+
+CertificateRecord from_row(const soci::row& row) {
+    CertificateRecord r;
+    r.serial = row.get<std::string>(0);
+    r.role = parse<CertificateRole>(row.get<std::string>(1), role_names);
+    if (row.get_indicator(2) == soci::i_ok) {
+        r.issuer_serial = row.get<std::string>(2);
+    }
+    r.subject = row.get<std::string>(3);
+    r.not_before = Seconds(std::chrono::seconds(row.get<long long>(4)));
+    r.not_after = Seconds(std::chrono::seconds(row.get<long long>(5)));
+    const std::string der = storage::from_base64(row.get<std::string>(6));
+    r.der.assign(der.begin(), der.end());
+    r.status = parse<CertificateStatus>(row.get<std::string>(7), status_names);
+    if (row.get_indicator(8) == soci::i_ok) {
+        r.reason = static_cast<RevocationReason>(row.get<int>(8));
+    }
+    if (row.get_indicator(9) == soci::i_ok) {
+        r.revoked_at = Seconds(std::chrono::seconds(row.get<long long>(9)));
+    }
+    return r;
+}
+}  // namespace
+
+std::string_view to_string(CertificateRole role) {
+    return role_names[static_cast<int>(role)];
+}
+std::string_view to_string(CertificateStatus status) {
+    return status_names[static_cast<int>(status)];
+}
+
+std::string serial_hex(const ASN1_INTEGER* serial) {
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    if (!bn) {
+        throw Error(errors::malformed_der, "serial number");
+    }
+    char* hex = BN_bn2hex(bn.get());
+    std::string text(hex);
+    OPENSSL_free(hex);
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    const auto first = text.find_first_not_of('0');
+    return first == std::string::npos ? "0" : text.substr(first);
+}
+
+std::string serial_hex(const X509* cert) {
+    return serial_hex(X509_get0_serialNumber(cert));
+}
+
+Seconds to_seconds(const ASN1_TIME* time) {
+    struct tm tm {};
+    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
+        throw Error(errors::malformed_der, "time");
+    }
+    return Seconds(std::chrono::seconds(timegm(&tm)));
+}
+
+void CertificateStore::record(const X509* cert, CertificateRole role, const X509* issuer,
+                              Seconds issued_at) {
+    const std::string serial = serial_hex(cert);
+    const std::string role_name(to_string(role));
+    std::optional<std::string> issuer_serial;
+    if (issuer != nullptr) {
+        issuer_serial = serial_hex(issuer);
+    }
+    soci::indicator issuer_ind = issuer_serial ? soci::i_ok : soci::i_null;
+    const std::string issuer_value = issuer_serial.value_or("");
+    const std::string subject = subject_text(cert);
+    const long long not_before = to_seconds(X509_get0_notBefore(cert)).time_since_epoch().count();
+    const long long not_after = to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
+    const auto der = ossl::to_der(cert);
+    const std::string der_b64 = storage::to_base64(der.data(), der.size());
+    const long long issued = issued_at.time_since_epoch().count();
+    db_.in_transaction([&](soci::session& s) {
+        s << "INSERT INTO certificates (serial, role, issuer_serial, subject, not_before, "
+             "not_after, der, "
+             "issued_at) VALUES (:serial, :role, :issuer, :subject, :nb, :na, :der, :issued)",
+            soci::use(serial), soci::use(role_name), soci::use(issuer_value, issuer_ind),
+            soci::use(subject), soci::use(not_before), soci::use(not_after), soci::use(der_b64),
+            soci::use(issued);
+    });
+}
+
+std::optional<CertificateRecord> CertificateStore::find(std::string_view serial) const {
+    const std::string key(serial);
+    return db_.with_session([&](soci::session& s) -> std::optional<CertificateRecord> {
+        soci::row row;
+        s << "SELECT " << columns << " FROM certificates WHERE serial = :serial", soci::use(key),
+            soci::into(row);
+        if (!s.got_data()) {
+            return std::nullopt;
+        }
+        return from_row(row);
+    });
+}
+
+std::vector<CertificateRecord> CertificateStore::revoked_by(std::string_view issuer_serial) const {
+    const std::string key(issuer_serial);
+    return db_.with_session([&](soci::session& s) {
+        std::vector<CertificateRecord> out;
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT " << columns
+                       << " FROM certificates WHERE issuer_serial = :issuer AND status "
+                          "<> 'good' ORDER BY revoked_at, serial",
+             soci::use(key));
+        for (const auto& row : rows) {
+            out.push_back(from_row(row));
+        }
+        return out;
+    });
+}
+
+void CertificateStore::set_status(std::string_view serial, CertificateStatus status,
+                                  std::optional<RevocationReason> reason,
+                                  std::optional<Seconds> at) {
+    const std::string key(serial);
+    const std::string status_name(to_string(status));
+    const int reason_value = reason ? static_cast<int>(*reason) : 0;
+    soci::indicator reason_ind = reason ? soci::i_ok : soci::i_null;
+    const long long at_value = at ? at->time_since_epoch().count() : 0;
+    soci::indicator at_ind = at ? soci::i_ok : soci::i_null;
+    db_.in_transaction([&](soci::session& s) {
+        soci::statement st =
+            (s.prepare << "UPDATE certificates SET status = :status, revocation_reason = :reason, "
+                          "revoked_at = :at WHERE serial = :serial",
+             soci::use(status_name), soci::use(reason_value, reason_ind),
+             soci::use(at_value, at_ind), soci::use(key));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) {
+            throw Error(errors::unknown_certificate, key);
+        }
+    });
+}
+
+long CertificateStore::next_crl_number(std::string_view issuer_serial) {
+    const std::string key(issuer_serial);
+    return db_.with_session([&](soci::session& s) {
+        long long last = 0;
+        soci::indicator ind = soci::i_null;
+        s << "SELECT MAX(number) FROM crls WHERE issuer_serial = :issuer", soci::use(key),
+            soci::into(last, ind);
+        return static_cast<long>(ind == soci::i_ok ? last + 1 : 1);
+    });
+}
+
+void CertificateStore::record_crl(std::string_view issuer_serial, long number, Seconds this_update,
+                                  const ossl::Bytes& der) {
+    const std::string key(issuer_serial);
+    const long long n = number;
+    const long long at = this_update.time_since_epoch().count();
+    const std::string der_b64 = storage::to_base64(der.data(), der.size());
+    db_.in_transaction([&](soci::session& s) {
+        s << "INSERT INTO crls (issuer_serial, number, this_update, der) VALUES (:issuer, :number, "
+             ":at, :der)",
+            soci::use(key), soci::use(n), soci::use(at), soci::use(der_b64);
+    });
+}
+
+}  // namespace sigcard::pki
