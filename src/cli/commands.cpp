@@ -1,6 +1,13 @@
 #include "cli/commands.hpp"
 
+#include "cli/command_groups.hpp"
+#include "common/error.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+
+#include <cstdio>
 
 namespace sigcard::cli {
 
@@ -8,10 +15,22 @@ int run(int argc, char** argv) {
     CLI::App app{"SigCard — order system of a qualified trust center"};
     app.set_version_flag("--version", "sigcard 0.1.0");
     app.require_subcommand(1);
+    spdlog::set_pattern("%^%l%$: %v");
+    add_trust_center_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    } catch (const Error& e) {
+        fmt::print(stderr, "error [{}]: {}\nFehler: {}\n", e.id(), e.code().en, e.code().de);
+        if (!e.detail().empty()) {
+            spdlog::debug("detail: {}", e.detail());
+            fmt::print(stderr, "({})\n", e.detail());
+        }
+        return 2;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "error: {}\n", e.what());
+        return 1;
     }
     return 0;
 }

@@ -1,0 +1,11 @@
+// Each group of `sigcard` subcommands adds itself to the command tree.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sigcard::cli {
+
+void add_trust_center_commands(CLI::App& app);  // init
+void add_certificate_commands(CLI::App& app);   // cert …, crl
+
+}  // namespace sigcard::cli

@@ -1,0 +1,41 @@
+// sigcard init: a new trust center in a folder.
+#include "authority/trust_center.hpp"
+#include "cli/command_groups.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+namespace sigcard::cli {
+
+void add_trust_center_commands(CLI::App& app) {
+    auto options = std::make_shared<authority::InitOptions>();
+    auto* init = app.add_subcommand(
+        "init",
+        "Create a trust center: configuration, database, HSM token with CA keys, "
+        "root CA, qualified issuing CA, OCSP signer and the portal's TLS certificate");
+    init->add_option("--dir", options->dir, "Folder of the new trust center")->required();
+    init->add_option("--name", options->name, "Name of the trust center");
+    init->add_option("--portal-url", options->portal_url,
+                     "Base URL of the portal (OCSP, CRL and CA URLs derive from it)");
+    init->add_option("--port", options->portal_port, "Port the portal listens on");
+    init->add_option(
+        "--pkcs11-module", options->pkcs11_module,
+        "PKCS#11 module of the HSM (default: SoftHSM2 with a token store in the folder)");
+    init->add_option(
+        "--database", options->database_url,
+        "sqlite:PATH or postgresql:CONNINFO (default: sqlite:sigcard.db in the folder)");
+    init->add_option(
+        "--hsm-pin-env", options->hsm_pin_env,
+        "Keep the HSM PIN in this environment variable instead of a file (production)");
+    init->callback([options] {
+        const auto config = authority::TrustCenter::create(*options);
+        fmt::print("Created trust center \"{}\" in {}\n", config.name, config.dir.string());
+        fmt::print("  root CA, qualified issuing CA and OCSP signer: {}/ca/\n",
+                   config.dir.string());
+        fmt::print("  portal: {} (sigcard-portal --dir {})\n", config.urls.portal,
+                   config.dir.string());
+    });
+}
+
+}  // namespace sigcard::cli
