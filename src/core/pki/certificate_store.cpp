@@ -147,25 +147,30 @@ std::vector<CertificateRecord> CertificateStore::revoked_by(std::string_view iss
     });
 }
 
-void CertificateStore::set_status(std::string_view serial, CertificateStatus status,
-                                  std::optional<RevocationReason> reason,
-                                  std::optional<Seconds> at) {
+bool CertificateStore::change_status(std::string_view serial,
+                                     std::initializer_list<CertificateStatus> from,
+                                     CertificateStatus status,
+                                     std::optional<RevocationReason> reason,
+                                     std::optional<Seconds> at) {
     const std::string key(serial);
     const std::string status_name(to_string(status));
     const int reason_value = reason ? static_cast<int>(*reason) : 0;
     soci::indicator reason_ind = reason ? soci::i_ok : soci::i_null;
     const long long at_value = at ? at->time_since_epoch().count() : 0;
     soci::indicator at_ind = at ? soci::i_ok : soci::i_null;
-    db_.in_transaction([&](soci::session& s) {
+    std::string allowed;  // fixed enum names, never user input
+    for (auto f : from) {
+        allowed += (allowed.empty() ? "'" : ",'") + std::string(to_string(f)) + "'";
+    }
+    return db_.in_transaction([&](soci::session& s) {
         soci::statement st =
             (s.prepare << "UPDATE certificates SET status = :status, revocation_reason = :reason, "
-                          "revoked_at = :at WHERE serial = :serial",
+                          "revoked_at = :at WHERE serial = :serial AND status IN ("
+                       << allowed << ")",
              soci::use(status_name), soci::use(reason_value, reason_ind),
              soci::use(at_value, at_ind), soci::use(key));
         st.execute(true);
-        if (st.get_affected_rows() != 1) {
-            throw Error(errors::unknown_certificate, key);
-        }
+        return st.get_affected_rows() == 1;
     });
 }
 

@@ -63,9 +63,11 @@ public:
     // Certificates of this issuer that are revoked or on hold, oldest revocation first.
     std::vector<CertificateRecord> revoked_by(std::string_view issuer_serial) const;
 
-    // Revocation state changes; see revocation.hpp for the rules.
-    void set_status(std::string_view serial, CertificateStatus status,
-                    std::optional<RevocationReason> reason, std::optional<Seconds> at);
+    // Moves the certificate to `status` if it is in one of `from`, in one statement so two
+    // operators cannot race. False when it was not in `from` (or is unknown). See revocation.hpp.
+    bool change_status(std::string_view serial, std::initializer_list<CertificateStatus> from,
+                       CertificateStatus status, std::optional<RevocationReason> reason,
+                       std::optional<Seconds> at);
 
     // Reserves the next CRL number for this issuer and remembers the CRL.
     long next_crl_number(std::string_view issuer_serial);

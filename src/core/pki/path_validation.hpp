@@ -1,0 +1,73 @@
+// Is this a valid qualified signature certificate of this trust center at a given time? Answers
+// with a precise reason. Status comes from the database for certificates the CA answers for
+// itself, and over OCSP (an injected transport) when the certificate's AIA names another responder.
+#pragma once
+
+#include "common/error.hpp"
+#include "crypto/ossl.hpp"
+#include "pki/certificate_store.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace sigcard::pki {
+
+enum class ValidationStatus {
+    ok,
+    malformed,
+    not_issued_by_this_ca,
+    bad_signature,
+    not_yet_valid,
+    expired,
+    revoked,
+    on_hold,
+    wrong_key_usage,
+    unknown_to_this_ca,
+    revocation_status_unavailable,
+};
+
+struct ValidationResult {
+    ValidationStatus status = ValidationStatus::malformed;
+    std::optional<RevocationReason> reason;  // when revoked or on hold
+    std::optional<Seconds> revoked_at;
+    std::string detail;  // for the log
+
+    bool ok() const { return status == ValidationStatus::ok; }
+    // The code and texts for holders and operators; nullptr when ok.
+    const ErrorCode* error() const;
+};
+
+// Posts an OCSP request (DER) to a URL and returns the response body (DER); throws when the
+// responder cannot be reached. HTTP lives in the portal, not in core.
+using OcspTransport =
+    std::function<ossl::Bytes(const std::string& url, const ossl::Bytes& request)>;
+
+class PathValidator {
+public:
+    struct Options {
+        std::string own_ocsp_url;                      // status for these comes from the store
+        std::chrono::seconds clock_skew{300};          // tolerated on thisUpdate / nextUpdate
+        std::chrono::seconds max_response_age{86400};  // when a response has no nextUpdate
+    };
+
+    PathValidator(const CertificateStore& store, const X509* root, const X509* issuing_ca,
+                  Options options, OcspTransport transport = {});
+
+    ValidationResult validate(std::span<const std::uint8_t> der, Seconds at) const;
+    ValidationResult validate(const X509* cert, Seconds at) const;
+
+private:
+    ValidationResult status_from_store(const X509* cert) const;
+    ValidationResult status_over_ocsp(const X509* cert, const std::string& url, Seconds at) const;
+
+    const CertificateStore& store_;
+    ossl::X509Ptr root_;
+    ossl::X509Ptr issuing_ca_;
+    Options options_;
+    OcspTransport transport_;
+};
+
+}  // namespace sigcard::pki
