@@ -1,0 +1,180 @@
+// Path validation: every reason a certificate is refused, from the store and over OCSP.
+#include "pki/ocsp_responder.hpp"
+#include "pki/path_validation.hpp"
+#include "pki/revocation.hpp"
+#include "pki_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sigcard::pki {
+namespace {
+
+using testing::now;
+using testing::TrustCenter;
+using VS = ValidationStatus;
+using std::chrono::days;
+
+class PathValidation : public ::testing::Test {
+protected:
+    PathValidator validator() {
+        return PathValidator(tc.store, tc.root.get(), tc.issuing.get(),
+                             {testing::test_config().urls.ocsp});
+    }
+    TrustCenter tc;
+};
+
+TEST_F(PathValidation, FreshQualifiedCertificateIsOk) {
+    auto cert = tc.issue();
+    const auto r = validator().validate(ossl::to_der(cert.get()), now());
+    EXPECT_EQ(r.status, VS::ok) << r.detail;
+    EXPECT_EQ(r.error(), nullptr);
+}
+
+TEST_F(PathValidation, ExpiredAndNotYetValid) {
+    auto cert = tc.issue(testing::lawyer(), Validity{now() - days(400), now() - days(30)});
+    EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::expired);
+    EXPECT_EQ(validator().validate(cert.get(), now()).error()->id, "pki.expired");
+    EXPECT_EQ(validator().validate(cert.get(), now() - days(100)).status, VS::ok);
+    auto future = tc.issue(testing::lawyer(), Validity{now() + days(2), now() + days(400)});
+    EXPECT_EQ(validator().validate(future.get(), now()).status, VS::not_yet_valid);
+}
+
+TEST_F(PathValidation, RevokedCarriesReasonAndTime) {
+    auto cert = tc.issue();
+    const Seconds at = now();
+    revoke(tc.store, serial_hex(cert.get()), RevocationReason::affiliation_changed, at);
+    const auto r = validator().validate(cert.get(), now());
+    EXPECT_EQ(r.status, VS::revoked);
+    EXPECT_EQ(r.reason, RevocationReason::affiliation_changed);
+    EXPECT_EQ(r.revoked_at, at);
+    EXPECT_EQ(r.error()->id, "pki.revoked");
+}
+
+TEST_F(PathValidation, OnHoldThenReleased) {
+    auto cert = tc.issue();
+    place_on_hold(tc.store, serial_hex(cert.get()), now());
+    EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::on_hold);
+    release_hold(tc.store, serial_hex(cert.get()));
+    EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::ok);
+}
+
+TEST_F(PathValidation, ForeignCaWithIdenticalSubjectNamesIsNotOurs) {
+    TrustCenter foreign;  // same names, other keys
+    auto cert = foreign.issue();
+    ASSERT_EQ(
+        X509_NAME_cmp(X509_get_issuer_name(cert.get()), X509_get_subject_name(tc.issuing.get())),
+        0);
+    const auto r = validator().validate(cert.get(), now());
+    EXPECT_EQ(r.status, VS::not_issued_by_this_ca) << r.detail;
+}
+
+TEST_F(PathValidation, WrongKeyUsage) {
+    // The OCSP signer and the portal's TLS certificate are not qualified signing certificates.
+    EXPECT_EQ(validator().validate(tc.ocsp.get(), now()).status, VS::wrong_key_usage);
+    auto tls_key = crypto::SoftwareSigner::generate_ec();
+    auto tls = tc.ca.create_tls_server({tc.root.get(), tc.root_key}, tls_key.public_key(),
+                                       {"localhost"}, {"127.0.0.1"}, testing::years(1));
+    EXPECT_EQ(validator().validate(tls.get(), now()).status,
+              VS::not_issued_by_this_ca);  // issued by the root
+}
+
+TEST_F(PathValidation, BrokenSignature) {
+    auto der = ossl::to_der(tc.issue().get());
+    der[der.size() - 3] ^= 0x01;  // inside the ECDSA signature's last INTEGER
+    const auto r = validator().validate(der, now());
+    EXPECT_EQ(r.status, VS::bad_signature);
+}
+
+TEST_F(PathValidation, UnrecordedCertificateIsUnknownToThisCa) {
+    CertificateAuthority unrecorded(testing::test_config(), nullptr);
+    auto key = crypto::SoftwareSigner::generate_ec();
+    auto cert = unrecorded.issue_qualified(tc.issuer(), key.public_key(), testing::lawyer());
+    EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::unknown_to_this_ca);
+}
+
+TEST_F(PathValidation, MalformedDerNeverCrashes) {
+    auto der = ossl::to_der(tc.issue().get());
+    EXPECT_EQ(validator().validate(ossl::Bytes{}, now()).status, VS::malformed);
+    EXPECT_EQ(validator().validate(ossl::Bytes(50, 0x30), now()).status, VS::malformed);
+    for (std::size_t n = 0; n < der.size(); n += 7) {
+        const ossl::Bytes part(der.begin(), der.begin() + static_cast<long>(n));
+        EXPECT_EQ(validator().validate(part, now()).status, VS::malformed) << n;
+    }
+    for (std::size_t i = 0; i < der.size(); i += 5) {  // flipped bytes: refused, never ok
+        auto changed = der;
+        changed[i] ^= 0x5a;
+        EXPECT_NE(validator().validate(changed, now()).status, VS::ok) << i;
+    }
+}
+
+// Certificates whose AIA names another responder: asked over OCSP through the transport.
+class PathValidationOverOcsp : public PathValidation {
+protected:
+    static constexpr const char* elsewhere = "http://ocsp.elsewhere.example/";
+    PathValidationOverOcsp()
+        : remote_db("sqlite:" + (tc.dir.path() / "remote.db").string(), 1),
+          remote_store(remote_db),
+          remote_ca(testing::test_config(elsewhere), &remote_store) {
+        remote_db.migrate();
+    }
+    PathValidator validator_with(OcspTransport transport) {
+        return PathValidator(tc.store, tc.root.get(), tc.issuing.get(),
+                             {testing::test_config().urls.ocsp}, std::move(transport));
+    }
+    OcspTransport to_remote() {
+        return [this](const std::string& url, const ossl::Bytes& request) {
+            asked_url = url;
+            return remote_responder(request, now());
+        };
+    }
+    storage::Database remote_db;
+    CertificateStore remote_store;
+    CertificateAuthority remote_ca;
+    OcspResponder remote_responder{remote_store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key};
+    std::string asked_url;
+};
+
+TEST_F(PathValidationOverOcsp, GoodThenRevokedFromTheRemoteResponder) {
+    auto key = crypto::SoftwareSigner::generate_ec();
+    auto cert = remote_ca.issue_qualified(tc.issuer(), key.public_key(), testing::lawyer());
+    auto v = validator_with(to_remote());
+    auto r = v.validate(cert.get(), now());
+    EXPECT_EQ(r.status, VS::ok) << r.detail;
+    EXPECT_EQ(asked_url, elsewhere);
+    revoke(remote_store, serial_hex(cert.get()), RevocationReason::key_compromise, now());
+    r = v.validate(cert.get(), now());
+    EXPECT_EQ(r.status, VS::revoked);
+    EXPECT_EQ(r.reason, RevocationReason::key_compromise);
+}
+
+TEST_F(PathValidationOverOcsp, UnreachableOrForgedResponderMeansStatusUnavailable) {
+    auto key = crypto::SoftwareSigner::generate_ec();
+    auto cert = remote_ca.issue_qualified(tc.issuer(), key.public_key(), testing::lawyer());
+    EXPECT_EQ(validator_with({}).validate(cert.get(), now()).status,
+              VS::revocation_status_unavailable);
+    auto unreachable = [](const std::string&, const ossl::Bytes&) -> ossl::Bytes {
+        throw std::runtime_error("down");
+    };
+    EXPECT_EQ(validator_with(unreachable).validate(cert.get(), now()).status,
+              VS::revocation_status_unavailable);
+    auto garbage = [](const std::string&, const ossl::Bytes&) { return ossl::Bytes(40, 0x30); };
+    EXPECT_EQ(validator_with(garbage).validate(cert.get(), now()).status,
+              VS::revocation_status_unavailable);
+    // A responder signing with a key our CA never certified.
+    TrustCenter foreign;
+    OcspResponder forged(remote_store, tc.issuing.get(), foreign.ocsp.get(), foreign.ocsp_key);
+    auto forged_transport = [&](const std::string&, const ossl::Bytes& request) {
+        return forged(request, now());
+    };
+    EXPECT_EQ(validator_with(forged_transport).validate(cert.get(), now()).status,
+              VS::revocation_status_unavailable);
+    // A stale response (produced two days ago, valid for an hour).
+    auto stale = [this](const std::string&, const ossl::Bytes& request) {
+        return remote_responder(request, now() - days(2));
+    };
+    EXPECT_EQ(validator_with(stale).validate(cert.get(), now()).status,
+              VS::revocation_status_unavailable);
+}
+
+}  // namespace
+}  // namespace sigcard::pki
