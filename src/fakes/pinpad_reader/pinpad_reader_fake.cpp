@@ -8,11 +8,13 @@
 //     CKF_USER_PIN_FINAL_TRY and CKF_USER_PIN_LOCKED;
 //   - mode=busy: C_OpenSession answers CKR_DEVICE_ERROR, as OpenSC does when another program
 //     holds the card (PC/SC sharing violation);
-//   - mode=removed: the card is gone — signing answers CKR_DEVICE_REMOVED, the slot is empty.
+//   - mode=removed: the card is gone — signing answers CKR_DEVICE_REMOVED, the slot is empty;
+//   - mode=no_reader: no reader is connected (no slots at all).
 //
 // Configuration: a key=value file named by SIGCARD_PINPAD_FAKE_CONFIG, re-read on C_Initialize,
 // C_OpenSession, C_Login, C_SignInit and slot/token queries, so a test can flip modes:
-//   module=/path/to/libsofthsm2.so   pin=123456   mode=normal|cancel|busy|removed   max_tries=3
+//   module=/path/to/libsofthsm2.so  pin=123456  mode=normal|cancel|busy|removed|no_reader
+//   max_tries=3
 #include <p11-kit/pkcs11.h>
 
 #include <dlfcn.h>
@@ -117,6 +119,17 @@ void set_tries_left(const std::string& serial, int value) {
 CK_RV fake_initialize(CK_VOID_PTR args) {
     reload();
     return state().real->C_Initialize(args);
+}
+
+CK_RV fake_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR slots, CK_ULONG_PTR count) {
+    if (reload().mode == "no_reader") {
+        if (count == nullptr) {
+            return CKR_ARGUMENTS_BAD;
+        }
+        *count = 0;
+        return CKR_OK;
+    }
+    return state().real->C_GetSlotList(present, slots, count);
 }
 
 CK_RV fake_get_slot_info(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info) {
@@ -234,6 +247,7 @@ CK_RV load_real_module() {
     s.list = *s.real;
     s.list.C_GetFunctionList = fake_get_function_list;
     s.list.C_Initialize = fake_initialize;
+    s.list.C_GetSlotList = fake_get_slot_list;
     s.list.C_GetSlotInfo = fake_get_slot_info;
     s.list.C_GetTokenInfo = fake_get_token_info;
     s.list.C_OpenSession = fake_open_session;
