@@ -17,6 +17,7 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     spdlog::set_pattern("%^%l%$: %v");
     add_trust_center_commands(app);
+    add_card_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

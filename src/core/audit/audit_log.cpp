@@ -69,8 +69,8 @@ AuditVerification verify(storage::Database& db) {
                           "FROM audit_log ORDER BY seq");
         for (const auto& row : rows) {
             AuditRecord r;
-            r.seq = row.get<long long>(0);
-            r.at = row.get<long long>(1);
+            r.seq = storage::row_int64(row, 0);
+            r.at = storage::row_int64(row, 1);
             r.actor = row.get<std::string>(2);
             r.action = row.get<std::string>(3);
             r.subject = row.get<std::string>(4);

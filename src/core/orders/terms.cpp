@@ -83,7 +83,7 @@ std::vector<TermsVersion> TermsCatalogue::list() const {
             (s.prepare << "SELECT version, valid_from, sha256, text FROM terms_versions "
                           "ORDER BY valid_from");
         for (const auto& row : rows) {
-            out.push_back({row.get<std::string>(0), row.get<long long>(1), row.get<std::string>(2),
+            out.push_back({row.get<std::string>(0), storage::row_int64(row, 1), row.get<std::string>(2),
                            row.get<std::string>(3)});
         }
         return out;

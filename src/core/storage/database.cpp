@@ -153,6 +153,23 @@ int Database::migrate() {
     return applied;
 }
 
+std::int64_t row_int64(const soci::row& row, std::size_t column) {
+    switch (row.get_properties(column).get_data_type()) {
+        case soci::dt_integer:
+            return row.get<int>(column);
+        case soci::dt_long_long:
+            return row.get<long long>(column);
+        case soci::dt_unsigned_long_long:
+            return static_cast<std::int64_t>(row.get<unsigned long long>(column));
+        case soci::dt_double:
+            return static_cast<std::int64_t>(row.get<double>(column));
+        case soci::dt_string:
+            return std::stoll(row.get<std::string>(column));
+        default:
+            throw std::invalid_argument("column is not an integer");
+    }
+}
+
 std::string to_base64(const unsigned char* data, std::size_t size) {
     std::string out(4 * ((size + 2) / 3), '\0');
     int len =

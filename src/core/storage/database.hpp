@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -66,6 +67,10 @@ private:
     std::size_t pool_size_;
     std::unique_ptr<soci::connection_pool> pool_;
 };
+
+// An integer column as 64 bits, whatever width the back end reports (SQLite calls an
+// INTEGER PRIMARY KEY "integer", PostgreSQL a BIGSERIAL "long long").
+std::int64_t row_int64(const soci::row& row, std::size_t column);
 
 // Binary values are kept as base64 text so the same schema works on SQLite and PostgreSQL.
 std::string to_base64(const std::string& bytes);

@@ -16,7 +16,6 @@ CREATE TABLE cards (
     card_serial TEXT NOT NULL UNIQUE,          -- the token's serial number
     token_label TEXT NOT NULL,
     certificate_serial TEXT NOT NULL UNIQUE REFERENCES certificates (serial),
-    holder_profile TEXT NOT NULL,              -- JSON of the subject and attributes
     sales_channel TEXT NOT NULL,               -- direct | partner
     partner_id BIGINT REFERENCES partners (id),
     identification_method TEXT NOT NULL,       -- postident | in_person | eid

@@ -1,0 +1,68 @@
+// The trust center's register of the cards it produced and of its cooperation partners: which
+// certificate is on which card, how the card was sold, and which identification it rests on.
+#pragma once
+
+#include "orders/eligibility_policy.hpp"
+#include "storage/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sigcard::cards {
+
+enum class IdentificationMethod { postident, in_person, eid };
+std::string_view to_string(IdentificationMethod method);
+std::optional<IdentificationMethod> identification_method_from(std::string_view text);
+
+enum class CardState { produced, active, revoked };
+std::string_view to_string(CardState state);
+
+struct PartnerEntry {
+    std::int64_t id = 0;
+    orders::Partner partner;
+};
+
+struct CardEntry {
+    std::int64_t id = 0;
+    std::string card_serial;
+    std::string token_label;
+    std::string certificate_serial;
+    std::optional<std::int64_t> partner_id;  // set: sold by this cooperation partner
+    IdentificationMethod identification_method = IdentificationMethod::in_person;
+    std::int64_t identified_at = 0;
+    int remote_renewals = 0;
+    std::optional<std::int64_t> replaces_card_id;
+    std::optional<std::int64_t> order_id;
+    CardState state = CardState::produced;
+    std::int64_t produced_at = 0;
+};
+
+class CardRegister {
+public:
+    explicit CardRegister(storage::Database& db) : db_(db) {}
+
+    // Adds within the caller's transaction, so the card is recorded with what produced it.
+    static std::int64_t add(soci::session& session, const CardEntry& card);
+    static void set_state(soci::session& session, std::int64_t card_id, CardState state);
+
+    std::optional<CardEntry> find(std::int64_t id) const;
+    std::optional<CardEntry> find_by_certificate(const std::string& certificate_serial) const;
+    std::vector<CardEntry> list() const;
+
+    // Partner registry (R4).
+    std::int64_t add_partner(const orders::Partner& partner, const std::string& actor);
+    std::optional<PartnerEntry> find_partner(std::int64_t id) const;
+    std::optional<PartnerEntry> find_partner(const std::string& name) const;
+    std::vector<PartnerEntry> partners() const;
+
+    // What the eligibility policy needs to know of the card holding this certificate.
+    std::optional<orders::CardRecord> eligibility_record(
+        const std::string& certificate_serial) const;
+
+private:
+    storage::Database& db_;
+};
+
+}  // namespace sigcard::cards
