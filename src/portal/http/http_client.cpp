@@ -156,8 +156,14 @@ struct HttpClient::Impl {
         parser.body_limit(config.response_limit);
         parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
         parser.skip(request.method() == http::verb::head);
-        co_await http::async_read(stream, buffer, parser,
-                                  asio::redirect_error(asio::use_awaitable, outcome.ec));
+        // Header first, then body: Beast 1.74 skips the body limit check when a whole message
+        // arrives in one buffer and is parsed in one go.
+        co_await http::async_read_header(stream, buffer, parser,
+                                         asio::redirect_error(asio::use_awaitable, outcome.ec));
+        if (!outcome.ec && !parser.is_done()) {
+            co_await http::async_read(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, outcome.ec));
+        }
         outcome.got_bytes = parser.got_some();
         if (outcome.ec) {
             co_return;

@@ -182,8 +182,8 @@ asio::awaitable<void> refuse(ServerState& server, Stream& stream, const ErrorCod
     Response response = Response::error(code, status);
     const std::size_t bytes = response.body.size();
     auto message = to_message(server, std::move(response), 11, false, tls, false);
-    co_await write_message(server, stream, message);
     server.metrics.record(status);
+    co_await write_message(server, stream, message);
     log_request(header_read ? std::string_view(parser.get().method_string()) : "",
                 header_read ? parser.get().target().substr(0, parser.get().target().find('?')) : "",
                 status, bytes, started);
@@ -223,6 +223,8 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
 
         beast::error_code ec;
         control.idle = buffer.size() == 0;
+        // Header first, then body: Beast 1.74 skips the body limit check when a whole message
+        // arrives in one buffer and is parsed in one go. Also needed for 100-continue.
         co_await http::async_read_header(stream, buffer, parser,
                                          asio::redirect_error(asio::use_awaitable, ec));
         control.idle = false;
@@ -248,16 +250,19 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
 
         const auto& head = parser.get();
         const bool is_head = head.method() == http::verb::head;
-        const bool keep_alive = head.keep_alive() && !server.stopping;
+        const bool client_keeps_alive = head.keep_alive();
         const unsigned version = head.version();
         std::string method(head.method_string());
         std::string path;
         Response response = answer(server, parser, peer, tls, path);
+        // Checked after the handler: a stop() that began meanwhile closes this connection.
+        const bool keep_alive = client_keeps_alive && !server.stopping;
         const int status = response.status;
         const std::size_t bytes = response.body.size();
         auto message = to_message(server, std::move(response), version, keep_alive, tls, is_head);
-        ec = co_await write_message(server, stream, message);
+        // Counted before the write: once the client has the answer, /metrics already shows it.
         server.metrics.record(status);
+        ec = co_await write_message(server, stream, message);
         log_request(method, path, status, bytes, started);
         if (ec || !keep_alive) {
             break;
