@@ -18,6 +18,7 @@ int run(int argc, char** argv) {
     spdlog::set_pattern("%^%l%$: %v");
     add_trust_center_commands(app);
     add_card_commands(app);
+    add_certificate_commands(app);
     add_demo_commands(app);
     try {
         app.parse(argc, argv);

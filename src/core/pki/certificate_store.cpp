@@ -198,4 +198,71 @@ void CertificateStore::record_crl(std::string_view issuer_serial, long number, S
     });
 }
 
+std::optional<CertificateStore::PublishedCrl> CertificateStore::latest_crl(
+    std::string_view issuer_serial) const {
+    const std::string key(issuer_serial);
+    return db_.with_session([&](soci::session& s) -> std::optional<PublishedCrl> {
+        long long number = 0;
+        long long at = 0;
+        std::string der_b64;
+        soci::indicator ind = soci::i_null;
+        s << "SELECT number, this_update, der FROM crls WHERE issuer_serial = :issuer "
+             "ORDER BY number DESC LIMIT 1",
+            soci::use(key), soci::into(number, ind), soci::into(at), soci::into(der_b64);
+        if (!s.got_data() || ind != soci::i_ok) {
+            return std::nullopt;
+        }
+        const std::string der = storage::from_base64(der_b64);
+        return PublishedCrl{static_cast<long>(number), Seconds(std::chrono::seconds(at)),
+                            ossl::Bytes(der.begin(), der.end())};
+    });
+}
+
+std::vector<CertificateRecord> CertificateStore::list(CertificateRole role) const {
+    const std::string key(to_string(role));
+    return db_.with_session([&](soci::session& s) {
+        std::vector<CertificateRecord> out;
+        soci::rowset<soci::row> rows =
+            (s.prepare << std::string("SELECT ") + columns +
+                              " FROM certificates WHERE role = :role ORDER BY issued_at, serial",
+             soci::use(key));
+        for (const auto& row : rows) {
+            out.push_back(from_row(row));
+        }
+        return out;
+    });
+}
+
+namespace {
+constexpr std::pair<RevocationReason, std::string_view> kReasonNames[] = {
+    {RevocationReason::unspecified, "unspecified"},
+    {RevocationReason::key_compromise, "keyCompromise"},
+    {RevocationReason::ca_compromise, "cACompromise"},
+    {RevocationReason::affiliation_changed, "affiliationChanged"},
+    {RevocationReason::superseded, "superseded"},
+    {RevocationReason::cessation_of_operation, "cessationOfOperation"},
+    {RevocationReason::certificate_hold, "certificateHold"},
+    {RevocationReason::privilege_withdrawn, "privilegeWithdrawn"},
+    {RevocationReason::aa_compromise, "aACompromise"},
+};
+}  // namespace
+
+std::optional<RevocationReason> revocation_reason_from(std::string_view name) {
+    for (const auto& [reason, text] : kReasonNames) {
+        if (text == name) {
+            return reason;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(RevocationReason reason) {
+    for (const auto& [r, text] : kReasonNames) {
+        if (r == reason) {
+            return text;
+        }
+    }
+    return "unspecified";
+}
+
 }  // namespace sigcard::pki

@@ -22,6 +22,11 @@ std::string_view to_string(CertificateRole role);
 std::string_view to_string(CertificateStatus status);
 
 // RFC 5280 CRLReason.
+enum class RevocationReason : int;
+// "keyCompromise" … as RFC 5280 spells them; nullopt for an unknown name.
+std::optional<RevocationReason> revocation_reason_from(std::string_view name);
+std::string_view to_string(RevocationReason reason);
+
 enum class RevocationReason : int {
     unspecified = 0,
     key_compromise = 1,
@@ -60,6 +65,8 @@ public:
     // `issuer` is nullptr for a self-signed root.
     void record(const X509* cert, CertificateRole role, const X509* issuer, Seconds issued_at);
     std::optional<CertificateRecord> find(std::string_view serial) const;
+    // Every certificate of a role, oldest first (for operators' listings).
+    std::vector<CertificateRecord> list(CertificateRole role) const;
     // Certificates of this issuer that are revoked or on hold, oldest revocation first.
     std::vector<CertificateRecord> revoked_by(std::string_view issuer_serial) const;
 
@@ -73,6 +80,14 @@ public:
     long next_crl_number(std::string_view issuer_serial);
     void record_crl(std::string_view issuer_serial, long number, Seconds this_update,
                     const ossl::Bytes& der);
+
+    // The newest CRL this issuer published, as recorded.
+    struct PublishedCrl {
+        long number = 0;
+        Seconds this_update;
+        ossl::Bytes der;
+    };
+    std::optional<PublishedCrl> latest_crl(std::string_view issuer_serial) const;
 
     storage::Database& database() { return db_; }
 

@@ -1,0 +1,92 @@
+#include "portal/portal_app.hpp"
+
+#include "authority/trust_center.hpp"
+#include "portal/http/http_server.hpp"
+#include "portal/pki_publication.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+namespace sigcard::portal {
+
+namespace {
+
+int wait_for_signal() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int received = 0;
+    sigwait(&signals, &received);
+    return received;
+}
+
+}  // namespace
+
+int run_portal(int argc, char** argv) {
+    CLI::App app{"SigCard portal: holders' pages, JSON API, OCSP and CRL"};
+    std::filesystem::path dir;
+    int port = -1;
+    std::size_t threads = 2;
+    app.add_option("--dir", dir, "Trust center folder")->required();
+    app.add_option("--port", port, "Port (default: from sigcard.toml; 0 picks a free one)");
+    app.add_option("--threads", threads, "Worker threads");
+    CLI11_PARSE(app, argc, argv);
+
+    // Block the stop signals before any thread starts, so only sigwait() receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    try {
+        authority::TrustCenter tc(dir);
+        const auto& config = tc.config();
+        Router router;
+        PkiPublication pki(tc, std::chrono::minutes(5));
+        pki.add_routes(router);
+        router.get("/healthz", [](const Request&) {
+            return Response::json(nlohmann::json{{"status", "ok"}});
+        });
+
+        ServerConfig server_config;
+        server_config.address = config.portal.listen_address;
+        server_config.port = static_cast<std::uint16_t>(port >= 0 ? port : config.portal.port);
+        server_config.threads = threads;
+        server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
+        if (config.portal.tls) {
+            server_config.tls = TlsFiles{config.resolve(config.portal.tls_certificate),
+                                         config.resolve(config.portal.tls_key)};
+        }
+        HttpServer* server_ptr = nullptr;
+        router.get("/metrics", [&server_ptr](const Request&) {
+            return Response::text(format_prometheus(server_ptr->metrics()));
+        });
+        HttpServer server(server_config, std::move(router));
+        server_ptr = &server;
+        server.start();
+        fmt::print("sigcard-portal listening on {}://{}:{}/\n",
+                   config.portal.tls ? "https" : "http", config.portal.listen_address,
+                   server.port());
+        std::fflush(stdout);
+        const int signal = wait_for_signal();
+        spdlog::info("signal {} received, stopping", signal);
+        server.stop();
+    } catch (const Error& e) {
+        fmt::print(stderr, "error [{}]: {}\nFehler: {}\n({})\n", e.id(), e.code().en, e.code().de,
+                   e.detail());
+        return 2;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "error: {}\n", e.what());
+        return 1;
+    }
+    return 0;
+}
+
+}  // namespace sigcard::portal
