@@ -53,6 +53,34 @@ inline constexpr ErrorCode terms_unknown{
 inline constexpr ErrorCode terms_version_exists{"terms.version_exists",
                                                 "Diese AGB-Version ist bereits veröffentlicht.",
                                                 "This terms version has already been published."};
+inline constexpr ErrorCode nonce_unknown{
+    "order.nonce_unknown",
+    "Dieser Auftrag ist uns nicht bekannt. Bitte beginnen Sie den Folgeauftrag erneut.",
+    "We do not know this order. Please start the follow-up order again."};
+inline constexpr ErrorCode nonce_expired{
+    "order.nonce_expired",
+    "Die Zeit für die Signatur ist abgelaufen. Bitte prüfen Sie Ihren Auftrag erneut und signieren "
+    "Sie ihn dann.",
+    "The time for signing has run out. Please review your order again and then sign it."};
+inline constexpr ErrorCode nonce_replayed{
+    "order.nonce_replayed", "Dieser Auftrag wurde bereits mit einer anderen Signatur eingereicht.",
+    "This order has already been submitted with a different signature."};
+inline constexpr ErrorCode document_mismatch{
+    "order.document_mismatch",
+    "Das signierte Dokument stimmt nicht mit dem überein, das wir Ihnen angezeigt haben.",
+    "The signed document does not match the one we showed you."};
+inline constexpr ErrorCode signer_mismatch{
+    "order.signer_mismatch",
+    "Der Auftrag wurde nicht mit der Karte signiert, die zu Beginn geprüft wurde. Bitte signieren "
+    "Sie mit derselben Signaturkarte.",
+    "The order was not signed with the card that was checked at the start. Please sign with the "
+    "same signature card."};
+inline constexpr ErrorCode not_found{
+    "order.not_found", "Zu dieser Auftragsnummer und E-Mail-Adresse gibt es keinen Auftrag.",
+    "There is no order with this order number and email address."};
+inline constexpr ErrorCode invalid_transition{
+    "order.invalid_transition", "Dieser Schritt ist im aktuellen Auftragsstatus nicht möglich.",
+    "This step is not possible in the order's current state."};
 inline constexpr ErrorCode malformed_request{"request.malformed",
                                              "Die Anfrage konnte nicht gelesen werden.",
                                              "The request could not be read."};

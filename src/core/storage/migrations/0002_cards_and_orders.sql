@@ -38,14 +38,20 @@ CREATE TABLE terms_versions (
 );
 CREATE INDEX terms_valid_from ON terms_versions (valid_from);
 
--- Nonces the portal hands out with an order draft; each may be used once.
-CREATE TABLE order_nonces (
+-- Order drafts: the exact document the portal rendered for a certificate, with the server
+-- nonce it contains. A draft may become one order, within nonce_max_age_minutes.
+CREATE TABLE order_drafts (
     nonce TEXT PRIMARY KEY,
     certificate_serial TEXT NOT NULL,
+    order_data TEXT NOT NULL,                  -- JSON, normalised
+    terms_version TEXT NOT NULL,
+    document TEXT NOT NULL,                    -- base64 of the rendered bytes
+    document_sha256 TEXT NOT NULL,
     issued_at BIGINT NOT NULL,
     used_at BIGINT,
     order_id BIGINT
 );
+CREATE INDEX order_drafts_certificate ON order_drafts (certificate_serial);
 
 CREATE TABLE orders (
     id {{id}},
@@ -59,6 +65,8 @@ CREATE TABLE orders (
     document TEXT NOT NULL,                    -- base64 of exactly the signed bytes
     document_sha256 TEXT NOT NULL UNIQUE,      -- the same signed document gives one order
     signature TEXT NOT NULL,                   -- base64 CMS (CAdES) detached signature
+    signature_sha256 TEXT NOT NULL,
+    certificate_serial TEXT NOT NULL,          -- the signing card's certificate
     revocation_evidence TEXT NOT NULL,         -- base64 OCSP response at submission
     nonce TEXT NOT NULL UNIQUE,
     new_card_id BIGINT REFERENCES cards (id),
@@ -66,6 +74,9 @@ CREATE TABLE orders (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX orders_card ON orders (card_id);
+-- At most one open follow-up order per card, also with several portal instances.
+CREATE UNIQUE INDEX orders_one_open_per_card ON orders (card_id)
+    WHERE state IN ('submitted', 'approved', 'in_production', 'shipped');
 CREATE INDEX orders_state ON orders (state);
 
 CREATE TABLE order_events (

@@ -1,0 +1,304 @@
+#include "orders/follow_up_orders.hpp"
+
+#include "audit/audit_log.hpp"
+#include "orders/eligibility_errors.hpp"
+#include "orders/order_errors.hpp"
+#include "pki/revocation.hpp"
+#include "pki_fixture.hpp"
+#include "signature/cades.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/ocsp.h>
+
+namespace sigcard::orders {
+namespace {
+
+using pki::testing::TrustCenter;
+
+constexpr std::int64_t kDay = 86400;
+
+OrderData order_data() {
+    OrderData d;
+    d.contact = {"juergen@kanzlei.example", "+49 221 1234567"};
+    d.shipping = {"Jürgen Müller-Lüdenscheidt", "", "Domkloster 4", "", "50667", "Köln", "DE"};
+    static_cast<PostalAddress&>(d.billing) = d.shipping;
+    d.name_and_attributes_unchanged = true;
+    d.terms_accepted = true;
+    return d;
+}
+
+std::string error_id(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return std::string(e.id());
+    }
+    return "no error";
+}
+
+class FollowUpOrdersTest : public ::testing::Test {
+protected:
+    FollowUpOrdersTest() {
+        config.policy = config::Policy{};
+        config.name = "SigCard Test Trust Center";
+        now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+        holder_cert = issue_for(holder_key, now + 30 * kDay);
+        holder_der = ossl::to_der(holder_cert.get());
+        add_card(holder_cert.get());
+        terms.publish("AGB Version 1", "2026-01", now - kDay, "operator:test");
+    }
+
+    ossl::X509Ptr issue_for(crypto::SoftwareSigner& key, std::int64_t not_after) {
+        const pki::Validity validity{pki::Seconds(std::chrono::seconds(not_after - 1000 * kDay)),
+                                     pki::Seconds(std::chrono::seconds(not_after))};
+        return tc.ca.issue_qualified(tc.issuer(), key.public_key(), pki::testing::lawyer(),
+                                     validity);
+    }
+
+    std::int64_t add_card(const X509* cert, std::optional<std::int64_t> partner = std::nullopt) {
+        cards::CardEntry card;
+        card.card_serial = "CARD-" + pki::serial_hex(cert).substr(0, 8);
+        card.token_label = "Test";
+        card.certificate_serial = pki::serial_hex(cert);
+        card.partner_id = partner;
+        card.identified_at = now - 2 * 365 * kDay;
+        card.produced_at = now - 900 * kDay;
+        return tc.db.in_transaction(
+            [&](soci::session& s) { return cards::CardRegister::add(s, card); });
+    }
+
+    ossl::Bytes sign(crypto::SoftwareSigner& key, const X509* cert, const std::string& document) {
+        return signature::create_cades(key, cert, ossl::as_bytes(document));
+    }
+
+    int count(const std::string& table) {
+        int n = 0;
+        tc.db.with_session(
+            [&](soci::session& s) { s << "SELECT COUNT(*) FROM " + table, soci::into(n); });
+        return n;
+    }
+
+    config::TrustCenterConfig config = pki::testing::test_config();
+    TrustCenter tc{config};
+    pki::PathValidator validator{
+        tc.store,
+        tc.root.get(),
+        tc.issuing.get(),
+        {config.urls.ocsp, std::chrono::seconds(300), std::chrono::seconds(86400)}};
+    pki::OcspResponder ocsp{tc.store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key};
+    TermsCatalogue terms{tc.db};
+    FollowUpOrders orders{{config, tc.db, validator, ocsp, tc.issuing.get()}};
+    crypto::SoftwareSigner holder_key = crypto::SoftwareSigner::generate_ec();
+    ossl::X509Ptr holder_cert;
+    ossl::Bytes holder_der;
+    std::int64_t now = 0;
+};
+
+TEST_F(FollowUpOrdersTest, AnEligibleCardShowsNameAndAttributes) {
+    const auto report = orders.check(holder_der, now);
+    EXPECT_TRUE(report.decision.eligible());
+    EXPECT_EQ(report.holder.name, "Jürgen Müller-Lüdenscheidt");
+    bool has_profession = false;
+    for (const auto& fact : report.holder.facts) {
+        has_profession |= fact.label_en == "Profession" && fact.value == "Rechtsanwalt";
+    }
+    EXPECT_TRUE(has_profession);
+}
+
+TEST_F(FollowUpOrdersTest, GarbageInsteadOfACertificateIsReportedNotThrown) {
+    const ossl::Bytes garbage{0x30, 0x03, 0x01, 0x02};
+    const auto report = orders.check(garbage, now);
+    ASSERT_FALSE(report.decision.eligible());
+    EXPECT_EQ(report.decision.refusal->id, "eligibility.certificate_invalid");
+}
+
+TEST_F(FollowUpOrdersTest, ASignedDraftBecomesOneStoredOrderWithEvidence) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    EXPECT_NE(draft.document.find("Nonce: " + draft.nonce), std::string::npos);
+    EXPECT_NE(draft.document.find("2026-01"), std::string::npos);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    const auto submitted = orders.submit(draft.nonce, draft.document, signature, now + 60);
+    EXPECT_FALSE(submitted.already_submitted);
+    EXPECT_EQ(submitted.order_number.rfind("FA-", 0), 0u);
+
+    const auto stored = orders.find(submitted.order_number);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->state, OrderState::submitted);
+    EXPECT_EQ(stored->document, draft.document);
+    EXPECT_EQ(stored->signature, signature);
+    EXPECT_EQ(stored->terms_version, "2026-01");
+    EXPECT_EQ(stored->data.contact.phone, "+492211234567");
+    ASSERT_EQ(stored->events.size(), 1u);
+    // The evidence is a signed OCSP response saying "good" for the signing certificate.
+    const unsigned char* p = stored->revocation_evidence.data();
+    ossl::OcspResponsePtr response(
+        d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(stored->revocation_evidence.size())));
+    ASSERT_TRUE(response);
+    ossl::OcspBasicResponsePtr basic(OCSP_response_get1_basic(response.get()));
+    ASSERT_TRUE(basic);
+    ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha256(), holder_cert.get(), tc.issuing.get()));
+    int status = -1;
+    OCSP_resp_find_status(basic.get(), id.get(), &status, nullptr, nullptr, nullptr, nullptr);
+    EXPECT_EQ(status, V_OCSP_CERTSTATUS_GOOD);
+    EXPECT_TRUE(audit::verify(tc.db).intact);
+    EXPECT_EQ(audit::verify(tc.db).records, 2);  // terms published, order submitted
+}
+
+TEST_F(FollowUpOrdersTest, TheSameSignedDocumentTwiceGivesOneOrder) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    const auto first = orders.submit(draft.nonce, draft.document, signature, now + 10);
+    const auto second = orders.submit(draft.nonce, draft.document, signature, now + 20);
+    EXPECT_TRUE(second.already_submitted);
+    EXPECT_EQ(second.order_number, first.order_number);
+    EXPECT_EQ(count("orders"), 1);
+}
+
+TEST_F(FollowUpOrdersTest, AReplayedNonceWithAnotherSignatureIsRefused) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    orders.submit(draft.nonce, draft.document, sign(holder_key, holder_cert.get(), draft.document),
+                  now);
+    const auto again = sign(holder_key, holder_cert.get(), draft.document);  // fresh ECDSA nonce
+    EXPECT_EQ(error_id([&] { orders.submit(draft.nonce, draft.document, again, now + 5); }),
+              "order.nonce_replayed");
+    EXPECT_EQ(count("orders"), 1);
+}
+
+TEST_F(FollowUpOrdersTest, ATamperedDocumentIsRefusedAndNothingStored) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    std::string tampered = draft.document;
+    tampered.replace(tampered.find("50667"), 5, "10115");
+    EXPECT_EQ(error_id([&] { orders.submit(draft.nonce, tampered, signature, now); }),
+              "signature.content_mismatch");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, ASignedButDifferentDocumentIsRefused) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    std::string other = draft.document + "Zusatz\n";
+    EXPECT_EQ(error_id([&] {
+                  orders.submit(draft.nonce, other, sign(holder_key, holder_cert.get(), other),
+                                now);
+              }),
+              "order.document_mismatch");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, ASignatureFromAnotherCardIsRefused) {
+    crypto::SoftwareSigner other_key = crypto::SoftwareSigner::generate_ec();
+    auto other_cert = issue_for(other_key, now + 30 * kDay);
+    add_card(other_cert.get());
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    EXPECT_EQ(error_id([&] {
+                  orders.submit(draft.nonce, draft.document,
+                                sign(other_key, other_cert.get(), draft.document), now);
+              }),
+              "order.signer_mismatch");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, UnknownAndExpiredNoncesAreRefused) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    EXPECT_EQ(error_id([&] { orders.submit("00ff", draft.document, signature, now); }),
+              "order.nonce_unknown");
+    EXPECT_EQ(
+        error_id([&] { orders.submit(draft.nonce, draft.document, signature, now + 31 * 60); }),
+        "order.nonce_expired");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, TermsChangedBetweenReviewAndSigningAreRefused) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    terms.publish("AGB Version 2", "2026-02", now + 60, "operator:test");
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    EXPECT_EQ(error_id([&] { orders.submit(draft.nonce, draft.document, signature, now + 120); }),
+              "order.terms_outdated");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, ACardRevokedAfterTheDraftCannotSubmit) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    pki::revoke(tc.store, pki::serial_hex(holder_cert.get()), pki::RevocationReason::key_compromise,
+                pki::Seconds(std::chrono::seconds(now)));
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    EXPECT_EQ(error_id([&] { orders.submit(draft.nonce, draft.document, signature, now + 5); }),
+              "eligibility.certificate_revoked");
+    EXPECT_EQ(count("orders"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, InvalidDataGivesFieldErrorsAndNoDraft) {
+    auto data = order_data();
+    data.shipping.postal_code = "123";
+    data.contact.email = "kein-at";
+    data.name_and_attributes_unchanged = false;
+    try {
+        orders.create_draft(holder_der, data, now);
+        FAIL() << "expected InvalidOrderData";
+    } catch (const InvalidOrderData& e) {
+        EXPECT_EQ(e.id(), "order.invalid_input");
+        EXPECT_EQ(e.fields().size(), 3u);
+    }
+    EXPECT_EQ(count("order_drafts"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, AnIneligibleCardGetsNoDraft) {
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    auto expired = issue_for(key, now - kDay);
+    add_card(expired.get());
+    EXPECT_EQ(
+        error_id([&] { orders.create_draft(ossl::to_der(expired.get()), order_data(), now); }),
+        "eligibility.certificate_expired");
+    EXPECT_EQ(count("order_drafts"), 0);
+}
+
+TEST_F(FollowUpOrdersTest, ASecondOrderForTheSameCardShowsTheFirst) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto first = orders.submit(draft.nonce, draft.document,
+                                     sign(holder_key, holder_cert.get(), draft.document), now);
+    const auto report = orders.check(holder_der, now + 10);
+    ASSERT_FALSE(report.decision.eligible());
+    EXPECT_EQ(report.decision.refusal->id, "eligibility.open_order_exists");
+    EXPECT_EQ(report.decision.open_order_number.value_or(""), first.order_number);
+}
+
+TEST_F(FollowUpOrdersTest, StatesMoveOnlyAlongTheProcess) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto n = orders
+                       .submit(draft.nonce, draft.document,
+                               sign(holder_key, holder_cert.get(), draft.document), now)
+                       .order_number;
+    EXPECT_EQ(error_id([&] { orders.start_production(n, "operator:a", now); }),
+              "order.invalid_transition");
+    orders.approve(n, "operator:a", now + 1);
+    EXPECT_EQ(error_id([&] { orders.approve(n, "operator:b", now + 2); }),
+              "order.invalid_transition");
+    orders.start_production(n, "operator:a", now + 3);
+    crypto::SoftwareSigner new_key = crypto::SoftwareSigner::generate_ec();
+    const auto new_card = add_card(issue_for(new_key, now + 1000 * kDay).get());
+    orders.mark_shipped(n, new_card, "operator:a", now + 4);
+    orders.mark_active(n, "holder", now + 5);
+    const auto order = orders.find(n);
+    EXPECT_EQ(order->state, OrderState::active);
+    EXPECT_EQ(order->new_card_id.value_or(0), new_card);
+    EXPECT_EQ(order->events.size(), 5u);
+    EXPECT_EQ(error_id([&] { orders.reject(n, "operator:a", "zu spät", now + 6); }),
+              "order.invalid_transition");
+    // The card may order again once the order is done.
+    EXPECT_NE(orders.check(holder_der, now + 7).decision.refusal, &errors::open_order_exists);
+}
+
+TEST_F(FollowUpOrdersTest, HoldersSeeTheirOrderOnlyWithTheirEmail) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto n = orders
+                       .submit(draft.nonce, draft.document,
+                               sign(holder_key, holder_cert.get(), draft.document), now)
+                       .order_number;
+    EXPECT_TRUE(orders.find_for_holder(n, "JUERGEN@kanzlei.example"));
+    EXPECT_FALSE(orders.find_for_holder(n, "someone@else.example"));
+    EXPECT_FALSE(orders.find_for_holder("FA-0000-XXXX-XXXX", "juergen@kanzlei.example"));
+}
+
+}  // namespace
+}  // namespace sigcard::orders
