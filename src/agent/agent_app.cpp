@@ -1,0 +1,54 @@
+#include "agent/agent_app.hpp"
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+
+#include "agent/card_agent.hpp"
+#include "common/error.hpp"
+
+namespace sigcard::agent {
+
+int run_agent(int argc, char** argv) {
+    CLI::App app{
+        "SigCard card agent: lets the trust center's portal read and sign with your "
+        "signature card, after you confirm on the agent's own page"};
+    app.set_version_flag("--version", "sigcard-agent " + agent_version());
+    std::filesystem::path config_file = default_config_path();
+    int port = -1;
+    app.add_option("--config", config_file, "Configuration file (TOML)")->capture_default_str();
+    app.add_option("--port", port, "Port on 127.0.0.1 (default: from the configuration, 24727)");
+    CLI11_PARSE(app, argc, argv);
+
+    // Block the stop signals before any thread starts, so only sigwait() receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    try {
+        auto config = load_agent_config(config_file);
+        if (port >= 0) {
+            config.port = static_cast<std::uint16_t>(port);
+        }
+        CardAgent agent(std::move(config));
+        agent.start();
+        fmt::print("sigcard-agent listening on http://127.0.0.1:{}/\n", agent.port());
+        std::fflush(stdout);
+        int received = 0;
+        sigwait(&signals, &received);
+        spdlog::info("sigcard-agent stopping (signal {})", received);
+        agent.stop();
+        return 0;
+    } catch (const Error& e) {
+        fmt::print(stderr, "sigcard-agent: {}\n  {}\n  {}\n", e.what(), e.code().de, e.code().en);
+        return 1;
+    }
+}
+
+}  // namespace sigcard::agent
