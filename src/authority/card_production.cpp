@@ -1,6 +1,7 @@
 #include "authority/card_production.hpp"
 
 #include "audit/audit_log.hpp"
+#include "pki/revocation.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,11 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
     produced.certificate = tc.ca().issue_qualified(tc.issuing_ca(), keys.public_key_value.get(),
                                                    order.holder, order.validity);
     produced.certificate_serial = pki::serial_hex(produced.certificate.get());
+    if (order.hold_until_receipt) {
+        // Held before it leaves the CA: a card lost in the post never signs anything valid.
+        pki::place_on_hold(tc.certificates(), produced.certificate_serial,
+                           pki::Seconds(std::chrono::seconds(now_seconds())));
+    }
     card::store_certificate(session, produced.certificate.get(), key_id,
                             "Qualified signature certificate");
     card::store_ca_certificate(session, tc.issuing_certificate(), ossl::Bytes{'c', 'a', '1'},
@@ -68,7 +74,8 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
                       nlohmann::json{{"card_id", id},
                                      {"certificate_serial", produced.certificate_serial},
                                      {"order_id", order.order_id.value_or(0)},
-                                     {"replaces_card_id", order.replaces_card_id.value_or(0)}}
+                                     {"replaces_card_id", order.replaces_card_id.value_or(0)},
+                                     {"on_hold_until_receipt", order.hold_until_receipt}}
                           .dump());
         return id;
     });

@@ -1,5 +1,6 @@
 // sigcard card produce|list, sigcard partner add|list.
 #include "authority/card_production.hpp"
+#include "authority/follow_up_production.hpp"
 #include "authority/trust_center.hpp"
 #include "cards/card_register_errors.hpp"
 #include "cli/command_groups.hpp"
@@ -28,6 +29,7 @@ struct ProduceOptions {
     std::string identified_on;
     std::string key = "ec-p256";
     std::string transport_pin;
+    std::string order_number;  // set: a follow-up card, everything else comes from the order
 };
 
 pki::HolderProfile holder_from(const ProduceOptions& o) {
@@ -79,16 +81,59 @@ card::KeyType key_type_from(const std::string& text) {
     return card::KeyType::ec_p256;
 }
 
+void print_transport_pin(const ProduceOptions& o, const Secret& pin) {
+    if (o.transport_pin.empty()) {
+        fmt::print("Transport PIN: {}\n", pin.view());
+    }
+}
+
+// A follow-up card carries over what the holder declared unchanged; options that would change
+// it are refused rather than ignored.
+void produce_for_order(const CLI::App& cmd, const ProduceOptions& o) {
+    for (const char* holder_option :
+         {"--given-name", "--surname", "--pseudonym", "--serial-number", "--country",
+          "--admission-authority", "--profession", "--profession-oid", "--registration-number",
+          "--procuration-for", "--procuration-register", "--procuration-type", "--restriction",
+          "--additional-information", "--partner", "--identification", "--identified-on",
+          "--key"}) {
+        if (cmd.count(holder_option) > 0) {
+            throw CLI::ValidationError(holder_option,
+                                       "not with --order: the follow-up card carries over the "
+                                       "holder, the identification and the key type");
+        }
+    }
+    authority::TrustCenter tc(o.dir);
+    authority::TrustCenterOrders desk(tc);
+    authority::FollowUpProduction request;
+    request.order_number = o.order_number;
+    if (!o.label.empty()) {
+        request.token_label = o.label;
+    }
+    request.transport_pin =
+        o.transport_pin.empty() ? random_transport_pin() : Secret(o.transport_pin);
+    request.actor = "operator:cli";
+    const auto produced = authority::produce_follow_up_card(desk, request);
+    fmt::print(
+        "Produced card {} (token \"{}\") for order {}, certificate serial {} (on hold until "
+        "receipt)\n",
+        produced.card_serial, produced.token_label, o.order_number, produced.certificate_serial);
+    print_transport_pin(o, request.transport_pin);
+}
+
 void add_produce(CLI::App& card) {
     auto o = std::make_shared<ProduceOptions>();
     auto* cmd = card.add_subcommand("produce", "Personalise a new signature card for a holder");
     cmd->add_option("--dir", o->dir, "Trust center folder")->required();
-    cmd->add_option("--label", o->label, "Token label of the new card")->required();
+    cmd->add_option("--label", o->label,
+                    "Token label of the new card (required unless --order; then default "
+                    "\"SigCard <order>\")");
+    cmd->add_option("--order", o->order_number,
+                    "Produce the new card of this approved follow-up order (holder and "
+                    "identification carried over from the card it replaces)");
     cmd->add_option("--given-name", o->given_name);
     cmd->add_option("--surname", o->surname);
     cmd->add_option("--pseudonym", o->pseudonym, "Pseudonym (the certificate shows NAME:PN)");
-    cmd->add_option("--serial-number", o->serial_number, "Holder's subject serialNumber")
-        ->required();
+    cmd->add_option("--serial-number", o->serial_number, "Holder's subject serialNumber");
     cmd->add_option("--country", o->country);
     cmd->add_option("--admission-authority", o->admission_authority,
                     "Chamber that admitted the holder");
@@ -103,12 +148,20 @@ void add_produce(CLI::App& card) {
     cmd->add_option("--additional-information", o->additional_information);
     cmd->add_option("--partner", o->partner, "Name of the cooperation partner that sold the card");
     cmd->add_option("--identification", o->identification, "postident, in_person or eid");
-    cmd->add_option("--identified-on", o->identified_on, "Date of the identification (YYYY-MM-DD)")
-        ->required();
+    cmd->add_option("--identified-on", o->identified_on, "Date of the identification (YYYY-MM-DD)");
     cmd->add_option("--key", o->key, "ec-p256 (default), ec-p384 or rsa-3072");
     cmd->add_option("--transport-pin", o->transport_pin,
                     "Transport PIN (default: random, printed)");
-    cmd->callback([o] {
+    cmd->callback([o, cmd] {
+        if (!o->order_number.empty()) {
+            produce_for_order(*cmd, *o);
+            return;
+        }
+        for (const char* required : {"--label", "--serial-number", "--identified-on"}) {
+            if (cmd->count(required) == 0) {
+                throw CLI::RequiredError(fmt::format("{} (or --order)", required));
+            }
+        }
         authority::TrustCenter tc(o->dir);
         authority::CardOrder order;
         order.holder = holder_from(*o);
@@ -134,9 +187,7 @@ void add_produce(CLI::App& card) {
         const auto produced = authority::produce_card(tc, order);
         fmt::print("Produced card {} (token \"{}\"), certificate serial {}\n", produced.card_serial,
                    produced.token_label, produced.certificate_serial);
-        if (o->transport_pin.empty()) {
-            fmt::print("Transport PIN: {}\n", order.transport_pin.view());
-        }
+        print_transport_pin(*o, order.transport_pin);
     });
 }
 

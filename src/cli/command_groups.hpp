@@ -9,5 +9,9 @@ void add_trust_center_commands(CLI::App& app);  // init
 void add_certificate_commands(CLI::App& app);   // cert …, crl
 void add_card_commands(CLI::App& app);          // card produce|list, partner add|list
 void add_demo_commands(CLI::App& app);          // demo cards
+void add_terms_commands(CLI::App& app);         // terms publish|list
+void add_audit_commands(CLI::App& app);         // audit verify
+void add_order_commands(CLI::App& app);         // order list|show|approve|reject|receipt
+void add_follow_up_commands(CLI::App& app);     // follow-up (the holder's terminal client)
 
 }  // namespace sigcard::cli

@@ -20,6 +20,10 @@ int run(int argc, char** argv) {
     add_card_commands(app);
     add_certificate_commands(app);
     add_demo_commands(app);
+    add_terms_commands(app);
+    add_order_commands(app);
+    add_audit_commands(app);
+    add_follow_up_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

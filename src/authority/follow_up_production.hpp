@@ -1,0 +1,70 @@
+// The back office's side of a follow-up order: the order service wired to this trust center's
+// PKI, production of the new card for an approved order (holder and identification carried over
+// from the card it replaces, certificate on hold until receipt), and the receipt that activates it.
+#pragma once
+
+#include "authority/card_production.hpp"
+#include "authority/trust_center.hpp"
+#include "common/error.hpp"
+#include "orders/follow_up_orders.hpp"
+#include "pki/ocsp_responder.hpp"
+#include "pki/path_validation.hpp"
+
+#include <optional>
+#include <string>
+
+namespace sigcard::authority {
+
+namespace errors {
+inline constexpr ErrorCode order_unknown{"order.unknown",
+                                         "Es gibt keinen Auftrag mit dieser Auftragsnummer.",
+                                         "There is no order with this order number."};
+inline constexpr ErrorCode order_not_approved{
+    "order.not_approved",
+    "Für diesen Auftrag kann keine Karte hergestellt werden: er ist nicht freigegeben.",
+    "No card can be produced for this order: it has not been approved."};
+inline constexpr ErrorCode order_not_shipped{
+    "order.not_shipped",
+    "Der Empfang kann nur für einen Auftrag bestätigt werden, dessen Karte versandt wurde.",
+    "Receipt can only be confirmed for an order whose card has been shipped."};
+inline constexpr ErrorCode replaced_card_missing{
+    "order.replaced_card_missing",
+    "Die Karte oder das Zertifikat, das dieser Auftrag ersetzt, ist nicht im Register.",
+    "The card or certificate this order replaces is not in the register."};
+}  // namespace errors
+
+// FollowUpOrders over a trust center: validation and OCSP evidence from its own CA and store.
+class TrustCenterOrders {
+public:
+    explicit TrustCenterOrders(TrustCenter& trust_center);
+    TrustCenterOrders(const TrustCenterOrders&) = delete;
+    TrustCenterOrders& operator=(const TrustCenterOrders&) = delete;
+
+    orders::FollowUpOrders& orders() { return orders_; }
+    TrustCenter& trust_center() { return trust_center_; }
+
+private:
+    TrustCenter& trust_center_;
+    pki::PathValidator validator_;
+    pki::OcspResponder ocsp_;
+    orders::FollowUpOrders orders_;
+};
+
+struct FollowUpProduction {
+    std::string order_number;
+    std::optional<std::string> token_label;  // default: "SigCard <order number>"
+    Secret transport_pin;
+    std::string actor = "operator";
+};
+
+// approved → in_production → shipped (an order left in_production by a failed run is resumed).
+// The new card gets the old certificate's holder profile unchanged, the old card's identification
+// and one more remote renewal; its certificate stays on hold until receipt.
+ProducedCard produce_follow_up_card(TrustCenterOrders& desk, const FollowUpProduction& request);
+
+// shipped → active: releases the new certificate's hold and marks the new card active.
+// Returns the new certificate's serial.
+std::string confirm_receipt(TrustCenterOrders& desk, const std::string& order_number,
+                            const std::string& actor);
+
+}  // namespace sigcard::authority
