@@ -104,7 +104,8 @@ lang="en">Nothing was signed.</span></p><p>{{de}}</p><p class="en" lang="en">{{e
 <p><code>{{code}}</code></p></div>
 {{/refused}}
 {{#unknown}}
-<div class="alert" role="alert" id="outcome"><p>{{de}}</p><p class="en" lang="en">{{en}}</p></div>
+<div class="alert" role="alert" id="outcome"><p>{{de}}</p><p class="en" lang="en">{{en}}</p>
+<p><code>{{code}}</code></p></div>
 {{/unknown}}
 </main>
 </body>
