@@ -265,7 +265,7 @@ TrustCenter::TrustCenter(const std::filesystem::path& dir) {
         throw Error(errors::not_found, dir.string());
     }
     config_ = config::TrustCenterConfig::load(dir);
-    database_ = std::make_unique<storage::Database>(resolved_database_url(config_), 4);
+    database_ = std::make_unique<storage::Database>(resolved_database_url(config_), 8);
     database_->migrate();
     store_ = std::make_unique<pki::CertificateStore>(*database_);
     ca_ = std::make_unique<pki::CertificateAuthority>(config_, store_.get());

@@ -8,6 +8,7 @@
 #include "signature/cades.hpp"
 
 #include <gtest/gtest.h>
+#include <thread>
 #include <openssl/ocsp.h>
 
 namespace sigcard::orders {
@@ -152,6 +153,25 @@ TEST_F(FollowUpOrdersTest, TheSameSignedDocumentTwiceGivesOneOrder) {
     EXPECT_TRUE(second.already_submitted);
     EXPECT_EQ(second.order_number, first.order_number);
     EXPECT_EQ(count("orders"), 1);
+}
+
+TEST_F(FollowUpOrdersTest, TwoConcurrentSubmissionsOfOneDocumentGiveOneOrder) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    std::vector<SubmittedOrder> results(4);
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        clients.emplace_back(
+            [&, i] { results[i] = orders.submit(draft.nonce, draft.document, signature, now + 1); });
+    }
+    for (auto& c : clients) {
+        c.join();
+    }
+    for (const auto& r : results) {
+        EXPECT_EQ(r.order_number, results[0].order_number);
+    }
+    EXPECT_EQ(count("orders"), 1);
+    EXPECT_EQ(audit::verify(tc.db).records, 2);
 }
 
 TEST_F(FollowUpOrdersTest, AReplayedNonceWithAnotherSignatureIsRefused) {

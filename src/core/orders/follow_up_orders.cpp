@@ -211,6 +211,7 @@ InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
 
 FollowUpOrders::FollowUpOrders(FollowUpContext context)
     : context_(context),
+      submissions_(context.database),
       policy_(context.config.policy),
       terms_(context.database),
       cards_(context.database) {}
@@ -374,23 +375,26 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
             X509_V_OK) {
         throw Error(errors::signer_mismatch);
     }
-    if (draft->used_at) {
-        auto existing = db.with_session([&](soci::session& s) {
-            std::string number, state, stored_signature_sha;
-            long long created = 0;
-            const long long order_id = draft->order_id.value_or(0);
-            s << "SELECT order_number, state, signature_sha256, created_at FROM orders WHERE id = "
-                 ":id",
-                soci::use(order_id), soci::into(number), soci::into(state),
-                soci::into(stored_signature_sha), soci::into(created);
-            return std::make_tuple(number, state, stored_signature_sha, created);
-        });
-        if (std::get<2>(existing) != signature_sha256) {
+    // A draft already used: the same signature again is a retry and gets the same order; any
+    // other signature for it is a replay.
+    auto answer_used_draft = [&](std::int64_t order_id) -> SubmittedOrder {
+        auto [number, state, stored_signature_sha, created] =
+            db.with_session([&](soci::session& s) {
+                std::string n, st, sig;
+                long long c = 0;
+                const long long id = order_id;
+                s << "SELECT order_number, state, signature_sha256, created_at FROM orders WHERE "
+                     "id = :id",
+                    soci::use(id), soci::into(n), soci::into(st), soci::into(sig), soci::into(c);
+                return std::make_tuple(n, st, sig, static_cast<std::int64_t>(c));
+            });
+        if (stored_signature_sha != signature_sha256) {
             throw Error(errors::nonce_replayed);
         }
-        return {std::get<0>(existing),
-                order_state_from(std::get<1>(existing)).value_or(OrderState::submitted),
-                std::get<3>(existing), true};
+        return {number, order_state_from(state).value_or(OrderState::submitted), created, true};
+    };
+    if (draft->used_at) {
+        return answer_used_draft(draft->order_id.value_or(0));
     }
     if (now - draft->issued_at >
         static_cast<std::int64_t>(context_.config.policy.nonce_max_age_minutes) * 60) {
@@ -426,37 +430,48 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
     const long long card_id = facts.card->id;
     const long long at = now;
     const std::string state(to_string(OrderState::submitted));
-    db.in_transaction([&](soci::session& s) {
-        long long order_id = 0;
-        s << "INSERT INTO orders (order_number, kind, state, card_id, contact_email, order_data, "
-             "terms_version, document, document_sha256, signature, signature_sha256, "
-             "certificate_serial, revocation_evidence, nonce, created_at, updated_at) VALUES "
-             "(:number, 'follow_up', :state, :card, :email, :data, :terms, :doc, :doc_sha, :sig, "
-             ":sig_sha, :serial, :evidence, :nonce, :created, :updated) RETURNING id",
-            soci::use(result.order_number), soci::use(state), soci::use(card_id),
-            soci::use(data.contact.email), soci::use(draft->order_data),
-            soci::use(draft->terms_version), soci::use(document_b64), soci::use(document_sha256),
-            soci::use(signature_b64), soci::use(signature_sha256),
-            soci::use(draft->certificate_serial), soci::use(evidence_b64), soci::use(nonce),
-            soci::use(at), soci::use(at), soci::into(order_id);
-        soci::statement mark =
-            (s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
-                          "WHERE nonce = :nonce AND used_at IS NULL",
-             soci::use(at), soci::use(order_id), soci::use(nonce));
-        mark.execute(true);
-        if (mark.get_affected_rows() != 1) {
-            throw Error(errors::nonce_replayed, "draft used concurrently");
+    try {
+        submissions_.run([&](soci::session& s) {
+            long long order_id = 0;
+            s << "INSERT INTO orders (order_number, kind, state, card_id, contact_email, "
+                 "order_data, "
+                 "terms_version, document, document_sha256, signature, signature_sha256, "
+                 "certificate_serial, revocation_evidence, nonce, created_at, updated_at) VALUES "
+                 "(:number, 'follow_up', :state, :card, :email, :data, :terms, :doc, :doc_sha, "
+                 ":sig, "
+                 ":sig_sha, :serial, :evidence, :nonce, :created, :updated) RETURNING id",
+                soci::use(result.order_number), soci::use(state), soci::use(card_id),
+                soci::use(data.contact.email), soci::use(draft->order_data),
+                soci::use(draft->terms_version), soci::use(document_b64),
+                soci::use(document_sha256), soci::use(signature_b64), soci::use(signature_sha256),
+                soci::use(draft->certificate_serial), soci::use(evidence_b64), soci::use(nonce),
+                soci::use(at), soci::use(at), soci::into(order_id);
+            soci::statement mark =
+                (s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
+                              "WHERE nonce = :nonce AND used_at IS NULL",
+                 soci::use(at), soci::use(order_id), soci::use(nonce));
+            mark.execute(true);
+            if (mark.get_affected_rows() != 1) {
+                throw Error(errors::nonce_replayed, "draft used concurrently");
+            }
+            add_event(s, order_id, std::nullopt, OrderState::submitted,
+                      "holder:" + draft->certificate_serial, "", now);
+            audit::append(s, db.dialect(), "holder:" + draft->certificate_serial, "order.submitted",
+                          result.order_number,
+                          nlohmann::json{{"document_sha256", document_sha256},
+                                         {"signature_sha256", signature_sha256},
+                                         {"terms_version", draft->terms_version},
+                                         {"card_id", card_id}}
+                              .dump());
+        });
+    } catch (...) {
+        // A concurrent submission of the same draft may have won the race.
+        auto again = db.with_session([&](soci::session& s) { return load_draft(s, nonce); });
+        if (again && again->used_at) {
+            return answer_used_draft(again->order_id.value_or(0));
         }
-        add_event(s, order_id, std::nullopt, OrderState::submitted,
-                  "holder:" + draft->certificate_serial, "", now);
-        audit::append(s, db.dialect(), "holder:" + draft->certificate_serial, "order.submitted",
-                      result.order_number,
-                      nlohmann::json{{"document_sha256", document_sha256},
-                                     {"signature_sha256", signature_sha256},
-                                     {"terms_version", draft->terms_version},
-                                     {"card_id", card_id}}
-                          .dump());
-    });
+        throw;
+    }
     return result;
 }
 

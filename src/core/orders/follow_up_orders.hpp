@@ -14,6 +14,7 @@
 #include "pki/path_validation.hpp"
 #include "pki/qualified_profile.hpp"
 #include "storage/database.hpp"
+#include "storage/group_commit.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -124,6 +125,9 @@ public:
                                                const std::string& email) const;
     std::vector<OrderRecord> list(std::optional<OrderState> state = std::nullopt) const;
 
+    // Transactions and orders stored through group commit so far.
+    storage::GroupCommit::Counts commit_counts() const { return submissions_.counts(); }
+
     // Back office and production. Each checks the current state (order.invalid_transition) and
     // records an event and an audit record.
     void approve(const std::string& order_number, const std::string& actor, std::int64_t now);
@@ -149,6 +153,7 @@ private:
                     std::int64_t now, std::optional<std::int64_t> new_card_id = std::nullopt);
 
     FollowUpContext context_;
+    storage::GroupCommit submissions_;  // submitted orders share transactions (one fsync)
     EligibilityPolicy policy_;
     TermsCatalogue terms_;
     cards::CardRegister cards_;
