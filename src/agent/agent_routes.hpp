@@ -16,7 +16,7 @@ namespace sigcard::agent {
 
 // Who may call a route.
 enum class RouteAccess {
-    any_page,  // no Origin needed (status for help pages); CORS only for portals
+    any_page,  // no Origin needed (the holder opens it); a page's Origin must be a portal
     portal,    // an allowlisted portal Origin is required; CORS for it
     own_page,  // the agent's own page: no foreign Origin, never CORS
 };

@@ -80,7 +80,7 @@ Response open_signing_request(AgentContext& context, const Request& request,
     const auto body = parse_sign_request(request.body, max_document_size);
     const auto* portal = context.config.find_portal(origin);
     const auto verified = verify_portal_request(body, *portal);
-    const auto token = context.cards.card(body.token);
+    const auto token = context.cards.find_card(body.token);
 
     SigningRequest signing;
     signing.origin = verified.origin;

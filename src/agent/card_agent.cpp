@@ -57,8 +57,9 @@ void add_guarded(portal::Router& router, AgentContext& context, RouteAccess acce
             context.guard.check_host(request);
             if (access == RouteAccess::portal) {
                 origin = context.guard.require_allowed_origin(request);
-            } else if (access == RouteAccess::any_page) {
-                origin = context.guard.allowed_origin(request);
+            } else if (access == RouteAccess::any_page && request.headers.contains("Origin")) {
+                // Without Origin it is the holder opening the URL; a page must be a portal.
+                origin = context.guard.require_allowed_origin(request);
             }
             response = handler(request);
         } catch (const portal::HttpError& e) {

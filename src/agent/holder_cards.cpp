@@ -42,7 +42,7 @@ std::vector<card::TokenInfo> HolderCards::cards() {
     return module().slots();
 }
 
-card::TokenInfo HolderCards::card(const std::string& label) {
+card::TokenInfo HolderCards::find_card(const std::string& label) {
     const std::lock_guard lock(mutex_);
     auto token = module().find_token(label);
     if (policy_.require_pin_pad && !token.has_pin_pad()) {

@@ -32,7 +32,7 @@ public:
     std::vector<card::TokenInfo> cards();
     // The card with this label. Throws card.* errors (token_not_found …), and
     // card.pin_pad_required when policy wants a PIN pad and the reader has none.
-    card::TokenInfo card(const std::string& label);
+    card::TokenInfo find_card(const std::string& label);
     // The qualified signing certificate of the card (DER).
     ossl::Bytes qualified_certificate(const std::string& label);
 

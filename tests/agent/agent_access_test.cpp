@@ -51,7 +51,7 @@ TEST_F(AgentAccessTest, CertificateOfUnknownCard) {
 }
 
 TEST_F(AgentAccessTest, ForeignOriginRefusedWithoutCors) {
-    for (const char* path : {"/v1/cards", "/v1/certificate?token=Holder%20card"}) {
+    for (const char* path : {"/v1/status", "/v1/cards", "/v1/certificate?token=Holder%20card"}) {
         const auto response = get(path, from("https://evil.example"));
         EXPECT_EQ(response.status, 403) << path;
         EXPECT_EQ(error_code(response), "agent.origin_refused");
