@@ -1,0 +1,224 @@
+// The follow-up order end to end, as a holder and an operator meet it: `sigcard follow-up` on
+// the demo cards (SoftHSM2 and the FAKE PIN-pad reader) against a running `sigcard-portal`,
+// approval, production of the new card (on hold until receipt), receipt, and a second-generation
+// order signed with the new card; the refused cards each get their answer; the audit log holds.
+#include "integration/integration_support.hpp"
+
+#include "cards/card_register.hpp"
+#include "pki/certificate_store.hpp"
+#include "pki/qualified_profile.hpp"
+#include "storage/database.hpp"
+#include "support/running_process.hpp"
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <regex>
+
+namespace sigcard::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr const char* kDemoPin = "123456";
+constexpr int kNotEligible = 4;  // `sigcard follow-up` exit code for a refused card
+
+class FollowUpEndToEndTest : public TrustCenterTest {
+protected:
+    void SetUp() override {
+        TrustCenterTest::SetUp();
+        const auto demo = sigcard("demo cards --dir " + dir().string());
+        ASSERT_EQ(demo.status, 0) << demo.output;
+        std::ofstream(tmp_.path() / "agb.txt") << "Allgemeine Geschäftsbedingungen, Fassung 1\n";
+        const auto terms =
+            sigcard(fmt::format("terms publish {} --version 2025-01 "
+                                "--valid-from 2025-01-01 --dir {}",
+                                (tmp_.path() / "agb.txt").string(), dir().string()));
+        ASSERT_EQ(terms.status, 0) << terms.output;
+    }
+
+    void start_portal() {
+        portal_.reset();  // the previous one stops first
+        const auto log = tmp_.path() / fmt::format("portal-{}.log", ++portal_runs_);
+        portal_ = std::make_unique<RunningProcess>(
+            std::vector<std::string>{std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal",
+                                     "--dir", dir().string(), "--port", "0"},
+            log);
+        portal_url_ =
+            "https://127.0.0.1:" + portal_->wait_for(R"(listening on https://127\.0\.0\.1:(\d+)/)");
+    }
+
+    // OrderData JSON as the holder would enter it, with the declaration given.
+    std::filesystem::path order_data(const std::string& email) {
+        const nlohmann::json address = {{"name", "Erika Mustermann"},
+                                        {"company", ""},
+                                        {"street", "Hauptstraße 1"},
+                                        {"address_extra", ""},
+                                        {"postal_code", "10115"},
+                                        {"city", "Berlin"},
+                                        {"country", "DE"}};
+        auto billing = address;
+        billing["vat_id"] = "";
+        const nlohmann::json data = {
+            {"contact", {{"email", email}, {"phone", "030 1234567"}}},
+            {"shipping", address},
+            {"billing", billing},
+            {"declaration", {{"name_and_attributes_unchanged", true}, {"terms_accepted", true}}}};
+        const auto path = tmp_.path() / (email + ".json");
+        std::ofstream(path) << data.dump(2);
+        return path;
+    }
+
+    // The holder's terminal client, scripted: data from a file, --yes, the PIN on stdin.
+    CommandResult follow_up(const std::string& token, const std::string& email,
+                            const std::string& pin = kDemoPin,
+                            const std::string& module = SOFTHSM2_MODULE,
+                            const std::string& extra_env = {}) {
+        return run_command(
+            fmt::format("printf '%s\\n' {} | {} {} {} follow-up --portal {} --module {} --token {} "
+                        "--ca-file {} --data {} --yes --out {}",
+                        quoted(pin), softhsm_env(), extra_env, sigcard_binary(), portal_url_,
+                        module, quoted(token), (dir() / "ca" / "root.pem").string(),
+                        order_data(email).string(), (tmp_.path() / (email + ".pdf")).string()));
+    }
+
+    std::string place_order(const std::string& token, const std::string& email) {
+        const auto result = follow_up(token, email);
+        EXPECT_EQ(result.status, 0) << result.output;
+        const auto number = capture(result.output, R"(Auftragsnummer: (\S+))");
+        EXPECT_FALSE(number.empty()) << result.output;
+        EXPECT_EQ(read_text(tmp_.path() / (email + ".pdf")).substr(0, 5), "%PDF-");
+        return number;
+    }
+
+    void expect_refused(const std::string& token, const std::string& code) {
+        const auto result = follow_up(token, "refused@example.de");
+        EXPECT_EQ(result.status, kNotEligible) << token << "\n" << result.output;
+        EXPECT_THAT(result.output, HasSubstr("[" + code + "]")) << token;
+    }
+
+    pki::CertificateRecord certificate(const std::string& serial) {
+        storage::Database db(database_url(), 1);
+        const auto record = pki::CertificateStore(db).find(serial);
+        EXPECT_TRUE(record) << serial;
+        return record.value_or(pki::CertificateRecord{});
+    }
+
+    std::optional<cards::CardEntry> card(const std::string& certificate_serial) {
+        storage::Database db(database_url(), 1);
+        return cards::CardRegister(db).find_by_certificate(certificate_serial);
+    }
+
+    pki::HolderProfile profile(const std::string& serial) {
+        const auto cert = ossl::x509_from_der(certificate(serial).der);
+        return pki::read_holder_profile(cert.get());
+    }
+
+    void set_renewal_window(int days) {
+        const auto path = dir() / "sigcard.toml";
+        const auto toml =
+            std::regex_replace(read_text(path), std::regex(R"(renewal_window_days = \d+)"),
+                               fmt::format("renewal_window_days = {}", days));
+        std::ofstream(path, std::ios::trunc) << toml;
+    }
+
+    std::string old_certificate_serial(const std::string& slug) {
+        const auto pem = read_text(dir() / "cards" / (slug + ".pem"));
+        return pki::serial_hex(ossl::x509_from_pem(pem).get());
+    }
+
+    std::unique_ptr<RunningProcess> portal_;
+    std::string portal_url_;
+    int portal_runs_ = 0;
+};
+
+TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) {
+    start_portal();
+
+    // First generation: the valid demo card orders; a second attempt shows the open order.
+    const auto order = place_order("Demo Erika Mustermann", "erika@example.de");
+    const auto again = follow_up("Demo Erika Mustermann", "erika@example.de");
+    EXPECT_EQ(again.status, kNotEligible);
+    EXPECT_THAT(again.output, HasSubstr("[eligibility.open_order_exists]"));
+    EXPECT_THAT(again.output, HasSubstr(order));
+
+    // Each refused demo card gets its answer; the partner card names the partner.
+    expect_refused("Demo Partnerkarte", "eligibility.partner_card");
+    EXPECT_THAT(follow_up("Demo Partnerkarte", "p@example.de").output,
+                HasSubstr("Kammer-Service GmbH"));
+    expect_refused("Demo Abgelaufen", "eligibility.certificate_expired");
+    expect_refused("Demo Gesperrt", "eligibility.certificate_revoked");
+    expect_refused("Demo Identifikation alt", "eligibility.identification_too_old");
+
+    // A wrong PIN from a script fails with the card's code; nothing is ordered.
+    const auto wrong_pin = follow_up("Demo Pseudonym", "pseudo@example.de", "000000");
+    EXPECT_EQ(wrong_pin.status, 2) << wrong_pin.output;
+    EXPECT_THAT(wrong_pin.output, HasSubstr("card.pin_incorrect"));
+    EXPECT_THAT(wrong_pin.output, ::testing::Not(HasSubstr("000000")));
+
+    // The PIN-pad card: the holder is told to type on the reader, and the order goes through.
+    const auto pinpad = follow_up(
+        "Demo PIN-Pad", "petra@example.de", "", pinpad_fake_module(),
+        "SIGCARD_PINPAD_FAKE_CONFIG=" + (dir() / "cards" / "pinpad-reader.conf").string());
+    EXPECT_EQ(pinpad.status, 0) << pinpad.output;
+    EXPECT_THAT(pinpad.output, HasSubstr("Bitte PIN am Kartenleser eingeben"));
+
+    // Back office: approve, produce the new card for the order.
+    const auto approve = sigcard(fmt::format("order approve {} --dir {}", order, dir().string()));
+    ASSERT_EQ(approve.status, 0) << approve.output;
+    const auto produce =
+        sigcard(fmt::format("card produce --order {} --label {} "
+                            "--transport-pin 123456 --dir {}",
+                            order, quoted("Erika Folgekarte"), dir().string()));
+    ASSERT_EQ(produce.status, 0) << produce.output;
+    const auto new_serial = capture(produce.output, R"(certificate serial ([0-9a-f]+))");
+    const auto old_serial = old_certificate_serial("erika-mustermann");
+    EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::on_hold);
+    EXPECT_EQ(profile(new_serial), profile(old_serial));
+    const auto old_card = card(old_serial);
+    const auto new_card = card(new_serial);
+    ASSERT_TRUE(old_card && new_card);
+    EXPECT_EQ(new_card->replaces_card_id, old_card->id);
+    EXPECT_EQ(new_card->remote_renewals, old_card->remote_renewals + 1);
+    EXPECT_EQ(new_card->identified_at, old_card->identified_at);
+    EXPECT_EQ(new_card->identification_method, old_card->identification_method);
+    EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
+                HasSubstr("state:        shipped"));
+    // Until receipt the new card cannot order anything.
+    expect_refused("Erika Folgekarte", "eligibility.certificate_on_hold");
+
+    // Receipt: the hold is released and the order is active.
+    const auto receipt = sigcard(fmt::format("order receipt {} --dir {}", order, dir().string()));
+    ASSERT_EQ(receipt.status, 0) << receipt.output;
+    EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::good);
+    EXPECT_EQ(card(new_serial)->state, cards::CardState::active);
+    EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
+                HasSubstr("state:        active"));
+
+    // Second generation: the new card's validity has only begun, so the window is widened.
+    set_renewal_window(2000);
+    start_portal();
+    const auto second = place_order("Erika Folgekarte", "erika2@example.de");
+    EXPECT_NE(second, order);
+    const auto second_shown =
+        sigcard(fmt::format("order show {} --dir {}", second, dir().string())).output;
+    EXPECT_THAT(second_shown, HasSubstr("certificate " + new_serial));
+    EXPECT_THAT(second_shown, HasSubstr("state:        submitted"));
+
+    // The audit log holds, and a changed row is named.
+    const auto intact = sigcard("audit verify --dir " + dir().string());
+    EXPECT_EQ(intact.status, 0) << intact.output;
+    EXPECT_THAT(intact.output, HasSubstr("intact"));
+    portal_.reset();
+    const auto tamper = run_command(
+        fmt::format("sqlite3 {} \"UPDATE audit_log SET details = '{{}}' WHERE seq = 5\"",
+                    (dir() / "sigcard.db").string()));
+    ASSERT_EQ(tamper.status, 0) << tamper.output;
+    const auto broken = sigcard("audit verify --dir " + dir().string());
+    EXPECT_EQ(broken.status, 3) << broken.output;
+    EXPECT_THAT(broken.output, HasSubstr("seq 5"));
+}
+
+}  // namespace
+}  // namespace sigcard::testing
