@@ -47,7 +47,6 @@ const std::string page_template = R"(<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>SigCard – Signatur bestätigen / Confirm signature</title>
 <style>{{{style}}}</style>
 </head>
@@ -133,6 +132,9 @@ portal::Response render(const data& values, int status) {
     response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
     response.headers.set("Cross-Origin-Resource-Policy", "same-origin");
     response.headers.set("Cache-Control", "no-store");
+    // Not no-referrer: under that policy browsers send "Origin: null" with the page's own form
+    // post, and the agent could not tell its page from a sandboxed attacker's.
+    response.headers.set("Referrer-Policy", "same-origin");
     return response;
 }
 

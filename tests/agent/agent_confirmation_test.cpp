@@ -48,6 +48,8 @@ TEST_F(AgentConfirmationTest, PageShowsOriginDocumentCardAndPinField) {
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
     EXPECT_NE(csp.find("form-action 'self'"), std::string::npos) << csp;
     EXPECT_EQ(page.headers.get("X-Frame-Options"), "DENY");
+    // The page's own form post must carry its real Origin, which no-referrer would turn to null.
+    EXPECT_EQ(page.headers.get("Referrer-Policy"), "same-origin");
     EXPECT_FALSE(page.headers.contains("Access-Control-Allow-Origin"));
     EXPECT_EQ(confirmation_token(page.body).size(), 64u);
 }
@@ -113,15 +115,25 @@ TEST_F(AgentConfirmationTest, ConfirmWithoutOrWithWrongTokenRefused) {
     EXPECT_EQ(state(id)["state"], "pending");
 }
 
-TEST_F(AgentConfirmationTest, ConfirmFromThePortalsPageRefused) {
+TEST_F(AgentConfirmationTest, ConfirmFromAnyOtherPageRefused) {
     const auto id = open_request(document_);
     const auto token = confirmation_token(confirmation_page(id).body);
-    auto headers = from(portal_origin);
-    const auto response = client_.post(url("/confirm/" + id), pin_form(token, user_pin.view()),
-                                       "application/x-www-form-urlencoded", headers);
-    EXPECT_EQ(response.status, 403);
-    EXPECT_EQ(error_code(response), "agent.confirmation_refused");
-    EXPECT_FALSE(response.headers.contains("Access-Control-Allow-Origin"));
+    // Even with the right token (which no other page can read): the portal, another site, a
+    // sandboxed frame ("null"), or a cross-site post that Fetch Metadata gives away.
+    for (const char* origin : {portal_origin.c_str(), "https://evil.example", "null"}) {
+        const auto response = client_.post(url("/confirm/" + id), pin_form(token, user_pin.view()),
+                                           "application/x-www-form-urlencoded", from(origin));
+        EXPECT_EQ(response.status, 403) << origin;
+        EXPECT_EQ(error_code(response), "agent.confirmation_refused") << origin;
+        EXPECT_FALSE(response.headers.contains("Access-Control-Allow-Origin"));
+    }
+    portal::Headers cross_site;
+    cross_site.set("Sec-Fetch-Site", "cross-site");
+    EXPECT_EQ(client_
+                  .post(url("/confirm/" + id), pin_form(token, user_pin.view()),
+                        "application/x-www-form-urlencoded", cross_site)
+                  .status,
+              403);
     EXPECT_EQ(state(id)["state"], "pending");
 }
 
