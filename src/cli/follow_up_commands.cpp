@@ -236,7 +236,7 @@ orders::OrderData FollowUpRun::enter_data(const nlohmann::json& answer) {
 }
 
 // The draft, asking again for just the fields the portal refused; nullopt when it cannot be fixed
-// here (a script, or a declaration the holder did not give).
+// here (data from a file without a terminal, or a declaration the holder did not give).
 std::optional<PortalDraft> FollowUpRun::draft_for(orders::OrderData& data) {
     for (;;) {
         auto answer = portal_.create_draft(certificate_der_, data);
@@ -244,7 +244,7 @@ std::optional<PortalDraft> FollowUpRun::draft_for(orders::OrderData& data) {
             return answer.draft;
         }
         t_.say(fmt::format("\n{}", t_.text(answer.message)));
-        bool fixable = t_.interactive();
+        bool fixable = t_.interactive() || o_.data_file.empty();
         for (const auto& e : answer.field_errors) {
             t_.say(fmt::format("  {} [{}]: {}", e.field, e.code, t_.text(e.message)));
             fixable = fixable && field_prompt(e.field) != nullptr;

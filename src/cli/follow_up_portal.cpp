@@ -185,8 +185,13 @@ std::string FollowUpPortal::confirmation_pdf(const PlacedOrder& order, const std
         order.confirmation_url.empty()
             ? fmt::format("/api/v1/orders/{}/confirmation.pdf", url_encoded(order.order_number))
             : order.confirmation_url;
-    const auto query = fmt::format("email={}&lang={}", url_encoded(email), language);
-    target += (target.find('?') == std::string::npos ? "?" : "&") + query;
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"email", email},
+                                     std::pair<std::string, std::string>{"lang", language}}) {
+        if (target.find(key + "=") == std::string::npos) {
+            target += fmt::format("{}{}={}", target.find('?') == std::string::npos ? '?' : '&', key,
+                                  url_encoded(value));
+        }
+    }
     const auto response = client_.get(url(target));
     if (response.status != 200) {
         refuse(response.status, nlohmann::json::parse(response.body, nullptr, false));

@@ -54,6 +54,7 @@ std::string trimmed(std::string s) {
 
 std::string read_line() {
     std::string line;
+    line.reserve(256);  // a PIN read into it is not left behind in a reallocated buffer
     if (!std::getline(std::cin, line)) {
         throw Error(input_ended);
     }
@@ -138,9 +139,6 @@ Secret HolderTerminal::read_pin(std::string_view prompt) const {
         line = read_line();
     } else {
         line = read_line();
-    }
-    if (!line.empty() && line.back() == '\r') {
-        line.pop_back();
     }
     Secret pin(line);
     OPENSSL_cleanse(line.data(), line.size());
