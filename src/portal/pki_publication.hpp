@@ -23,6 +23,9 @@ public:
     Response ocsp(std::string_view request_der) const;
     Response crl();
 
+    // The responder, also for the revocation evidence kept with each follow-up order.
+    const pki::OcspResponder& responder() const { return responder_; }
+
 private:
     authority::TrustCenter& trust_center_;
     pki::OcspResponder responder_;

@@ -1,7 +1,13 @@
 #include "portal/portal_app.hpp"
 
 #include "authority/trust_center.hpp"
+#include "orders/follow_up_orders.hpp"
+#include "pki/path_validation.hpp"
+#include "portal/follow_up_api.hpp"
+#include "portal/follow_up_api_errors.hpp"
+#include "portal/http/http_client.hpp"
 #include "portal/http/http_server.hpp"
+#include "portal/pages/holder_pages.hpp"
 #include "portal/pki_publication.hpp"
 
 #include <fmt/format.h>
@@ -24,6 +30,26 @@ int wait_for_signal() {
     int received = 0;
     sigwait(&signals, &received);
     return received;
+}
+
+// Certificates whose AIA names another OCSP responder are checked there; ours come from the
+// store. A client per call: HttpClient is not thread-safe and these calls are rare.
+ossl::Bytes post_ocsp_request(const std::string& url, const ossl::Bytes& request) {
+    ClientConfig client_config;
+    client_config.timeout = std::chrono::seconds(5);
+    HttpClient client(client_config);
+    const auto response =
+        client.post(url, std::string(request.begin(), request.end()), content_type::ocsp_request);
+    if (response.status != 200) {
+        throw std::runtime_error(fmt::format("OCSP responder answered {}", response.status));
+    }
+    return ossl::Bytes(response.body.begin(), response.body.end());
+}
+
+pki::PathValidator::Options validation_options(const config::TrustCenterConfig& config) {
+    pki::PathValidator::Options options;
+    options.own_ocsp_url = config.urls.ocsp;
+    return options;
 }
 
 }  // namespace
@@ -51,6 +77,15 @@ int run_portal(int argc, char** argv) {
         Router router;
         PkiPublication pki(tc, std::chrono::minutes(5));
         pki.add_routes(router);
+        const pki::PathValidator validator(tc.certificates(), tc.root_certificate(),
+                                           tc.issuing_certificate(), validation_options(config),
+                                           post_ocsp_request);
+        orders::FollowUpOrders follow_up(
+            {config, tc.database(), validator, pki.responder(), tc.issuing_certificate()});
+        FollowUpApi follow_up_api(follow_up, tc.database(), tc.certificates(), config);
+        follow_up_api.add_routes(router);
+        pages::HolderPages holder_pages({config, follow_up, tc.database(), dir / "tls"});
+        pages::add_page_routes(router, holder_pages);
         router.get("/healthz", [](const Request&) {
             return Response::json(nlohmann::json{{"status", "ok"}});
         });
@@ -60,6 +95,7 @@ int run_portal(int argc, char** argv) {
         server_config.port = static_cast<std::uint16_t>(port >= 0 ? port : config.portal.port);
         server_config.threads = threads;
         server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
+        set_follow_up_error_statuses(server_config.error_statuses);
         if (config.portal.tls) {
             server_config.tls = TlsFiles{config.resolve(config.portal.tls_certificate),
                                          config.resolve(config.portal.tls_key)};

@@ -1,0 +1,255 @@
+#include "portal/follow_up_api.hpp"
+
+#include "documents/order_confirmation.hpp"
+#include "orders/order_errors.hpp"
+#include "pki/qualified_profile.hpp"
+#include "portal/follow_up_api_errors.hpp"
+#include "portal/follow_up_json.hpp"
+#include "signature/cades.hpp"
+#include "storage/database.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace sigcard::portal {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kOrdersPrefix = "/api/v1/orders/";
+constexpr std::string_view kConfirmationSuffix = "/confirmation.pdf";
+constexpr std::string_view kTermsPrefix = "/terms/";
+// A qualified certificate with its attributes is a few KiB; an order document a few more.
+constexpr std::size_t kMaxCertificateBytes = 32 * 1024;
+constexpr std::size_t kMaxDocumentBytes = 64 * 1024;
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+    return ossl::as_bytes(s);
+}
+
+// Order numbers and terms versions are short printable tokens; anything else is no resource.
+bool is_plain_token(std::string_view text) {
+    return !text.empty() && text.size() <= 64 &&
+           std::all_of(text.begin(), text.end(), [](unsigned char c) {
+               return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+           });
+}
+
+std::optional<std::string> decoded_token(std::string_view encoded) {
+    auto decoded = percent_decode(encoded);
+    if (!decoded || !is_plain_token(*decoded)) {
+        return std::nullopt;
+    }
+    return decoded;
+}
+
+void check_rate(RateLimiter& limiter, const Request& request) {
+    if (!limiter.allow(request.remote_address)) {
+        throw HttpError(errors::rate_limited, 429);
+    }
+}
+
+std::string required_query(const Request& request, const char* name) {
+    const auto value = request.query.find(name);
+    if (!value || value->empty()) {
+        throw MalformedRequest(name, "query parameter missing");
+    }
+    return std::string(*value);
+}
+
+Response malformed_answer(const MalformedRequest& e) {
+    json error = {{"code", e.id()}, {"message", api_json::message(e.code())}};
+    if (!e.field().empty()) {
+        error["field"] = e.field();
+    }
+    return Response::json({{"error", error}}, e.status());
+}
+
+// The two refusals whose answers carry more than a code; every other Error goes to the server,
+// which answers with the code and the status from the ErrorStatusTable.
+Handler answering(Handler handler) {
+    return [handler = std::move(handler)](const Request& request) {
+        try {
+            return handler(request);
+        } catch (const orders::InvalidOrderData& e) {
+            // Field names only: the values are the holder's personal data.
+            spdlog::info("api refused {}: {} ({} fields)", request.path, e.id(), e.fields().size());
+            return Response::json(api_json::invalid_input(e), 422);
+        } catch (const MalformedRequest& e) {
+            spdlog::info("api refused {}: {} field '{}': {}", request.path, e.id(), e.field(),
+                         e.detail());
+            return malformed_answer(e);
+        }
+    };
+}
+
+}  // namespace
+
+FollowUpApi::FollowUpApi(orders::FollowUpOrders& orders, storage::Database& database,
+                         const pki::CertificateStore& certificates,
+                         const config::TrustCenterConfig& config, FollowUpApiLimits limits)
+    : orders_(orders),
+      terms_(database),
+      certificates_(certificates),
+      config_(config),
+      eligibility_limiter_(limits.eligibility_per_second, limits.eligibility_burst),
+      status_limiter_(limits.status_per_second, limits.status_burst) {}
+
+void FollowUpApi::add_routes(Router& router) {
+    router.post("/api/v1/follow-up/eligibility",
+                answering([this](const Request& r) { return eligibility(r); }));
+    router.post("/api/v1/follow-up/drafts",
+                answering([this](const Request& r) { return create_draft(r); }));
+    router.post("/api/v1/follow-up/orders",
+                answering([this](const Request& r) { return submit(r); }));
+    router.add_prefix("GET", std::string(kOrdersPrefix),
+                      answering([this](const Request& r) { return order_resource(r); }));
+    router.get("/api/v1/terms/current",
+               answering([this](const Request& r) { return current_terms(r); }));
+    router.add_prefix("GET", std::string(kTermsPrefix),
+                      answering([this](const Request& r) { return terms_text(r); }));
+}
+
+Response FollowUpApi::eligibility(const Request& request) {
+    check_rate(eligibility_limiter_, request);
+    const auto body = api_json::parse_object(request.body);
+    const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
+    const auto report = orders_.check(bytes_of(certificate), now_seconds());
+    if (!report.decision.eligible()) {
+        spdlog::info("api eligibility refused: {}", report.decision.refusal->id);
+    }
+    return Response::json(api_json::eligibility(report));
+}
+
+Response FollowUpApi::create_draft(const Request& request) {
+    const auto body = api_json::parse_object(request.body);
+    const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
+    const auto order = body.find("order");
+    if (order == body.end() || !order->is_object()) {
+        throw MalformedRequest("order", "missing or not an object");
+    }
+    orders::OrderData data;
+    try {
+        data = orders::order_data_from_json(*order);
+    } catch (const Error& e) {
+        throw MalformedRequest("order", e.detail());
+    }
+    const auto draft = orders_.create_draft(bytes_of(certificate), data, now_seconds());
+    return Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
+}
+
+Response FollowUpApi::submit(const Request& request) {
+    const auto body = api_json::parse_object(request.body);
+    const auto nonce = api_json::required_string(body, "nonce");
+    const auto document = api_json::required_base64(body, "document_base64", kMaxDocumentBytes);
+    // Oversized signatures get their own code from the verifier, so only the body limit applies.
+    const auto signature =
+        api_json::required_base64(body, "signature_base64", config_.policy.max_request_bytes);
+    const auto order = orders_.submit(nonce, document, bytes_of(signature), now_seconds());
+    json answer = {{"order_number", order.order_number},
+                   {"state", orders::to_string(order.state)},
+                   {"created_at", api_json::timestamp(order.created_at)},
+                   {"already_submitted", order.already_submitted},
+                   {"confirmation_url",
+                    fmt::format("{}{}{}", kOrdersPrefix, order.order_number, kConfirmationSuffix)}};
+    return Response::json(answer, order.already_submitted ? 200 : 201);
+}
+
+Response FollowUpApi::order_resource(const Request& request) {
+    check_rate(status_limiter_, request);
+    std::string_view rest = request.path_remainder;
+    const bool wants_pdf = rest.ends_with(kConfirmationSuffix);
+    if (wants_pdf) {
+        rest.remove_suffix(kConfirmationSuffix.size());
+    }
+    const auto number = decoded_token(rest);
+    if (!number) {
+        throw HttpError(orders::errors::not_found, 404, "not an order number");
+    }
+    const auto email = required_query(request, "email");
+    const auto order = orders_.find_for_holder(*number, email);
+    if (!order) {
+        throw HttpError(orders::errors::not_found, 404);
+    }
+    return wants_pdf ? confirmation(*order, request) : order_status(*order);
+}
+
+Response FollowUpApi::order_status(const orders::OrderRecord& order) const {
+    return Response::json(api_json::order_status(order));
+}
+
+Response FollowUpApi::confirmation(const orders::OrderRecord& order, const Request& request) const {
+    const auto lang = request.query.find("lang").value_or("de");
+    if (lang != "de" && lang != "en") {
+        throw MalformedRequest("lang", "neither de nor en");
+    }
+    documents::OrderConfirmation c;
+    c.trust_center = config_.name;
+    c.order_number = order.order_number;
+    c.created_at = order.created_at;
+    c.data = order.data;
+    c.terms_version = order.terms_version;
+    c.document_sha256 = order.document_sha256;
+    c.language = lang == "en" ? documents::Language::english : documents::Language::german;
+    if (const auto terms = terms_.find(order.terms_version)) {
+        c.terms_sha256 = terms->sha256;
+    }
+    // The name and attributes as the signing certificate states them, not as anyone typed them.
+    const auto record = certificates_.find(order.certificate_serial);
+    const auto cert = record ? ossl::x509_from_der(record->der) : nullptr;
+    if (!cert) {
+        throw std::runtime_error("signing certificate of an order is not in the store");
+    }
+    c.holder = orders::FollowUpOrders::certified_holder(pki::read_holder_profile(cert.get()),
+                                                        order.certificate_serial);
+    auto response = Response::pdf(documents::render_order_confirmation(c));
+    response.headers.set("Content-Disposition",
+                         fmt::format("inline; filename=\"{}-{}.pdf\"",
+                                     lang == "en" ? "order" : "auftrag", order.order_number));
+    return response;
+}
+
+Response FollowUpApi::current_terms(const Request&) const {
+    const auto terms = terms_.in_force(now_seconds());
+    if (!terms) {
+        throw Error(orders::errors::terms_unknown);
+    }
+    return Response::json({{"version", terms->version},
+                           {"sha256", terms->sha256},
+                           {"valid_from", api_json::timestamp(terms->valid_from)},
+                           {"url", terms_url(terms->version)},
+                           {"text", terms->text}});
+}
+
+Response FollowUpApi::terms_text(const Request& request) const {
+    const auto version = decoded_token(request.path_remainder);
+    const auto terms = version ? terms_.find(*version) : std::nullopt;
+    if (!terms) {
+        throw HttpError(errors::terms_version_not_found, 404);
+    }
+    auto response = Response::text(terms->text);
+    // A published version never changes: its text may be cached.
+    response.headers.set("Cache-Control", "public, max-age=86400");
+    return response;
+}
+
+std::string FollowUpApi::terms_url(const std::string& version) const {
+    auto base = config_.urls.portal;
+    while (base.ends_with('/')) {
+        base.pop_back();
+    }
+    return fmt::format("{}{}{}", base, kTermsPrefix, version);
+}
+
+}  // namespace sigcard::portal

@@ -1,0 +1,331 @@
+// The follow-up order JSON API against a running `sigcard-portal`: demo cards sign real order
+// documents (SoftHSM2), and every refused request is checked for its exact code and for having
+// stored nothing. One trust center and one portal serve the whole suite; the cards are chosen so
+// that the cases do not interfere (only successful submissions open orders).
+#include "integration/follow_up_api_support.hpp"
+
+#include "config/trust_center_config.hpp"
+#include "crypto/signer.hpp"
+#include "pki/certificate_authority.hpp"
+#include "pki/certificate_store.hpp"
+#include "pki/qualified_profile.hpp"
+
+#include <gmock/gmock.h>
+
+#include <regex>
+
+namespace sigcard::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+// Eligibility: the holder sees name, attributes and validity, and a way to a new order.
+TEST_F(FollowUpApiTest, EligibleCardIsAnsweredWithNameAttributesAndValidity) {
+    const auto before = counts();
+    const auto a = eligibility(certificate_base64("lawyer"));
+    ASSERT_EQ(a.status, 200) << a.raw;
+    EXPECT_TRUE(a.body["eligible"].get<bool>());
+    EXPECT_FALSE(a.body["new_order_instead"].get<bool>());
+    EXPECT_FALSE(a.body.contains("reason"));
+    EXPECT_EQ(a.body["holder"]["name"], "Anna Schmitz");
+    ASSERT_FALSE(a.body["holder"]["attributes"].empty()) << a.raw;
+    EXPECT_FALSE(a.body["holder"]["attributes"][0]["label"]["de"].get<std::string>().empty());
+    EXPECT_FALSE(a.body["holder"]["attributes"][0]["label"]["en"].get<std::string>().empty());
+    EXPECT_THAT(a.raw, HasSubstr("Rechtsanwaltskammer Köln"));
+    EXPECT_FALSE(a.body["certificate"]["serial"].get<std::string>().empty());
+    EXPECT_THAT(a.body["certificate"]["not_after"].get<std::string>(), ::testing::EndsWith("Z"));
+    EXPECT_EQ(a.body["new_order_prefill"]["surname"], "Schmitz");
+    EXPECT_EQ(a.body["new_order_prefill"]["admission"]["authority"], "Rechtsanwaltskammer Köln");
+    EXPECT_EQ(counts(), before);
+}
+
+TEST_F(FollowUpApiTest, WholeFollowUpOrderFromEligibilityToConfirmationPdf) {
+    const auto check = eligibility(certificate_base64("erika-mustermann"));
+    ASSERT_EQ(check.status, 200) << check.raw;
+    ASSERT_TRUE(check.body["eligible"].get<bool>()) << check.raw;
+
+    const auto before = counts();
+    const auto d = draft_for("erika-mustermann", valid_order("erika@example.com"));
+    ASSERT_TRUE(d.is_object());
+    const std::string document = d["document"];
+    EXPECT_EQ(storage::from_base64(d["document_base64"]), document);
+    EXPECT_EQ(d["document_sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(document))));
+    EXPECT_THAT(document, HasSubstr(d["nonce"].get<std::string>()));
+    EXPECT_FALSE(d["terms"]["version"].get<std::string>().empty());
+    EXPECT_THAT(d["terms"]["url"].get<std::string>(), HasSubstr("/terms/"));
+    EXPECT_EQ(counts().drafts, before.drafts + 1);
+
+    const auto cms = sign("erika-mustermann", document);
+    const auto order = submit(d["nonce"], document, cms);
+    ASSERT_EQ(order.status, 201) << order.raw;
+    const std::string number = order.body["order_number"];
+    EXPECT_FALSE(number.empty());
+    EXPECT_EQ(order.body["state"], "submitted");
+    EXPECT_FALSE(order.body["already_submitted"].get<bool>());
+    EXPECT_EQ(counts().orders, before.orders + 1);
+
+    const auto status = get("/api/v1/orders/" + number + "?email=erika@example.com");
+    ASSERT_EQ(status.status, 200) << status.raw;
+    EXPECT_EQ(status.body["order_number"], number);
+    EXPECT_EQ(status.body["state"], "submitted");
+    EXPECT_FALSE(status.body["events"].empty());
+    EXPECT_THAT(status.raw, ::testing::Not(HasSubstr("Heidestraße")));
+
+    for (const std::string lang : {"de", "en"}) {
+        const auto pdf = get(fmt::format("{}?email=erika@example.com&lang={}",
+                                         order.body["confirmation_url"].get<std::string>(), lang));
+        ASSERT_EQ(pdf.status, 200) << pdf.raw.substr(0, 300);
+        EXPECT_EQ(pdf.content_type, "application/pdf");
+        EXPECT_TRUE(pdf.raw.starts_with("%PDF")) << lang;
+    }
+
+    // A second order for the same card shows the first.
+    const auto again = eligibility(certificate_base64("erika-mustermann"));
+    EXPECT_FALSE(again.body["eligible"].get<bool>());
+    EXPECT_EQ(again.body["reason"]["code"], "eligibility.open_order_exists");
+    EXPECT_EQ(again.body["open_order_number"], number);
+    expect_draft_refused("erika-mustermann", 409, "eligibility.open_order_exists");
+}
+
+TEST_F(FollowUpApiTest, SameSignedDocumentTwiceGivesOneOrder) {
+    const auto d = draft_for("pinpad");
+    const std::string document = d["document"];
+    const auto cms = sign("pinpad", document);
+    const auto first = submit(d["nonce"], document, cms);
+    ASSERT_EQ(first.status, 201) << first.raw;
+    const auto after_first = counts();
+    const auto second = submit(d["nonce"], document, cms);
+    ASSERT_EQ(second.status, 200) << second.raw;
+    EXPECT_TRUE(second.body["already_submitted"].get<bool>());
+    EXPECT_EQ(second.body["order_number"], first.body["order_number"]);
+    EXPECT_EQ(counts(), after_first);
+}
+
+TEST_F(FollowUpApiTest, OrderStatusWithWrongEmailIsNotFound) {
+    for (const std::string path : {"/api/v1/orders/SC-0000-0000?email=a@example.com",
+                                   "/api/v1/orders/..%2F..?email=a@example.com",
+                                   "/api/v1/orders/SC-1/confirmation.pdf?email=a@example.com"}) {
+        const auto a = get(path);
+        EXPECT_EQ(a.status, 404) << path << a.raw;
+        EXPECT_EQ(a.error_code(), "order.not_found") << path;
+    }
+}
+
+TEST_F(FollowUpApiTest, TermsInForceAreServedWithTheirHash) {
+    const auto current = get("/api/v1/terms/current");
+    ASSERT_EQ(current.status, 200) << current.raw;
+    const std::string text = current.body["text"];
+    EXPECT_EQ(current.body["sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(text))));
+    const auto plain = get("/terms/" + current.body["version"].get<std::string>());
+    ASSERT_EQ(plain.status, 200);
+    EXPECT_THAT(plain.content_type, HasSubstr("text/plain"));
+    EXPECT_EQ(plain.raw, text);
+    const auto unknown = get("/terms/no-such-version");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(unknown.error_code(), "terms.version_not_found");
+}
+
+// Cards that may not place a follow-up order: each gets its answer and nothing is stored.
+TEST_F(FollowUpApiTest, ExpiredCertificateIsRefused) {
+    const auto before = counts();
+    const auto a = eligibility(certificate_base64("expired"));
+    ASSERT_EQ(a.status, 200) << a.raw;
+    EXPECT_FALSE(a.body["eligible"].get<bool>());
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.certificate_expired");
+    EXPECT_FALSE(a.body["reason"]["message"]["de"].get<std::string>().empty());
+    EXPECT_TRUE(a.body["new_order_instead"].get<bool>());
+    EXPECT_EQ(counts(), before);
+    expect_draft_refused("expired", 403, "eligibility.certificate_expired");
+}
+
+TEST_F(FollowUpApiTest, RevokedCertificateIsRefused) {
+    const auto a = eligibility(certificate_base64("revoked"));
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.certificate_revoked") << a.raw;
+    expect_draft_refused("revoked", 403, "eligibility.certificate_revoked");
+}
+
+TEST_F(FollowUpApiTest, CertificateOnHoldIsRefused) {
+    const auto cert = ossl::x509_from_pem(read_text(dir_ / "cards" / "pseudonym.pem"));
+    const auto hold =
+        sigcard(fmt::format("cert hold --dir {} {}", dir_.string(), pki::serial_hex(cert.get())));
+    ASSERT_EQ(hold.status, 0) << hold.output;
+    const auto a = eligibility(certificate_base64("pseudonym"));
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.certificate_on_hold") << a.raw;
+    expect_draft_refused("pseudonym", 403, "eligibility.certificate_on_hold");
+}
+
+TEST_F(FollowUpApiTest, PartnerCardIsSentToThePartner) {
+    const auto a = eligibility(certificate_base64("partner"));
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.partner_card") << a.raw;
+    EXPECT_EQ(a.body["partner"]["name"], authority::kDemoPartnerName);
+    EXPECT_EQ(a.body["partner"]["email"], "folgekarte@kammer-service.example");
+    EXPECT_EQ(a.body["partner"]["phone"], "+49 221 98765-0");
+    EXPECT_EQ(a.body["partner"]["website"], "https://kammer-service.example");
+    expect_draft_refused("partner", 403, "eligibility.partner_card");
+}
+
+TEST_F(FollowUpApiTest, IdentificationTooOldLeadsToANewOrder) {
+    const auto a = eligibility(certificate_base64("identification-too-old"));
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.identification_too_old") << a.raw;
+    EXPECT_TRUE(a.body["new_order_instead"].get<bool>());
+    EXPECT_EQ(a.body["new_order_prefill"]["given_name"], "Karl");
+    EXPECT_EQ(a.body["new_order_prefill"]["surname"], "Altbestand");
+    expect_draft_refused("identification-too-old", 403, "eligibility.identification_too_old");
+}
+
+TEST_F(FollowUpApiTest, CardOutsideTheRenewalWindowGetsTheOpeningDate) {
+    // A fresh card: valid for the policy's three years, so the window opens years from now.
+    const auto produced = sigcard(fmt::format(
+        "card produce --dir {} --label 'Fresh Card' --given-name Frieda --surname Frisch "
+        "--serial-number TEST-0100 --identification postident --identified-on 2026-01-05 "
+        "--transport-pin 123456",
+        dir_.string()));
+    ASSERT_EQ(produced.status, 0) << produced.output;
+    const auto serial = capture(produced.output, R"(certificate serial ([0-9a-f]+))");
+    const auto record = pki::CertificateStore(*db_).find(serial);
+    ASSERT_TRUE(record) << produced.output;
+    const auto certificate = base64(record->der);
+
+    const auto a = eligibility(certificate);
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.outside_renewal_window") << a.raw;
+    ASSERT_TRUE(a.body.contains("window_opens_at")) << a.raw;
+    EXPECT_GT(a.body["window_opens_at"].get<std::string>(), "2028");
+    const auto before = counts();
+    const auto d = draft(certificate);
+    EXPECT_EQ(d.status, 403) << d.raw;
+    EXPECT_EQ(d.error_code(), "eligibility.outside_renewal_window");
+    EXPECT_EQ(counts(), before);
+}
+
+// A certificate of another CA with the same subject and issuer names as ours.
+TEST_F(FollowUpApiTest, CertificateFromAForeignCaWithTheSameNamesIsRefused) {
+    const auto config = config::TrustCenterConfig::load(dir_);
+    pki::CertificateAuthority foreign(config, nullptr);
+    auto root_key = crypto::SoftwareSigner::generate_ec();
+    auto issuing_key = crypto::SoftwareSigner::generate_ec();
+    auto holder_key = crypto::SoftwareSigner::generate_ec();
+    const auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const pki::Validity validity{t - std::chrono::days(1), t + std::chrono::days(60)};
+    const auto root = foreign.create_root(root_key, validity);
+    const auto issuing =
+        foreign.create_issuing_ca({root.get(), root_key}, issuing_key.public_key(), validity);
+    const auto lawyer = ossl::x509_from_pem(read_text(dir_ / "cards" / "lawyer.pem"));
+    const auto twin = foreign.issue_qualified({issuing.get(), issuing_key}, holder_key.public_key(),
+                                              pki::read_holder_profile(lawyer.get()), validity);
+    const auto twin_base64 = base64(ossl::to_der(twin.get()));
+
+    const auto a = eligibility(twin_base64);
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.foreign_certificate") << a.raw;
+    auto before = counts();
+    const auto d = draft(twin_base64);
+    EXPECT_EQ(d.status, 403) << d.raw;
+    EXPECT_EQ(d.error_code(), "eligibility.foreign_certificate");
+    EXPECT_EQ(counts(), before);
+
+    // Nor can the twin's key sign an order drafted for the real card.
+    const auto real = draft_for("lawyer");
+    const std::string document = real["document"];
+    const auto cms = signature::create_cades(holder_key, twin.get(), ossl::as_bytes(document));
+    before = counts();
+    expect_submission_refused(submit(real["nonce"], document, cms), 422, "order.signer_mismatch",
+                              before);
+}
+
+// Submissions that are refused: the draft stays unused, no order, no audit record.
+TEST_F(FollowUpApiTest, TamperedDocumentIsRefused) {
+    const auto d = draft_for("lawyer");
+    std::string tampered = d["document"];
+    ASSERT_NE(tampered.find("Köln"), std::string::npos) << tampered;
+    tampered.replace(tampered.find("Köln"), 5, "Bonn!");
+    const auto cms = sign("lawyer", tampered);
+    const auto before = counts();
+    expect_submission_refused(submit(d["nonce"], tampered, cms), 422, "order.document_mismatch",
+                              before);
+}
+
+TEST_F(FollowUpApiTest, DocumentChangedAfterSigningIsRefused) {
+    const auto d = draft_for("lawyer");
+    const std::string document = d["document"];
+    const auto cms = sign("lawyer", document);
+    std::string changed = document;
+    ASSERT_NE(changed.find("Köln"), std::string::npos) << changed;
+    changed.replace(changed.find("Köln"), 5, "Bonn!");
+    const auto before = counts();
+    expect_submission_refused(submit(d["nonce"], changed, cms), 422, "signature.content_mismatch",
+                              before);
+}
+
+TEST_F(FollowUpApiTest, SignatureFromAnotherCardIsRefused) {
+    const auto d = draft_for("lawyer");
+    const std::string document = d["document"];
+    const auto cms = sign("managing-director", document);
+    const auto before = counts();
+    expect_submission_refused(submit(d["nonce"], document, cms), 422, "order.signer_mismatch",
+                              before);
+}
+
+TEST_F(FollowUpApiTest, ReplayedNonceWithAnotherSignatureIsRefused) {
+    const auto d = draft_for("managing-director");
+    const std::string document = d["document"];
+    const auto first = submit(d["nonce"], document, sign("managing-director", document));
+    ASSERT_EQ(first.status, 201) << first.raw;
+    const auto before = counts();
+    expect_submission_refused(submit(d["nonce"], document, sign("managing-director", document)),
+                              409, "order.nonce_replayed", before);
+}
+
+TEST_F(FollowUpApiTest, UnknownNonceIsRefused) {
+    const auto d = draft_for("lawyer");
+    const std::string document = d["document"];
+    const auto cms = sign("lawyer", document);
+    const auto before = counts();
+    expect_submission_refused(submit("c29tZS1vdGhlci1ub25jZQ", document, cms), 409,
+                              "order.nonce_unknown", before);
+}
+
+TEST_F(FollowUpApiTest, ExpiredNonceIsRefused) {
+    const auto d = draft_for("lawyer");
+    const std::string nonce = d["nonce"];
+    // Backdated past nonce_max_age_minutes (30 by default).
+    db_->with_session([&](soci::session& s) {
+        s << "UPDATE order_drafts SET issued_at = issued_at - 3600 WHERE nonce = :n",
+            soci::use(nonce);
+    });
+    const std::string document = d["document"];
+    const auto cms = sign("lawyer", document);
+    const auto before = counts();
+    expect_submission_refused(submit(nonce, document, cms), 409, "order.nonce_expired", before);
+}
+
+TEST_F(FollowUpApiTest, TermsChangedBetweenReviewAndSigningAreRefused) {
+    const auto d = draft_for("lawyer");
+    const std::string document = d["document"];
+    const auto cms = sign("lawyer", document);
+    orders::TermsCatalogue(*db_).publish("Allgemeine Geschäftsbedingungen, Fassung 2\n", "v2",
+                                         unix_now() - 1, "test");
+    const auto before = counts();
+    expect_submission_refused(submit(d["nonce"], document, cms), 409, "order.terms_outdated",
+                              before);
+    // The holder reviews again: a new draft binds the new version.
+    const auto again = draft_for("lawyer");
+    EXPECT_EQ(again["terms"]["version"], "v2");
+}
+
+// Last in the suite: it empties this client's bucket for order look-ups.
+TEST_F(FollowUpApiTest, OrderLookUpsAreRateLimitedPerClient) {
+    int limited = 0;
+    std::string code;
+    for (int i = 0; i < 40 && limited == 0; ++i) {
+        const auto a = get(fmt::format("/api/v1/orders/SC-GUESS-{}?email=a@example.com", i));
+        if (a.status == 429) {
+            ++limited;
+            code = a.error_code();
+        }
+    }
+    EXPECT_EQ(limited, 1);
+    EXPECT_EQ(code, "rate_limited");
+}
+
+}  // namespace
+}  // namespace sigcard::testing
