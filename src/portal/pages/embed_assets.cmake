@@ -1,0 +1,18 @@
+# Writes OUT: a C++ file holding every page template (SOURCE/templates/*.html) and static file
+# (SOURCE/static/*), so the portal serves pages without reading its source tree at run time.
+file(GLOB templates "${SOURCE}/templates/*.html")
+file(GLOB statics "${SOURCE}/static/*")
+set(files ${templates} ${statics})
+list(SORT files)
+set(body "")
+foreach(f ${files})
+  file(RELATIVE_PATH name "${SOURCE}" "${f}")
+  file(READ "${f}" content)
+  string(FIND "${content}" ")sigcard_asset\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${name} contains the raw string delimiter")
+  endif()
+  string(APPEND body "        {\"${name}\", R\"sigcard_asset(${content})sigcard_asset\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from portal/templates and portal/static. Do not edit.\n#include \"portal/pages/embedded_assets.hpp\"\n\n#include <array>\n#include <utility>\n\nnamespace sigcard::portal::pages {\n\nstd::optional<std::string_view> embedded_asset(std::string_view name) {\n    static constexpr std::pair<std::string_view, std::string_view> assets[] = {\n${body}    };\n    for (const auto& [asset_name, content] : assets) {\n        if (asset_name == name) {\n            return content;\n        }\n    }\n    return std::nullopt;\n}\n\n}  // namespace sigcard::portal::pages\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,247 @@
+#include "portal/pages/follow_up_wizard.hpp"
+
+#include "card/card_errors.hpp"
+#include "portal/pages/multipart_form.hpp"
+#include "portal/pages/order_form.hpp"
+#include "storage/database.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace sigcard::portal::pages {
+
+namespace {
+
+namespace card_errors = sigcard::card::errors;
+
+const ErrorCode certificate_missing{
+    "page.certificate_missing",
+    "Es wurde kein Zertifikat übermittelt. Bitte lesen Sie Ihre Karte mit dem Karten-Agenten "
+    "aus oder wählen Sie die Zertifikatsdatei aus.",
+    "No certificate was sent. Please read your card with the card agent or choose the "
+    "certificate file."};
+const ErrorCode declaration_required{
+    "page.declaration_required",
+    "Bitte geben Sie an, ob sich Ihr Name oder die Angaben in Ihrem Zertifikat geändert haben.",
+    "Please state whether your name or the information in your certificate has changed."};
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Response to_step(std::string_view path) {
+    return Response::redirect(std::string(path));
+}
+
+// The certificate as DER, from the agent path (base64 field) or an uploaded file (DER or PEM).
+ossl::Bytes certificate_from(const PageRequest& page, const PageSupport& support,
+                             std::string& card_token) {
+    const auto& http = page.http;
+    std::string sent;
+    if (http.headers.get("Content-Type").starts_with("multipart/form-data")) {
+        const auto fields = parse_multipart_form(http.headers.get("Content-Type"), http.body);
+        if (!fields) {
+            throw PageRefusal(page_errors::form_unreadable, 400, "multipart body");
+        }
+        QueryParameters csrf = QueryParameters::parse(
+            "csrf_token=" + (fields->contains("csrf_token") ? fields->at("csrf_token") : ""));
+        support.require_csrf(page, csrf);
+        if (fields->contains("certificate")) {
+            sent = fields->at("certificate");
+        }
+    } else {
+        const auto form = QueryParameters::parse(http.body);
+        support.require_csrf(page, form);
+        try {
+            sent = storage::from_base64(std::string(form.find("certificate_base64").value_or("")));
+        } catch (const std::exception&) {
+            throw PageRefusal(page_errors::form_unreadable, 400, "certificate_base64");
+        }
+        card_token = std::string(form.find("card_token").value_or(""));
+    }
+    if (sent.empty()) {
+        throw PageRefusal(certificate_missing, 400);
+    }
+    if (sent.starts_with("-----BEGIN")) {
+        const auto cert = ossl::x509_from_pem(sent);
+        // Unreadable PEM is handed on as it is: the eligibility check reports it as invalid.
+        return cert ? ossl::to_der(cert.get()) : ossl::Bytes(sent.begin(), sent.end());
+    }
+    return ossl::Bytes(sent.begin(), sent.end());
+}
+
+}  // namespace
+
+const std::vector<const ErrorCode*>& card_error_codes() {
+    static const std::vector<const ErrorCode*> codes{
+        &card_errors::in_use_by_other_program,
+        &card_errors::no_reader,
+        &card_errors::no_card,
+        &card_errors::token_not_found,
+        &card_errors::card_removed,
+        &card_errors::pin_incorrect,
+        &card_errors::pin_incorrect_count_low,
+        &card_errors::pin_incorrect_final_try,
+        &card_errors::pin_locked,
+        &card_errors::pin_invalid,
+        &card_errors::pin_pad_cancelled,
+        &card_errors::pin_pad_required,
+        &card_errors::not_logged_in,
+        &card_errors::no_qualified_certificate,
+        &card_errors::key_not_found,
+        &card_errors::mechanism_not_supported,
+        &card_errors::module_missing,
+        &card_errors::module_not_loadable,
+        &card_errors::device_error,
+        &card_errors::no_free_slot,
+    };
+    return codes;
+}
+
+PageValues card_error_list(const PageRequest& page) {
+    PageValues list{PageValues::type::list};
+    for (const auto* code : card_error_codes()) {
+        PageValues entry;
+        entry.set("code", std::string(code->id));
+        entry.set("anchor", field_id(code->id));
+        entry.set("text", std::string(page.text(*code)));
+        list << entry;
+    }
+    return list;
+}
+
+FollowUpWizard::FollowUpWizard(FollowUpWizardContext context)
+    : context_(context),
+      terms_(context.database),
+      eligibility_limiter_(context.limits.eligibility_per_second,
+                           context.limits.eligibility_burst) {}
+
+void FollowUpWizard::add_routes(Router& router) {
+    const auto& support = context_.support;
+    const auto page = [this, &support](Response (FollowUpWizard::*member)(PageRequest&) const) {
+        return support.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
+    };
+    const auto post = [this, &support](Response (FollowUpWizard::*member)(PageRequest&)) {
+        return support.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
+    };
+    router.get("/folgeauftrag", page(&FollowUpWizard::connect_card));
+    router.post("/folgeauftrag/karte", post(&FollowUpWizard::receive_certificate));
+    router.get("/folgeauftrag/berechtigung", page(&FollowUpWizard::eligibility));
+    router.post("/folgeauftrag/berechtigung", page(&FollowUpWizard::declare));
+    router.get("/folgeauftrag/angaben", page(&FollowUpWizard::order_form));
+    router.post("/folgeauftrag/angaben", post(&FollowUpWizard::receive_order_data));
+    router.get("/folgeauftrag/auftrag", page(&FollowUpWizard::review));
+    router.get("/folgeauftrag/signatur", page(&FollowUpWizard::signing));
+    router.post("/folgeauftrag/signatur", post(&FollowUpWizard::receive_signature));
+    router.get("/folgeauftrag/bestaetigung", page(&FollowUpWizard::confirmation));
+    router.get("/folgeauftrag/bestaetigung.pdf", page(&FollowUpWizard::confirmation_pdf));
+}
+
+Response FollowUpWizard::connect_card(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Folgeauftrag – Schritt 1: Signaturkarte verbinden",
+                                              "Follow-up order – step 1: connect your card")));
+    values.set("agent_url", std::string(card_agent_url));
+    values.set("card_errors", card_error_list(page));
+    auto response = context_.support.render(page, "connect_card", std::move(values));
+    // The page's script talks to the card agent on loopback; nothing else is allowed.
+    response.headers.set("Content-Security-Policy", agent_page_csp());
+    return response;
+}
+
+Response FollowUpWizard::receive_certificate(PageRequest& page) {
+    std::string card_token;
+    const auto der = certificate_from(page, context_.support, card_token);
+    if (!eligibility_limiter_.allow(page.http.remote_address)) {
+        throw PageRefusal(page_errors::rate_limited, 429, "eligibility checks");
+    }
+    auto report = context_.orders.check(der, unix_now());
+    spdlog::info("page eligibility: {}",
+                 report.decision.eligible() ? "eligible" : report.decision.refusal->id);
+    std::lock_guard lock(page.session->mutex);
+    auto& wizard = page.session->wizard;
+    wizard.restart_from_card();
+    wizard.certificate_der = der;
+    wizard.card_token = card_token.size() <= 64 ? card_token : "";
+    wizard.report = std::move(report);
+    return to_step("/folgeauftrag/berechtigung");
+}
+
+PageValues FollowUpWizard::eligibility_values(const PageRequest& page) const {
+    const auto& report = *page.session->wizard.report;
+    PageValues values;
+    values.set("title", std::string(page.text("Folgeauftrag – Schritt 2: Ihre Karte",
+                                              "Follow-up order – step 2: your card")));
+    values.set("holder_name", report.holder.name);
+    values.set("certificate_serial", report.certificate_serial);
+    if (report.not_after > 0) {
+        values.set("not_after", format_date(report.not_after, page.language));
+    }
+    PageValues facts{PageValues::type::list};
+    for (const auto& fact : report.holder.facts) {
+        PageValues entry;
+        entry.set("label", page.english() ? fact.label_en : fact.label_de);
+        entry.set("value", fact.value);
+        facts << entry;
+    }
+    values.set("facts", facts);
+    values.set("has_facts", !report.holder.facts.empty());
+    const auto& decision = report.decision;
+    values.set("eligible", decision.eligible());
+    if (!decision.eligible()) {
+        values.set("refusal_code", std::string(decision.refusal->id));
+        values.set("refusal", std::string(page.text(*decision.refusal)));
+        values.set("new_order_instead", decision.new_order_instead);
+    }
+    if (decision.partner) {
+        PageValues partner;
+        partner.set("name", decision.partner->name);
+        partner.set("email", decision.partner->contact_email);
+        partner.set("phone", decision.partner->contact_phone);
+        partner.set("website", decision.partner->website);
+        values.set("partner", partner);
+    }
+    if (decision.open_order_number) {
+        values.set("open_order_number", *decision.open_order_number);
+    }
+    if (decision.window_opens_at) {
+        values.set("window_opens_at", format_date(*decision.window_opens_at, page.language));
+    }
+    return values;
+}
+
+Response FollowUpWizard::eligibility(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    if (!page.session->wizard.report) {
+        return to_step("/folgeauftrag");
+    }
+    return context_.support.render(page, "eligibility", eligibility_values(page));
+}
+
+Response FollowUpWizard::declare(PageRequest& page) const {
+    const auto form = QueryParameters::parse(page.http.body);
+    context_.support.require_csrf(page, form);
+    std::lock_guard lock(page.session->mutex);
+    auto& wizard = page.session->wizard;
+    if (!wizard.report || !wizard.report->decision.eligible()) {
+        return to_step("/folgeauftrag");
+    }
+    const auto declaration = form.find("declaration");
+    if (declaration == "changed") {
+        // R6: a changed name or attribute needs a new order with identification.
+        wizard.declared_unchanged = false;
+        return to_step("/neuauftrag?grund=geaendert");
+    }
+    if (declaration != "unchanged") {
+        auto values = eligibility_values(page);
+        values.set("declaration_error", std::string(page.text(declaration_required)));
+        return context_.support.render(page, "eligibility", std::move(values), 422);
+    }
+    wizard.declared_unchanged = true;
+    return to_step("/folgeauftrag/angaben");
+}
+
+}  // namespace sigcard::portal::pages

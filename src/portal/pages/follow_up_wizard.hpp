@@ -1,0 +1,78 @@
+// The follow-up order wizard (R1–R7) as pages: 1 connect the card (the card agent reads the
+// certificate; a certificate file as fallback) → 2 eligibility and the declaration that name
+// and attributes are unchanged → 3 contact, shipping and billing address → 4 review of the
+// exact order document → 5 sign with the card through the agent → 6 confirmation and PDF.
+// The state lives in the server-side session; no personal data in URLs or logs.
+#pragma once
+
+#include "config/trust_center_config.hpp"
+#include "orders/follow_up_orders.hpp"
+#include "orders/terms.hpp"
+#include "portal/http/rate_limiter.hpp"
+#include "portal/http/router.hpp"
+#include "portal/pages/page_support.hpp"
+#include "portal/pages/portal_request_signer.hpp"
+
+namespace sigcard::portal::pages {
+
+// Look-ups by guessable keys are rate-limited per client address.
+struct PageLimits {
+    double eligibility_per_second = 0.2;
+    double eligibility_burst = 20;
+    double status_per_second = 0.2;
+    double status_burst = 10;
+};
+
+// Where the pages' script finds the card agent (docs: fixed loopback port).
+inline constexpr std::string_view card_agent_url = "http://127.0.0.1:24727";
+
+struct FollowUpWizardContext {
+    const config::TrustCenterConfig& config;
+    orders::FollowUpOrders& orders;
+    storage::Database& database;
+    const PortalRequestSigner& signer;
+    const PageSupport& support;
+    PageLimits limits;
+};
+
+class FollowUpWizard {
+public:
+    explicit FollowUpWizard(FollowUpWizardContext context);
+
+    void add_routes(Router& router);
+
+private:
+    Response connect_card(PageRequest& page) const;
+    Response receive_certificate(PageRequest& page);
+    Response eligibility(PageRequest& page) const;
+    Response declare(PageRequest& page) const;
+    Response order_form(PageRequest& page) const;
+    Response receive_order_data(PageRequest& page);
+    Response review(PageRequest& page) const;
+    Response signing(PageRequest& page) const;
+    Response receive_signature(PageRequest& page);
+    Response confirmation(PageRequest& page) const;
+    Response confirmation_pdf(PageRequest& page) const;
+
+    Response render_order_form(PageRequest& page, const OrderForm& form,
+                               const std::vector<orders::FieldError>& errors, int status) const;
+    Response render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
+                            int status) const;
+    PageValues eligibility_values(const PageRequest& page) const;
+
+    FollowUpWizardContext context_;
+    orders::TermsCatalogue terms_;
+    RateLimiter eligibility_limiter_;
+};
+
+// The server's strict Content-Security-Policy plus connections to the card agent, for the pages
+// whose script talks to it.
+std::string agent_page_csp();
+
+// Every card.* error code the agent can report, for the help page and the pages' script.
+const std::vector<const ErrorCode*>& card_error_codes();
+
+// The values of card_error_codes() for a template: id, anchor and text in the page's language.
+PageValues card_error_list(const PageRequest& page);
+
+}  // namespace sigcard::portal::pages

@@ -1,0 +1,252 @@
+// Steps 3–6 of the follow-up wizard: the order data, the review of the exact document, the
+// signature through the card agent and the confirmation.
+#include "documents/order_confirmation.hpp"
+#include "orders/order_errors.hpp"
+#include "portal/http/security_headers.hpp"
+#include "portal/pages/follow_up_wizard.hpp"
+#include "portal/pages/order_form.hpp"
+#include "storage/database.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace sigcard::portal::pages {
+
+namespace {
+
+// Longest time a signing request handed to the agent stays valid (the agent allows 900 s).
+constexpr std::int64_t signing_request_lifetime = 600;
+
+const ErrorCode signature_missing{
+    "page.signature_missing",
+    "Es ist keine Signatur angekommen. Bitte signieren Sie den Auftrag mit Ihrer Karte.",
+    "No signature arrived. Please sign the order with your card."};
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string page_origin(const Request& request) {
+    const auto host = request.headers.get("Host");
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789.-:[]") != std::string_view::npos) {
+        throw PageRefusal(page_errors::form_unreadable, 400, "Host");
+    }
+    return std::string(request.tls ? "https://" : "http://") + std::string(host);
+}
+
+// With "billing = shipping" the billing address errors repeat the shipping ones: shown once.
+std::vector<orders::FieldError> visible_errors(std::vector<orders::FieldError> errors,
+                                               bool billing_same) {
+    if (billing_same) {
+        std::erase_if(errors, [](const orders::FieldError& e) {
+            return e.field.starts_with("billing.") && e.field != "billing.vat_id";
+        });
+    }
+    return errors;
+}
+
+}  // namespace
+
+std::string agent_page_csp() {
+    return SecurityHeaders{}.content_security_policy +
+           fmt::format("; connect-src 'self' {}", card_agent_url);
+}
+
+Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& form,
+                                           const std::vector<orders::FieldError>& errors,
+                                           int status) const {
+    auto values = order_form_values(page, form, errors);
+    values.set("title", std::string(page.text("Folgeauftrag – Schritt 3: Ihre Angaben",
+                                              "Follow-up order – step 3: your details")));
+    if (const auto terms = terms_.in_force(unix_now())) {
+        values.set("terms_version", terms->version);
+    }
+    return context_.support.render(page, "order_form", std::move(values), status);
+}
+
+Response FollowUpWizard::order_form(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    const auto& wizard = page.session->wizard;
+    if (!wizard.report || !wizard.report->decision.eligible() || !wizard.declared_unchanged) {
+        return Response::redirect("/folgeauftrag");
+    }
+    OrderForm form;
+    if (wizard.form) {
+        form = *wizard.form;
+    } else if (!wizard.report->holder.name.ends_with(":PN")) {
+        // A pseudonym is no name to ship to; a real name is a sensible first guess.
+        form.data.shipping.name = wizard.report->holder.name;
+    }
+    return render_order_form(page, form, {}, 200);
+}
+
+Response FollowUpWizard::receive_order_data(PageRequest& page) {
+    const auto posted = QueryParameters::parse(page.http.body);
+    context_.support.require_csrf(page, posted);
+    std::lock_guard lock(page.session->mutex);
+    auto& wizard = page.session->wizard;
+    if (!wizard.report || !wizard.report->decision.eligible() || !wizard.declared_unchanged) {
+        return Response::redirect("/folgeauftrag");
+    }
+    const auto form = read_order_form(posted);
+    wizard.form = form;  // kept as entered, also when wrong
+    wizard.draft.reset();
+    const auto data = orders::normalise(effective_order_data(form, wizard.declared_unchanged));
+    auto errors = visible_errors(orders::validate(data), form.billing_same);
+    if (errors.empty()) {
+        try {
+            wizard.draft = context_.orders.create_draft(wizard.certificate_der, data, unix_now());
+        } catch (const orders::InvalidOrderData& e) {
+            errors = visible_errors(e.fields(), form.billing_same);
+        }
+    }
+    if (!errors.empty()) {
+        spdlog::info("page order data refused: {} fields", errors.size());
+        return render_order_form(page, form, errors, 422);
+    }
+    wizard.order_email = data.contact.email;
+    return Response::redirect("/folgeauftrag/auftrag");
+}
+
+Response FollowUpWizard::review(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    const auto& wizard = page.session->wizard;
+    if (!wizard.draft) {
+        return Response::redirect(wizard.form ? "/folgeauftrag/angaben" : "/folgeauftrag");
+    }
+    PageValues values;
+    values.set("title", std::string(page.text("Folgeauftrag – Schritt 4: Auftrag prüfen",
+                                              "Follow-up order – step 4: review your order")));
+    values.set("document", wizard.draft->document);
+    values.set("document_sha256", wizard.draft->document_sha256);
+    values.set("terms_version", wizard.draft->terms.version);
+    values.set("expires_at", format_date_time(wizard.draft->expires_at, page.language));
+    return context_.support.render(page, "review", std::move(values));
+}
+
+Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
+                                        int status) const {
+    const auto& wizard = page.session->wizard;
+    PageValues values;
+    values.set("title", std::string(page.text("Folgeauftrag – Schritt 5: Mit der Karte signieren",
+                                              "Follow-up order – step 5: sign with your card")));
+    values.set("require_pin_pad", context_.config.policy.require_pin_pad);
+    values.set("agent_url", std::string(card_agent_url));
+    values.set("card_errors", card_error_list(page));
+    if (problem != nullptr) {
+        values.set("problem", std::string(page.text(*problem)));
+        values.set("problem_code", std::string(problem->id));
+    }
+    values.set("redraft", redraft);
+    if (!redraft) {
+        const auto& draft = *wizard.draft;
+        const auto now = unix_now();
+        const auto expires = std::min(draft.expires_at, now + signing_request_lifetime);
+        const auto signed_request = context_.signer.sign(
+            page_origin(page.http), draft.document_sha256, draft.nonce, now, expires);
+        values.set("document_base64", storage::to_base64(draft.document));
+        values.set("document_sha256", draft.document_sha256);
+        values.set("portal_request", signed_request.portal_request);
+        values.set("portal_signature", signed_request.portal_signature);
+        values.set("card_token", wizard.card_token);
+    }
+    auto response = context_.support.render(page, "signing", std::move(values), status);
+    response.headers.set("Content-Security-Policy", agent_page_csp());
+    return response;
+}
+
+Response FollowUpWizard::signing(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    if (!page.session->wizard.draft) {
+        return Response::redirect("/folgeauftrag");
+    }
+    return render_signing(page, nullptr, false, 200);
+}
+
+Response FollowUpWizard::receive_signature(PageRequest& page) {
+    const auto form = QueryParameters::parse(page.http.body);
+    context_.support.require_csrf(page, form);
+    std::lock_guard lock(page.session->mutex);
+    auto& wizard = page.session->wizard;
+    if (!wizard.draft) {
+        throw PageRefusal(page_errors::session_expired, 409, "no draft in session");
+    }
+    ossl::Bytes signature;
+    try {
+        const auto decoded =
+            storage::from_base64(std::string(form.find("signature_base64").value_or("")));
+        signature.assign(decoded.begin(), decoded.end());
+    } catch (const std::exception&) {
+        signature.clear();
+    }
+    if (signature.empty()) {
+        return render_signing(page, &signature_missing, false, 400);
+    }
+    try {
+        wizard.order = context_.orders.submit(wizard.draft->nonce, wizard.draft->document,
+                                              signature, unix_now());
+    } catch (const Error& e) {
+        spdlog::info("page signature refused: {}", e.id());
+        // Changed terms or an expired nonce need a new document: back to step 3 and 4.
+        const bool redraft = e.id() == orders::errors::terms_outdated.id ||
+                             e.id() == orders::errors::nonce_expired.id;
+        if (redraft) {
+            wizard.draft.reset();
+        }
+        return render_signing(page, &e.code(), redraft, 422);
+    }
+    spdlog::info("page order submitted: {}", wizard.order->order_number);
+    return Response::redirect("/folgeauftrag/bestaetigung");
+}
+
+Response FollowUpWizard::confirmation(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    const auto& wizard = page.session->wizard;
+    if (!wizard.order) {
+        return Response::redirect("/folgeauftrag");
+    }
+    PageValues values;
+    values.set("title", std::string(page.text("Ihr Folgeauftrag ist eingegangen",
+                                              "Your follow-up order has been received")));
+    values.set("order_number", wizard.order->order_number);
+    values.set("created_at", format_date_time(wizard.order->created_at, page.language));
+    return context_.support.render(page, "confirmation", std::move(values));
+}
+
+Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
+    std::lock_guard lock(page.session->mutex);
+    const auto& wizard = page.session->wizard;
+    const auto record = wizard.order ? context_.orders.find_for_holder(wizard.order->order_number,
+                                                                       wizard.order_email)
+                                     : std::nullopt;
+    if (!record || !wizard.report) {
+        throw PageRefusal(page_errors::session_expired, 404, "no order in session");
+    }
+    documents::OrderConfirmation c;
+    c.trust_center = context_.config.name;
+    c.order_number = record->order_number;
+    c.created_at = record->created_at;
+    c.data = record->data;
+    c.terms_version = record->terms_version;
+    c.document_sha256 = record->document_sha256;
+    c.language = page.english() ? documents::Language::english : documents::Language::german;
+    if (const auto terms = terms_.find(record->terms_version)) {
+        c.terms_sha256 = terms->sha256;
+    }
+    // Name and attributes as the signing certificate states them, read at step 1.
+    c.holder = wizard.report->holder;
+    auto response = Response::pdf(documents::render_order_confirmation(c));
+    response.headers.set("Content-Disposition",
+                         fmt::format("inline; filename=\"{}-{}.pdf\"",
+                                     page.english() ? "order" : "auftrag", record->order_number));
+    return response;
+}
+
+}  // namespace sigcard::portal::pages

@@ -1,0 +1,166 @@
+#include "portal/pages/holder_pages.hpp"
+
+#include "orders/order_errors.hpp"
+#include "portal/pages/embedded_assets.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace sigcard::portal::pages {
+
+namespace {
+
+std::string_view state_text(orders::OrderState state, Language language) {
+    const bool en = language == Language::english;
+    switch (state) {
+        case orders::OrderState::submitted:
+            return en ? "Received, being checked" : "Eingegangen, wird geprüft";
+        case orders::OrderState::approved:
+            return en ? "Approved, waiting for production" : "Freigegeben, wartet auf Produktion";
+        case orders::OrderState::in_production:
+            return en ? "Card in production" : "Karte wird produziert";
+        case orders::OrderState::shipped:
+            return en ? "Card shipped — please confirm receipt"
+                      : "Karte versandt – bitte bestätigen Sie den Empfang";
+        case orders::OrderState::active:
+            return en ? "Card active" : "Karte aktiv";
+        case orders::OrderState::rejected:
+            return en ? "Rejected" : "Abgelehnt";
+        case orders::OrderState::cancelled:
+            return en ? "Cancelled" : "Storniert";
+    }
+    return "";
+}
+
+bool is_asset_name(std::string_view name) {
+    return !name.empty() && name.front() != '.' &&
+           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") ==
+               std::string_view::npos;
+}
+
+}  // namespace
+
+HolderPages::HolderPages(HolderPagesContext context)
+    : config_(context.config),
+      orders_(context.orders),
+      support_(context.config.name, sessions_),
+      signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
+      status_limiter_(context.limits.status_per_second, context.limits.status_burst),
+      wizard_(
+          {context.config, context.orders, context.database, signer_, support_, context.limits}) {}
+
+void HolderPages::add_routes(Router& router) {
+    const auto page = [this](Response (HolderPages::*member)(PageRequest&) const) {
+        return support_.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
+    };
+    router.get("/", page(&HolderPages::start));
+    router.get("/neuauftrag", page(&HolderPages::new_order));
+    router.get("/hilfe/karte", page(&HolderPages::card_help));
+    router.get("/status", page(&HolderPages::status_form));
+    router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
+    router.add_prefix("GET", "/static/", static_asset);
+    wizard_.add_routes(router);
+}
+
+Response HolderPages::start(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Folgeauftrag für Ihre Signaturkarte",
+                                              "Follow-up order for your signature card")));
+    values.set("require_pin_pad", config_.policy.require_pin_pad);
+    values.set("renewal_window_days", std::to_string(config_.policy.renewal_window_days));
+    return support_.render(page, "start", std::move(values));
+}
+
+Response HolderPages::new_order(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Neuauftrag", "New order")));
+    values.set("from_follow_up", page.http.query.find("grund") == "geaendert");
+    std::lock_guard lock(page.session->mutex);
+    // The name as the old certificate states it, carried over so the holder need not look it
+    // up; the new order itself still rests on a new identification.
+    if (const auto& report = page.session->wizard.report; report && !report->holder.name.empty()) {
+        values.set("holder_name", report->holder.name);
+    }
+    return support_.render(page, "new_order", std::move(values));
+}
+
+Response HolderPages::card_help(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Hilfe zu Karte, Kartenleser und Karten-Agent",
+                                              "Help with card, card reader and card agent")));
+    values.set("card_errors", card_error_list(page));
+    values.set("agent_url", std::string(card_agent_url));
+    values.set("require_pin_pad", config_.policy.require_pin_pad);
+    auto response = support_.render(page, "card_help", std::move(values));
+    // The page asks the local card agent whether it runs.
+    response.headers.set("Content-Security-Policy", agent_page_csp());
+    return response;
+}
+
+Response HolderPages::status_form(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    return support_.render(page, "status", std::move(values));
+}
+
+Response HolderPages::status_lookup(PageRequest& page) {
+    const auto form = QueryParameters::parse(page.http.body);
+    support_.require_csrf(page, form);
+    if (!status_limiter_.allow(page.http.remote_address)) {
+        throw PageRefusal(page_errors::rate_limited, 429, "status look-ups");
+    }
+    const std::string number(form.find("order_number").value_or(""));
+    const std::string email(form.find("email").value_or(""));
+    PageValues values;
+    values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    values.set("order_number", number);
+    values.set("email", email);
+    values.set("searched", true);
+    // A wrong email and an unknown number give the same answer: the page must not confirm
+    // which order numbers exist.
+    const auto order =
+        number.empty() || email.empty() ? std::nullopt : orders_.find_for_holder(number, email);
+    if (!order) {
+        values.set("not_found", std::string(page.text(orders::errors::not_found)));
+        return support_.render(page, "status", std::move(values));
+    }
+    values.set("found", true);
+    values.set("state", std::string(state_text(order->state, page.language)));
+    values.set("created_at", format_date_time(order->created_at, page.language));
+    PageValues history{PageValues::type::list};
+    for (const auto& event : order->events) {
+        PageValues entry;
+        entry.set("at", format_date_time(event.at, page.language));
+        entry.set("state", std::string(state_text(event.to, page.language)));
+        history << entry;
+    }
+    values.set("history", history);
+    return support_.render(page, "status", std::move(values));
+}
+
+Response static_asset(const Request& request) {
+    const std::string_view name = request.path_remainder;
+    const auto content =
+        is_asset_name(name) ? embedded_asset("static/" + std::string(name)) : std::nullopt;
+    if (!content) {
+        return Response::text("not found", 404);
+    }
+    std::string_view type = "application/octet-stream";
+    if (name.ends_with(".css")) {
+        type = "text/css; charset=utf-8";
+    } else if (name.ends_with(".js")) {
+        type = "text/javascript; charset=utf-8";
+    } else if (name.ends_with(".svg")) {
+        type = "image/svg+xml";
+    }
+    auto response = Response::binary(std::string(*content), type);
+    response.headers.set("Cache-Control", "public, max-age=300");
+    return response;
+}
+
+void add_page_routes(Router& router, HolderPages& pages) {
+    pages.add_routes(router);
+}
+
+}  // namespace sigcard::portal::pages

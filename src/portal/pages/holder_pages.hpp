@@ -1,0 +1,61 @@
+// The holders' server-rendered pages (German by default, English by ?lang=en): start page,
+// the follow-up order wizard, the new-order explanation, card help and order status, plus the
+// CSS and JS they load from /static/. Pages that need no card work without JavaScript.
+#pragma once
+
+#include "config/trust_center_config.hpp"
+#include "orders/follow_up_orders.hpp"
+#include "orders/terms.hpp"
+#include "portal/http/rate_limiter.hpp"
+#include "portal/http/router.hpp"
+#include "portal/pages/follow_up_wizard.hpp"
+#include "portal/pages/page_session.hpp"
+#include "portal/pages/page_support.hpp"
+#include "portal/pages/portal_request_signer.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace sigcard::portal::pages {
+
+struct HolderPagesContext {
+    const config::TrustCenterConfig& config;
+    orders::FollowUpOrders& orders;
+    storage::Database& database;
+    // Where the request-signing key and certificate live (the trust center's tls/ folder).
+    std::filesystem::path request_signing_folder;
+    PageLimits limits = {};
+};
+
+class HolderPages {
+public:
+    explicit HolderPages(HolderPagesContext context);
+
+    void add_routes(Router& router);
+
+    const PortalRequestSigner& request_signer() const noexcept { return signer_; }
+    SessionStore& sessions() noexcept { return sessions_; }
+
+private:
+    Response start(PageRequest& page) const;
+    Response new_order(PageRequest& page) const;
+    Response card_help(PageRequest& page) const;
+    Response status_form(PageRequest& page) const;
+    Response status_lookup(PageRequest& page);
+
+    const config::TrustCenterConfig& config_;
+    orders::FollowUpOrders& orders_;
+    SessionStore sessions_;
+    PageSupport support_;
+    PortalRequestSigner signer_;
+    RateLimiter status_limiter_;
+    FollowUpWizard wizard_;
+};
+
+// The one call portal_app makes: every page route, /static/ included.
+void add_page_routes(Router& router, HolderPages& pages);
+
+// GET /static/<name>: the embedded CSS and JS with their content types.
+Response static_asset(const Request& request);
+
+}  // namespace sigcard::portal::pages

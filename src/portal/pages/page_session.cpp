@@ -1,0 +1,105 @@
+#include "portal/pages/page_session.hpp"
+
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+
+namespace sigcard::portal::pages {
+
+namespace {
+
+std::string random_token() {
+    return ossl::hex(ossl::random_bytes(32));
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+}  // namespace
+
+SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t max_sessions)
+    : idle_timeout_(idle_timeout), max_sessions_(std::max<std::size_t>(max_sessions, 1)) {}
+
+std::shared_ptr<Session> SessionStore::find(const Request& request) {
+    const auto id = request_cookie(request, cookie_name);
+    if (!id) {
+        return nullptr;
+    }
+    const auto now = Clock::now();
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(*id);
+    if (it == sessions_.end()) {
+        return nullptr;
+    }
+    if (now - it->second->last_used > idle_timeout_) {
+        sessions_.erase(it);
+        return nullptr;
+    }
+    it->second->last_used = now;
+    return it->second;
+}
+
+std::shared_ptr<Session> SessionStore::create() {
+    auto session = std::make_shared<Session>();
+    session->id = random_token();
+    session->csrf_token = random_token();
+    const auto now = Clock::now();
+    session->last_used = now;
+    std::lock_guard lock(mutex_);
+    drop_expired(now);
+    if (sessions_.size() >= max_sessions_) {
+        const auto oldest = std::min_element(
+            sessions_.begin(), sessions_.end(),
+            [](const auto& a, const auto& b) { return a.second->last_used < b.second->last_used; });
+        sessions_.erase(oldest);
+    }
+    sessions_.emplace(session->id, session);
+    return session;
+}
+
+std::size_t SessionStore::size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+}
+
+std::string SessionStore::cookie_for(const Session& session) {
+    return fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", cookie_name, session.id);
+}
+
+void SessionStore::drop_expired(Clock::time_point now) {
+    std::erase_if(sessions_,
+                  [&](const auto& entry) { return now - entry.second->last_used > idle_timeout_; });
+}
+
+std::optional<std::string> request_cookie(const Request& request, std::string_view name) {
+    for (const auto& [field, value] : request.headers.fields()) {
+        if (!equals_ignoring_case(field, "Cookie")) {
+            continue;
+        }
+        std::string_view rest = value;
+        while (!rest.empty()) {
+            const auto end = rest.find(';');
+            const auto pair = trim(rest.substr(0, end));
+            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+            const auto equals = pair.find('=');
+            if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+                return std::string(pair.substr(equals + 1));
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+bool same_token(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace sigcard::portal::pages

@@ -1,0 +1,85 @@
+// The holder's session on the pages: a random id in an HttpOnly, Secure, SameSite=Strict
+// cookie, the CSRF token of its forms and the follow-up wizard's state — kept on the server so
+// that no personal data travels in URLs. In memory: a restart begins every wizard anew.
+#pragma once
+
+#include "orders/follow_up_orders.hpp"
+#include "portal/http/request.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sigcard::portal::pages {
+
+// Step 3's form as the holder entered it (kept also when it has errors).
+struct OrderForm {
+    orders::OrderData data;
+    bool billing_same = true;  // "billing address = shipping address"
+};
+
+// Where the holder stands in the follow-up order; each step fills its part.
+struct WizardState {
+    ossl::Bytes certificate_der;                      // step 1: the card's certificate
+    std::string card_token;                           // the agent's label of that card
+    std::optional<orders::EligibilityReport> report;  // step 2
+    bool declared_unchanged = false;                  // step 2: name and attributes unchanged
+    std::optional<OrderForm> form;                    // step 3, as entered
+    std::optional<orders::OrderDraft> draft;          // step 4: the document to sign
+    std::optional<orders::SubmittedOrder> order;      // step 6
+    std::string order_email;  // for the confirmation PDF, never shown in a URL
+
+    // Everything after a step is void when that step is done again.
+    void restart_from_card() { *this = WizardState{}; }
+};
+
+struct Session {
+    std::string id;
+    std::string csrf_token;
+    std::mutex mutex;  // one request of a holder at a time changes the wizard
+    WizardState wizard;
+    std::chrono::steady_clock::time_point last_used;
+};
+
+class SessionStore {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    SessionStore(std::chrono::seconds idle_timeout = std::chrono::minutes(30),
+                 std::size_t max_sessions = 20'000);
+
+    // The live session whose id the request's cookie names; nullptr when none.
+    std::shared_ptr<Session> find(const Request& request);
+    // A new session with fresh random id and CSRF token. When the store is full, the least
+    // recently used session goes first.
+    std::shared_ptr<Session> create();
+
+    std::size_t size() const;
+
+    static constexpr std::string_view cookie_name = "sigcard_session";
+
+    // The Set-Cookie value for a session: HttpOnly, Secure, SameSite=Strict, whole site.
+    static std::string cookie_for(const Session& session);
+
+private:
+    void drop_expired(Clock::time_point now);
+
+    std::chrono::seconds idle_timeout_;
+    std::size_t max_sessions_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;
+};
+
+// The value of cookie `name` from the request's Cookie fields.
+std::optional<std::string> request_cookie(const Request& request, std::string_view name);
+
+// Constant-time comparison for tokens.
+bool same_token(std::string_view a, std::string_view b);
+
+}  // namespace sigcard::portal::pages

@@ -1,0 +1,187 @@
+#include "portal/pages/page_support.hpp"
+
+#include "portal/http/http_errors.hpp"
+#include "portal/pages/embedded_assets.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <stdexcept>
+
+namespace sigcard::portal::pages {
+
+namespace page_errors {
+const ErrorCode csrf_invalid{
+    "page.csrf_invalid",
+    "Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu "
+    "und senden Sie es erneut.",
+    "The form has expired or did not come from this site. Please reload the page and send it "
+    "again."};
+const ErrorCode session_expired{
+    "page.session_expired",
+    "Ihre Sitzung ist abgelaufen. Bitte beginnen Sie den Folgeauftrag erneut.",
+    "Your session has expired. Please start the follow-up order again."};
+const ErrorCode rate_limited{
+    "page.rate_limited",
+    "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann "
+    "erneut.",
+    "Too many requests in a short time. Please wait a few minutes and try again."};
+const ErrorCode not_found{"page.not_found", "Diese Seite gibt es nicht.",
+                          "This page does not exist."};
+const ErrorCode internal{
+    "page.internal", "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
+    "An error occurred on our side. Please try again later."};
+const ErrorCode form_unreadable{"page.form_unreadable", "Das Formular konnte nicht gelesen werden.",
+                                "The form could not be read."};
+}  // namespace page_errors
+
+namespace {
+
+constexpr std::string_view language_cookie = "sigcard_lang";
+
+std::string error_title(int status, Language language) {
+    const bool en = language == Language::english;
+    switch (status) {
+        case 403:
+            return en ? "Request refused" : "Anfrage abgelehnt";
+        case 404:
+            return en ? "Page not found" : "Seite nicht gefunden";
+        case 429:
+            return en ? "Please wait a moment" : "Bitte warten Sie einen Moment";
+        case 500:
+            return en ? "Something went wrong" : "Ein Fehler ist aufgetreten";
+        default:
+            return en ? "Your request could not be completed"
+                      : "Ihre Anfrage konnte nicht ausgeführt werden";
+    }
+}
+
+}  // namespace
+
+std::string render_template(std::string_view name, const PageValues& values) {
+    const auto source = embedded_asset(fmt::format("templates/{}.html", name));
+    if (!source) {
+        throw std::logic_error(fmt::format("no page template {}", name));
+    }
+    kainjow::mustache::mustache tmpl{std::string(*source)};
+    // One partial for every page: a labelled form field with its error (templates/field.html).
+    PageValues with_partials = values;
+    with_partials.set("field", kainjow::mustache::partial([] {
+                          return std::string(embedded_asset("templates/field.html").value_or(""));
+                      }));
+    if (!tmpl.is_valid()) {
+        throw std::logic_error(fmt::format("template {}: {}", name, tmpl.error_message()));
+    }
+    return tmpl.render(with_partials);
+}
+
+PageSupport::PageSupport(std::string trust_center_name, SessionStore& sessions)
+    : trust_center_(std::move(trust_center_name)), sessions_(sessions) {}
+
+PageRequest PageSupport::begin(const Request& request) const {
+    PageRequest page{request, Language::german, nullptr, false, false};
+    if (const auto lang = request.query.find("lang"); lang == "en" || lang == "de") {
+        page.language = *lang == "en" ? Language::english : Language::german;
+        page.language_chosen = true;
+    } else if (request_cookie(request, language_cookie) == "en") {
+        page.language = Language::english;
+    }
+    page.session = sessions_.find(request);
+    if (!page.session) {
+        page.session = sessions_.create();
+        page.new_session = true;
+    }
+    return page;
+}
+
+Response PageSupport::render(const PageRequest& page, std::string_view name, PageValues values,
+                             int status) const {
+    const bool en = page.english();
+    values.set("de", !en);
+    values.set("en", en);
+    values.set("lang", en ? "en" : "de");
+    values.set("csrf_token", page.session->csrf_token);
+    values.set("trust_center", trust_center_);
+    values.set("page_id", std::string(name));
+    const std::string body = render_template(name, values);
+
+    values.set("body", body);
+    values.set("switch_de", page.http.path + "?lang=de");
+    values.set("switch_en", page.http.path + "?lang=en");
+    auto response = Response::html(render_template("layout", values), status);
+    response.headers.set("Content-Language", en ? "en" : "de");
+    if (page.new_session) {
+        response.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
+    }
+    if (page.language_chosen) {
+        response.headers.add("Set-Cookie",
+                             fmt::format("{}={}; Path=/; Max-Age=31536000; Secure; SameSite=Lax",
+                                         language_cookie, en ? "en" : "de"));
+    }
+    return response;
+}
+
+Response PageSupport::error_page(const PageRequest& page, const ErrorCode& code, int status) const {
+    PageValues values;
+    values.set("title", error_title(status, page.language));
+    values.set("message", std::string(page.text(code)));
+    values.set("code", std::string(code.id));
+    values.set("status", std::to_string(status));
+    values.set("rate_limited", status == 429);
+    auto response = render(page, "error", std::move(values), status);
+    if (status == 429) {
+        response.headers.set("Retry-After", "60");
+    }
+    return response;
+}
+
+void PageSupport::require_csrf(const PageRequest& page, const QueryParameters& form) const {
+    const auto token = form.find("csrf_token");
+    // A fresh session has no form of its own yet: any token it brings is foreign.
+    if (page.new_session || !token || !same_token(*token, page.session->csrf_token)) {
+        throw PageRefusal(page_errors::csrf_invalid, 403, "csrf token missing or wrong");
+    }
+}
+
+Handler PageSupport::guarded(std::function<Response(PageRequest&)> handler) const {
+    return [this, handler = std::move(handler)](const Request& request) {
+        auto page = begin(request);
+        try {
+            return handler(page);
+        } catch (const PageRefusal& e) {
+            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+            return error_page(page, e.code(), e.status());
+        } catch (const HttpError& e) {
+            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+            return error_page(page, e.code(), e.status());
+        } catch (const Error& e) {
+            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+            return error_page(page, e.code(), 400);
+        } catch (const std::exception& e) {
+            // Exceptions from the core name no personal data; the holder sees a general text.
+            spdlog::error("page {} {} failed: {}", request.method, request.path, e.what());
+            return error_page(page, page_errors::internal, 500);
+        }
+    };
+}
+
+std::string format_date(std::int64_t unix_seconds, Language language) {
+    const std::time_t time = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&time, &tm);
+    if (language == Language::english) {
+        return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    }
+    return fmt::format("{:02}.{:02}.{:04}", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+std::string format_date_time(std::int64_t unix_seconds, Language language) {
+    const std::time_t time = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&time, &tm);
+    return fmt::format("{}, {:02}:{:02} UTC", format_date(unix_seconds, language), tm.tm_hour,
+                       tm.tm_min);
+}
+
+}  // namespace sigcard::portal::pages

@@ -1,0 +1,93 @@
+// What every holder page shares: the language (German by default, English by ?lang=en and a
+// cookie), the session and its CSRF token, rendering a template into the common layout, and the
+// HTML error pages. Templates escape every value; only the rendered page body is put in raw.
+#pragma once
+
+#include "common/error.hpp"
+#include "portal/http/request.hpp"
+#include "portal/http/response.hpp"
+#include "portal/http/router.hpp"
+#include "portal/pages/page_session.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sigcard::portal::pages {
+
+using PageValues = kainjow::mustache::data;
+
+enum class Language { german, english };
+
+// One request to a page, with its language and session (created on first visit).
+struct PageRequest {
+    const Request& http;
+    Language language = Language::german;
+    std::shared_ptr<Session> session;
+    bool new_session = false;
+    bool language_chosen = false;  // ?lang= given: the choice is remembered in a cookie
+
+    bool english() const { return language == Language::english; }
+    // The text in the page's language.
+    std::string_view text(const ErrorCode& code) const { return english() ? code.en : code.de; }
+    std::string_view text(std::string_view de, std::string_view en) const {
+        return english() ? en : de;
+    }
+};
+
+// A refusal that becomes an HTML error page with this status and text.
+class PageRefusal : public Error {
+public:
+    PageRefusal(const ErrorCode& code, int status, std::string detail = {})
+        : Error(code, std::move(detail)), status_(status) {}
+    int status() const noexcept { return status_; }
+
+private:
+    int status_;
+};
+
+namespace page_errors {
+extern const ErrorCode csrf_invalid;
+extern const ErrorCode session_expired;
+extern const ErrorCode rate_limited;
+extern const ErrorCode not_found;
+extern const ErrorCode internal;
+extern const ErrorCode form_unreadable;
+}  // namespace page_errors
+
+class PageSupport {
+public:
+    PageSupport(std::string trust_center_name, SessionStore& sessions);
+
+    PageRequest begin(const Request& request) const;
+
+    // templates/<name>.html inside templates/layout.html. `values` may hold "title".
+    Response render(const PageRequest& page, std::string_view name, PageValues values,
+                    int status = 200) const;
+    Response error_page(const PageRequest& page, const ErrorCode& code, int status) const;
+
+    // Throws PageRefusal(csrf_invalid, 403) unless the form's csrf_token is the session's.
+    void require_csrf(const PageRequest& page, const QueryParameters& form) const;
+
+    // Wraps a page handler: Errors and other exceptions become HTML error pages in the
+    // request's language; details go to the log, never personal data or the page.
+    Handler guarded(std::function<Response(PageRequest&)> handler) const;
+
+    const std::string& trust_center_name() const noexcept { return trust_center_; }
+
+private:
+    std::string trust_center_;
+    SessionStore& sessions_;
+};
+
+// Renders a template from the embedded assets (no layout); throws when it is missing.
+std::string render_template(std::string_view name, const PageValues& values);
+
+// Unix seconds as a date (and time) for holders, in German or English form, UTC.
+std::string format_date(std::int64_t unix_seconds, Language language);
+std::string format_date_time(std::int64_t unix_seconds, Language language);
+
+}  // namespace sigcard::portal::pages

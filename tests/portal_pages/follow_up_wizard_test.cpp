@@ -1,0 +1,290 @@
+// The follow-up wizard driven as a browser would, without the card agent: the certificate is
+// posted as the page's script posts it (or uploaded as a file), the CMS comes from the holder's
+// key as the agent would make it with the card.
+#include "portal_pages/pages_test_support.hpp"
+
+#include "pki/qualified_profile.hpp"
+
+#include <openssl/evp.h>
+
+namespace sigcard::portal::pages::testing {
+namespace {
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+std::string unescape_html(std::string text) {
+    const std::vector<std::pair<std::string, std::string>> entities{
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
+    for (const auto& [entity, plain] : entities) {
+        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at)) {
+            text.replace(at, entity.size(), plain);
+            at += plain.size();
+        }
+    }
+    return text;
+}
+
+std::string capture(const std::string& text, const std::string& pattern) {
+    std::smatch match;
+    return std::regex_search(text, match, std::regex(pattern)) ? std::string(match[1]) : "";
+}
+
+const std::vector<std::pair<std::string, std::string>> good_order_fields{
+    {"contact.email", "juergen@kanzlei.example"},
+    {"contact.phone", "0221 1234567"},
+    {"shipping.name", "Jürgen Müller-Lüdenscheidt"},
+    {"shipping.street", "Domkloster 4"},
+    {"shipping.postal_code", "50667"},
+    {"shipping.city", "Köln"},
+    {"shipping.country", "DE"},
+    {"billing_same", "1"},
+    {"declaration.terms_accepted", "1"},
+};
+
+class WizardTest : public PagesTest {
+protected:
+    WizardTest() { cert = issue_card(key, pki::testing::lawyer(), now + 30 * day); }
+
+    // Steps 1 and 2: certificate in, eligibility shown.
+    ClientResponse present_card(Browser& browser, const X509* card) {
+        browser.get("/folgeauftrag");
+        const auto posted = browser.submit(
+            "/folgeauftrag/karte",
+            {{"certificate_base64", certificate_base64(card)}, {"card_token", "Test"}});
+        EXPECT_EQ(posted.status, 303);
+        EXPECT_EQ(posted.headers.get("Location"), "/folgeauftrag/berechtigung");
+        return browser.get("/folgeauftrag/berechtigung");
+    }
+
+    // Up to the review page (step 4).
+    ClientResponse reach_review(Browser& browser) {
+        present_card(browser, cert.get());
+        EXPECT_EQ(browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}})
+                      .headers.get("Location"),
+                  "/folgeauftrag/angaben");
+        browser.get("/folgeauftrag/angaben");
+        const auto posted = browser.submit("/folgeauftrag/angaben", good_order_fields);
+        EXPECT_EQ(posted.status, 303);
+        EXPECT_EQ(posted.headers.get("Location"), "/folgeauftrag/auftrag");
+        return browser.get("/folgeauftrag/auftrag");
+    }
+
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    ossl::X509Ptr cert;
+};
+
+TEST_F(WizardTest, AWholeFollowUpOrderFromCardToConfirmationPdf) {
+    Browser browser(base);
+    const auto eligibility = present_card(browser, cert.get());
+    EXPECT_TRUE(contains(eligibility.body, "id=\"holder-name\">Jürgen Müller-Lüdenscheidt"));
+    EXPECT_TRUE(contains(eligibility.body, "Rechtsanwalt"));
+    EXPECT_TRUE(contains(eligibility.body, "data-eligible=\"true\""));
+
+    const auto review = reach_review(browser);
+    ASSERT_EQ(review.status, 200);
+    const auto document = unescape_html(
+        capture(review.body, R"re(<pre id="order-document"[^>]*>([\s\S]*?)</pre>)re"));
+    EXPECT_TRUE(contains(document, "Domkloster 4"));
+    EXPECT_TRUE(contains(review.body, "href=\"/terms/2026-01\""));
+
+    const auto signing = browser.get("/folgeauftrag/signatur");
+    ASSERT_EQ(signing.status, 200);
+    // The portal's signed request for the agent: over exactly this document, for this origin.
+    const auto request =
+        unescape_html(capture(signing.body, R"re(data-portal-request="([^"]*)")re"));
+    const auto signature64 = capture(signing.body, R"re(data-portal-signature="([^"]*)")re");
+    const auto request_json = nlohmann::json::parse(request);
+    EXPECT_EQ(request_json["origin"], base);
+    EXPECT_EQ(request_json["document_sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(document))));
+    EXPECT_LE(request_json["expires_at"].get<std::int64_t>() -
+                  request_json["issued_at"].get<std::int64_t>(),
+              900);
+    const auto portal_signature = storage::from_base64(signature64);
+    ossl::EvpMdCtxPtr verify(EVP_MD_CTX_new());
+    ASSERT_EQ(EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
+                                   X509_get0_pubkey(pages->request_signer().certificate())),
+              1);
+    EXPECT_EQ(EVP_DigestVerify(
+                  verify.get(), reinterpret_cast<const unsigned char*>(portal_signature.data()),
+                  portal_signature.size(), reinterpret_cast<const unsigned char*>(request.data()),
+                  request.size()),
+              1);
+
+    const auto cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
+    const auto submitted =
+        browser.submit("/folgeauftrag/signatur",
+                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+    ASSERT_EQ(submitted.status, 303) << submitted.body;
+    EXPECT_EQ(submitted.headers.get("Location"), "/folgeauftrag/bestaetigung");
+    const auto confirmation = browser.get("/folgeauftrag/bestaetigung");
+    const auto number = capture(confirmation.body, R"re(id="order-number">([^<]+)<)re");
+    EXPECT_TRUE(number.starts_with("FA-"));
+    ASSERT_TRUE(orders.find(number));
+    const auto pdf = browser.get("/folgeauftrag/bestaetigung.pdf");
+    EXPECT_EQ(pdf.status, 200);
+    EXPECT_EQ(pdf.content_type(), "application/pdf");
+    EXPECT_TRUE(pdf.body.starts_with("%PDF"));
+    // Another session gets no PDF.
+    Browser stranger(base);
+    EXPECT_NE(stranger.get("/folgeauftrag/bestaetigung.pdf").status, 200);
+}
+
+TEST_F(WizardTest, TheHoldersNameIsEscapedOnThePage) {
+    auto profile = pki::testing::lawyer();
+    profile.given_name = "<script>alert(1)</script>";
+    const auto odd = issue_card(key, profile, now + 30 * day);
+    Browser browser(base);
+    const auto page = present_card(browser, odd.get());
+    EXPECT_FALSE(contains(page.body, "<script>alert(1)</script>"));
+    EXPECT_TRUE(contains(page.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+TEST_F(WizardTest, FormErrorsStandNextToTheirFieldsAndEntriesAreKept) {
+    Browser browser(base);
+    present_card(browser, cert.get());
+    browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}});
+    browser.get("/folgeauftrag/angaben");
+    auto fields = good_order_fields;
+    fields[0].second = "kein-at-zeichen";  // contact.email
+    fields[4].second = "5066";             // shipping.postal_code
+    fields.pop_back();                     // terms not accepted
+    const auto page = browser.submit("/folgeauftrag/angaben", fields);
+    EXPECT_EQ(page.status, 422);
+    EXPECT_TRUE(contains(page.body, "id=\"error-summary\""));
+    EXPECT_TRUE(contains(page.body,
+                         "id=\"contact-email-error\">Bitte geben Sie eine gültige "
+                         "E-Mail-Adresse an"));
+    EXPECT_TRUE(contains(page.body, "id=\"shipping-postal_code-error\""));
+    EXPECT_TRUE(contains(page.body, "id=\"declaration-terms_accepted-error\""));
+    EXPECT_FALSE(contains(page.body, "id=\"contact-phone-error\""));
+    EXPECT_TRUE(contains(page.body, "value=\"kein-at-zeichen\""));
+    EXPECT_TRUE(contains(page.body, "value=\"Domkloster 4\""));
+    EXPECT_TRUE(contains(page.body, "value=\"5066\""));
+    // Billing = shipping: the shipping errors are not repeated for billing.
+    EXPECT_FALSE(contains(page.body, "id=\"billing-postal_code-error\""));
+
+    const auto english = browser.get("/folgeauftrag/angaben?lang=en");
+    EXPECT_TRUE(contains(english.body, "value=\"kein-at-zeichen\""));
+}
+
+TEST_F(WizardTest, AnExpiredCardIsRefusedWithTheWayToANewOrder) {
+    const auto expired = issue_card(key, pki::testing::lawyer(), now - day);
+    Browser browser(base);
+    const auto page = present_card(browser, expired.get());
+    EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.certificate_expired\""));
+    EXPECT_TRUE(contains(page.body, "id=\"new-order-link\""));
+    EXPECT_FALSE(contains(page.body, "id=\"declaration-form\""));
+    // Further steps are closed to it.
+    EXPECT_EQ(browser.get("/folgeauftrag/angaben").status, 303);
+}
+
+TEST_F(WizardTest, APartnerCardNamesThePartner) {
+    cards::CardRegister register_(tc.db);
+    const auto partner = register_.add_partner(
+        {"Kammer-Service GmbH", "karten@kammer-service.example", "+49 30 123", ""}, "op:test");
+    const auto partner_cert = issue_card(key, pki::testing::lawyer(), now + 30 * day, partner);
+    Browser browser(base);
+    const auto page = present_card(browser, partner_cert.get());
+    EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.partner_card\""));
+    EXPECT_TRUE(contains(page.body, "id=\"partner-name\"><strong>Kammer-Service GmbH"));
+    EXPECT_TRUE(contains(page.body, "karten@kammer-service.example"));
+}
+
+TEST_F(WizardTest, AChangedNameLeadsToTheNewOrder) {
+    Browser browser(base);
+    present_card(browser, cert.get());
+    const auto changed = browser.submit("/folgeauftrag/berechtigung", {{"declaration", "changed"}});
+    EXPECT_EQ(changed.headers.get("Location"), "/neuauftrag?grund=geaendert");
+    const auto page = browser.get("/neuauftrag?grund=geaendert");
+    EXPECT_TRUE(contains(page.body, "id=\"new-order-reason\""));
+    EXPECT_TRUE(contains(page.body, "Jürgen Müller-Lüdenscheidt"));
+    EXPECT_EQ(browser.get("/folgeauftrag/angaben").status, 303);
+}
+
+TEST_F(WizardTest, TheCertificateCanBeUploadedAsAFile) {
+    Browser browser(base);
+    browser.get("/folgeauftrag");
+    const std::string boundary = "----sigcardtest";
+    const std::string body =
+        "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" +
+        browser.csrf() + "\r\n--" + boundary +
+        "\r\nContent-Disposition: form-data; name=\"certificate\"; "
+        "filename=\"karte.pem\"\r\nContent-Type: application/x-pem-file\r\n\r\n" +
+        ossl::to_pem(cert.get()) + "\r\n--" + boundary + "--\r\n";
+    const auto posted =
+        browser.post("/folgeauftrag/karte", body, "multipart/form-data; boundary=" + boundary);
+    EXPECT_EQ(posted.status, 303);
+    EXPECT_TRUE(contains(browser.get("/folgeauftrag/berechtigung").body, "data-eligible=\"true\""));
+}
+
+TEST_F(WizardTest, GarbageInsteadOfACertificateIsReportedAsInvalid) {
+    Browser browser(base);
+    browser.get("/folgeauftrag");
+    browser.submit("/folgeauftrag/karte", {{"certificate_base64", "MAMBAgM="}});
+    const auto page = browser.get("/folgeauftrag/berechtigung");
+    EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.certificate_invalid\""));
+    EXPECT_EQ(browser.submit("/folgeauftrag/karte", {{"certificate_base64", "%%%"}}).status, 400);
+}
+
+TEST_F(WizardTest, TooManyEligibilityChecksGetA429Page) {
+    PageLimits limits;
+    limits.eligibility_per_second = 0.001;
+    limits.eligibility_burst = 1;
+    start_server(limits);
+    Browser browser(base);
+    browser.get("/folgeauftrag");
+    const std::vector<std::pair<std::string, std::string>> fields{
+        {"certificate_base64", certificate_base64(cert.get())}};
+    EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 303);
+    EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 429);
+}
+
+TEST_F(WizardTest, ASignatureByAnotherKeyIsRefusedAndNothingIsStored) {
+    Browser browser(base);
+    const auto review = reach_review(browser);
+    const auto document = unescape_html(
+        capture(review.body, R"re(<pre id="order-document"[^>]*>([\s\S]*?)</pre>)re"));
+    crypto::SoftwareSigner other_key = crypto::SoftwareSigner::generate_ec();
+    const auto other = issue_card(other_key, pki::testing::lawyer(), now + 30 * day);
+    const auto cms = signature::create_cades(other_key, other.get(), ossl::as_bytes(document));
+    const auto page =
+        browser.submit("/folgeauftrag/signatur",
+                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+    EXPECT_EQ(page.status, 422);
+    EXPECT_TRUE(contains(page.body, "id=\"sign-problem\""));
+    EXPECT_TRUE(orders.list().empty());
+}
+
+TEST_F(WizardTest, TermsChangedDuringReviewLeadBackToANewDocument) {
+    Browser browser(base);
+    const auto review = reach_review(browser);
+    const auto document = unescape_html(
+        capture(review.body, R"re(<pre id="order-document"[^>]*>([\s\S]*?)</pre>)re"));
+    terms.publish("AGB Version 2", "2026-02", unix_now() - 1, "operator:test");
+    const auto cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
+    const auto page =
+        browser.submit("/folgeauftrag/signatur",
+                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+    EXPECT_EQ(page.status, 422);
+    EXPECT_TRUE(contains(page.body, "data-code=\"order.terms_outdated\""));
+    EXPECT_TRUE(contains(page.body, "id=\"redraft-link\""));
+    EXPECT_TRUE(orders.list().empty());
+    EXPECT_TRUE(contains(browser.get("/folgeauftrag/angaben").body, "/terms/2026-02"));
+}
+
+TEST(PortalRequestSignerTest, TheKeyIsCreatedOnceAndKept) {
+    pki::testing::TempDir dir;
+    const auto first = PortalRequestSigner::load_or_create(dir.path() / "tls");
+    const auto again = PortalRequestSigner::load_or_create(dir.path() / "tls");
+    EXPECT_EQ(ossl::to_pem(first.certificate()), ossl::to_pem(again.certificate()));
+    const auto key_mode =
+        std::filesystem::status(dir.path() / "tls" / "request-signing.key").permissions();
+    EXPECT_EQ(key_mode & std::filesystem::perms::others_read, std::filesystem::perms::none);
+    std::filesystem::remove(dir.path() / "tls" / "request-signing.pem");
+    EXPECT_THROW(PortalRequestSigner::load_or_create(dir.path() / "tls"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace sigcard::portal::pages::testing

@@ -1,0 +1,212 @@
+// The information pages in both languages, and the pages' security: session cookie flags, CSP,
+// CSRF refusals, rate limits and the status look-up that does not tell which part was wrong.
+#include "portal_pages/pages_test_support.hpp"
+
+#include "card/card_errors.hpp"
+
+namespace sigcard::portal::pages::testing {
+namespace {
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST_F(PagesTest, StartPageIsGermanByDefaultAndEnglishBySwitch) {
+    Browser browser(base);
+    const auto german = browser.get("/");
+    EXPECT_EQ(german.status, 200);
+    EXPECT_EQ(german.content_type(), "text/html; charset=utf-8");
+    EXPECT_TRUE(contains(german.body, "<html lang=\"de\">"));
+    EXPECT_TRUE(contains(german.body, "Folgeauftrag starten"));
+    EXPECT_TRUE(contains(german.body, "Kooperationspartner"));
+    EXPECT_TRUE(contains(german.body, "id=\"lang-en\" href=\"/?lang=en\""));
+
+    const auto english = browser.get("/?lang=en");
+    EXPECT_TRUE(contains(english.body, "<html lang=\"en\">"));
+    EXPECT_TRUE(contains(english.body, "Start follow-up order"));
+    EXPECT_TRUE(contains(english.body, "cooperation partner"));
+    // The choice is remembered: the next page without ?lang is English too.
+    EXPECT_EQ(browser.cookies()["sigcard_lang"], "en");
+    EXPECT_TRUE(contains(browser.get("/status").body, "Order status"));
+    EXPECT_TRUE(contains(browser.get("/?lang=de").body, "Folgeauftrag starten"));
+}
+
+TEST_F(PagesTest, EveryPageRendersInBothLanguages) {
+    const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> pages_texts{
+        {"/", {"Was Sie brauchen", "What you need"}},
+        {"/neuauftrag", {"Ausweiskopie", "ID copy"}},
+        {"/hilfe/karte", {"Karten-Agent und Kartenleser einrichten", "Setting up the card agent"}},
+        {"/status", {"Auftragsnummer", "Order number"}},
+        {"/folgeauftrag", {"Karte auslesen", "Read card"}},
+    };
+    for (const auto& [path, texts] : pages_texts) {
+        Browser browser(base);
+        const auto de = browser.get(path);
+        EXPECT_EQ(de.status, 200) << path;
+        EXPECT_TRUE(contains(de.body, texts.first)) << path;
+        const auto en = browser.get(path + "?lang=en");
+        EXPECT_EQ(en.status, 200) << path;
+        EXPECT_TRUE(contains(en.body, texts.second)) << path;
+        EXPECT_FALSE(contains(en.body, texts.first)) << path;
+    }
+}
+
+TEST_F(PagesTest, NewOrderPageExplainsIdCopyAndPostIdent) {
+    Browser browser(base);
+    const auto page = browser.get("/neuauftrag").body;
+    EXPECT_TRUE(contains(page, "Augenfarbe, Größe und die Zugangsnummer"));
+    EXPECT_TRUE(contains(page, "PostIdent-Coupon"));
+    EXPECT_TRUE(contains(page, "in Ihrem Beisein"));
+}
+
+TEST_F(PagesTest, CardHelpListsEveryCardErrorWithItsText) {
+    Browser browser(base);
+    const auto de = browser.get("/hilfe/karte").body;
+    const auto en = browser.get("/hilfe/karte?lang=en").body;
+    for (const auto* code : card_error_codes()) {
+        EXPECT_TRUE(contains(de, code->id)) << code->id;
+        EXPECT_TRUE(contains(de, "id=\"" + field_id(code->id) + "\"")) << code->id;
+    }
+    // R9 in both languages; texts are HTML-escaped but otherwise the card layer's own.
+    EXPECT_TRUE(contains(de, "auch Programme, die im Hintergrund laufen"));
+    EXPECT_TRUE(contains(en, "including programs running in the background"));
+    EXPECT_TRUE(contains(de, std::string(card::errors::pin_locked.de)));
+    EXPECT_TRUE(contains(en, std::string(card::errors::no_reader.en)));
+}
+
+TEST_F(PagesTest, SessionCookieIsHttpOnlySecureAndStrict) {
+    Browser browser(base);
+    browser.get("/");
+    ASSERT_FALSE(browser.set_cookies.empty());
+    const auto& cookie = browser.set_cookies.front();
+    EXPECT_TRUE(cookie.starts_with("sigcard_session="));
+    EXPECT_TRUE(contains(cookie, "HttpOnly"));
+    EXPECT_TRUE(contains(cookie, "Secure"));
+    EXPECT_TRUE(contains(cookie, "SameSite=Strict"));
+    EXPECT_TRUE(contains(cookie, "Path=/"));
+    // The same session goes on: no second cookie.
+    browser.get("/status");
+    EXPECT_EQ(browser.set_cookies.size(), 1u);
+}
+
+TEST_F(PagesTest, ContentSecurityPolicyIsStrictAndPagesHaveNoInlineCode) {
+    Browser browser(base);
+    for (const std::string path : {"/", "/folgeauftrag", "/hilfe/karte", "/status"}) {
+        const auto response = browser.get(path);
+        const auto csp = std::string(response.headers.get("Content-Security-Policy"));
+        EXPECT_FALSE(csp.empty()) << path;
+        EXPECT_FALSE(contains(csp, "unsafe-inline")) << path;
+        EXPECT_FALSE(contains(csp, "unsafe-eval")) << path;
+        EXPECT_TRUE(contains(csp, "script-src 'self'")) << path;
+        EXPECT_FALSE(contains(response.body, "<script>")) << path;
+        EXPECT_FALSE(contains(response.body, "style=")) << path;
+        EXPECT_FALSE(contains(response.body, "onclick")) << path;
+    }
+    // Only the pages that talk to the card agent may connect to it.
+    const auto card = browser.get("/folgeauftrag");
+    EXPECT_TRUE(contains(std::string(card.headers.get("Content-Security-Policy")),
+                         "connect-src 'self' http://127.0.0.1:24727"));
+    const auto start = browser.get("/");
+    EXPECT_FALSE(contains(std::string(start.headers.get("Content-Security-Policy")), "24727"));
+}
+
+TEST_F(PagesTest, StaticFilesHaveTheirContentTypes) {
+    Browser browser(base);
+    const auto css = browser.get("/static/portal.css");
+    EXPECT_EQ(css.status, 200);
+    EXPECT_EQ(css.content_type(), "text/css; charset=utf-8");
+    const auto js = browser.get("/static/portal.js");
+    EXPECT_EQ(js.status, 200);
+    EXPECT_EQ(js.content_type(), "text/javascript; charset=utf-8");
+    EXPECT_EQ(browser.get("/static/../templates/layout.html").status, 404);
+    EXPECT_EQ(browser.get("/static/missing.js").status, 404);
+}
+
+TEST_F(PagesTest, APostWithoutOrWithAWrongCsrfTokenIsRefused) {
+    Browser browser(base);
+    browser.get("/status");
+    const auto without =
+        browser.post("/status", form({{"order_number", "FA-1"}, {"email", "a@b.de"}}));
+    EXPECT_EQ(without.status, 403);
+    EXPECT_TRUE(contains(without.body, "page.csrf_invalid"));
+    EXPECT_EQ(without.content_type(), "text/html; charset=utf-8");
+    const auto wrong = browser.post(
+        "/status", form({{"order_number", "FA-1"}, {"email", "a@b.de"}, {"csrf_token", "00ff"}}));
+    EXPECT_EQ(wrong.status, 403);
+    // Another session's token does not fit this session.
+    Browser other(base);
+    other.get("/status");
+    const auto foreign = browser.post(
+        "/status",
+        form({{"order_number", "FA-1"}, {"email", "a@b.de"}, {"csrf_token", other.csrf()}}));
+    EXPECT_EQ(foreign.status, 403);
+    for (const std::string path : {"/folgeauftrag/karte", "/folgeauftrag/berechtigung",
+                                   "/folgeauftrag/angaben", "/folgeauftrag/signatur"}) {
+        EXPECT_EQ(browser.post(path, "a=b").status, 403) << path;
+    }
+    EXPECT_EQ(browser.submit("/status", {{"order_number", "FA-1"}, {"email", "a@b.de"}}).status,
+              200);
+}
+
+TEST_F(PagesTest, StatusLookupGivesTheSameAnswerForAWrongEmailAndAnUnknownNumber) {
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+    orders::OrderData data;
+    data.contact = {"juergen@kanzlei.example", "+49 221 1234567"};
+    data.shipping = {"Jürgen Müller", "", "Domkloster 4", "", "50667", "Köln", "DE"};
+    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+    data.name_and_attributes_unchanged = true;
+    data.terms_accepted = true;
+    const auto der = ossl::to_der(cert.get());
+    const auto draft = orders.create_draft(der, data, now);
+    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
+    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+
+    Browser browser(base);
+    browser.get("/status");
+    const auto found = browser.submit(
+        "/status", {{"order_number", order.order_number}, {"email", "juergen@kanzlei.example"}});
+    EXPECT_TRUE(contains(found.body, "id=\"status-state\">Eingegangen, wird geprüft"));
+    EXPECT_TRUE(contains(found.body, "id=\"status-history\""));
+
+    const auto wrong_email =
+        browser.submit("/status", {{"order_number", order.order_number}, {"email", "x@y.example"}});
+    const auto unknown =
+        browser.submit("/status", {{"order_number", "FA-0000-0000"}, {"email", "x@y.example"}});
+    EXPECT_EQ(wrong_email.status, unknown.status);
+    std::smatch a;
+    std::smatch b;
+    const std::regex answer(R"re(<p class="error-box" id="status-not-found"[^>]*>([^<]*)</p>)re");
+    ASSERT_TRUE(std::regex_search(wrong_email.body, a, answer));
+    ASSERT_TRUE(std::regex_search(unknown.body, b, answer));
+    EXPECT_EQ(a[1], b[1]);
+    EXPECT_FALSE(contains(wrong_email.body, "status-state"));
+}
+
+TEST_F(PagesTest, TooManyStatusLookupsGetA429Page) {
+    PageLimits limits;
+    limits.status_per_second = 0.001;
+    limits.status_burst = 2;
+    start_server(limits);
+    Browser browser(base);
+    browser.get("/status");
+    const std::vector<std::pair<std::string, std::string>> fields{{"order_number", "FA-1"},
+                                                                  {"email", "a@b.de"}};
+    EXPECT_EQ(browser.submit("/status", fields).status, 200);
+    EXPECT_EQ(browser.submit("/status", fields).status, 200);
+    const auto limited = browser.submit("/status", fields);
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_EQ(limited.headers.get("Retry-After"), "60");
+    EXPECT_TRUE(contains(limited.body, "Zu viele Anfragen"));
+}
+
+TEST_F(PagesTest, UnknownValuesInTheLanguageSwitchAreIgnored) {
+    Browser browser(base);
+    const auto page = browser.get("/?lang=%3Cscript%3E");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_TRUE(contains(page.body, "<html lang=\"de\">"));
+    EXPECT_FALSE(contains(page.body, "<script>"));
+}
+
+}  // namespace
+}  // namespace sigcard::portal::pages::testing
