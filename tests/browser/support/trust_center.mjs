@@ -1,0 +1,98 @@
+// A demo trust center of its own for a test: `sigcard init`, the demo terms and the demo cards in
+// a temporary folder, removed again at the end.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { binary, repoRoot } from './paths.mjs';
+
+const run = promisify(execFile);
+
+export const demoTermsFile = path.join(repoRoot, 'docs', 'demo', 'agb-2026-01.txt');
+
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+// The table in cards/README.txt: label, PIN, certificate serial, expected answer, description
+// (columns separated by two or more spaces).
+function parseCardTable(readme) {
+  const cards = [];
+  let inTable = false;
+  for (const line of readme.split('\n')) {
+    if (line.startsWith('token label')) {
+      inTable = true;
+      continue;
+    }
+    if (!inTable) continue;
+    if (line.trim() === '') break;
+    const [label, pin, serial, expected, description] = line.trim().split(/\s{2,}/);
+    cards.push({ label, pin, serial, expected, description });
+  }
+  return cards;
+}
+
+export class TrustCenter {
+  constructor(root) {
+    this.root = root;
+    this.dir = path.join(root, 'tc');
+    this.cards = [];
+  }
+
+  async sigcard(...args) {
+    try {
+      const { stdout } = await run(binary('sigcard'), [...args, '--dir', this.dir], {
+        cwd: repoRoot,
+        env: this.environment(),
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return stdout;
+    } catch (e) {
+      throw new Error(`sigcard ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+  }
+
+  publishTerms(file, version, validFrom = today()) {
+    return this.sigcard('terms', 'publish', file, '--version', version, '--valid-from', validFrom);
+  }
+
+  // SoftHSM2 reads one token store per process: the trust center's own.
+  environment() {
+    return { ...process.env, SOFTHSM2_CONF: path.join(this.dir, 'hsm', 'softhsm2.conf') };
+  }
+
+  card(label) {
+    const card = this.cards.find((c) => c.label === label);
+    if (!card) throw new Error(`no demo card "${label}" in ${this.dir}/cards/README.txt`);
+    return card;
+  }
+
+  async hsmModule() {
+    const toml = await readFile(path.join(this.dir, 'sigcard.toml'), 'utf8');
+    const hsm = toml.split(/^\[/m).find((section) => section.startsWith('hsm]'));
+    const module = hsm?.match(/^module\s*=\s*['"]([^'"]+)['"]/m);
+    if (!module) throw new Error('sigcard.toml has no [hsm] module');
+    return module[1];
+  }
+
+  remove() {
+    return rm(this.root, { recursive: true, force: true });
+  }
+}
+
+export async function createTrustCenter({ terms = true, cards = true } = {}) {
+  const tc = new TrustCenter(await mkdtemp(path.join(os.tmpdir(), 'sigcard-browser-')));
+  try {
+    await tc.sigcard('init');
+    if (terms) await tc.publishTerms(demoTermsFile, '2026-01');
+    if (cards) {
+      await tc.sigcard('demo', 'cards');
+      tc.cards = parseCardTable(await readFile(path.join(tc.dir, 'cards', 'README.txt'), 'utf8'));
+    }
+    return tc;
+  } catch (e) {
+    await tc.remove();
+    throw e;
+  }
+}
