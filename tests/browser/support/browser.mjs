@@ -41,7 +41,11 @@ export async function launchBrowser({ locale = 'de-DE' } = {}) {
 export function watchPage(page) {
   const problems = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    const where = message.location()?.url;
+    // The browser's own favicon request, not the page's: the portal has no icon (yet).
+    if (where && new URL(where).pathname === '/favicon.ico') return;
+    problems.push(`console: ${message.text()}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return {
