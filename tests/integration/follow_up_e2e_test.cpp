@@ -83,6 +83,19 @@ protected:
                         order_data(email).string(), (tmp_.path() / (email + ".pdf")).string()));
     }
 
+    // The client asking its questions, answered line by line (no --data, no --yes).
+    CommandResult dialogue(const std::string& token, const std::vector<std::string>& answers) {
+        std::string lines;
+        for (const auto& a : answers) {
+            lines += " " + quoted(a);
+        }
+        return run_command(fmt::format(
+            "printf '%s\\n'{} | {} {} follow-up --portal {} --module {} --token {} --ca-file {} "
+            "--out {} --lang en",
+            lines, softhsm_env(), sigcard_binary(), portal_url_, SOFTHSM2_MODULE, quoted(token),
+            (dir() / "ca" / "root.pem").string(), (tmp_.path() / "dialogue.pdf").string()));
+    }
+
     std::string place_order(const std::string& token, const std::string& email) {
         const auto result = follow_up(token, email);
         EXPECT_EQ(result.status, 0) << result.output;
@@ -163,6 +176,22 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
         "SIGCARD_PINPAD_FAKE_CONFIG=" + (dir() / "cards" / "pinpad-reader.conf").string());
     EXPECT_EQ(pinpad.status, 0) << pinpad.output;
     EXPECT_THAT(pinpad.output, HasSubstr("Bitte PIN am Kartenleser eingeben"));
+
+    // Answered questions: a changed name leads to a new order, pre-filled from the certificate.
+    const auto changed = dialogue("Demo Rechtsanwaeltin", {"y"});
+    EXPECT_EQ(changed.status, 6) << changed.output;
+    EXPECT_THAT(changed.output, HasSubstr("new order with identification"));
+    EXPECT_THAT(changed.output, HasSubstr("Rechtsanwaltskammer K"));
+    // A refused postcode is asked again (shipping and the copied billing address), then signed.
+    const auto asked =
+        dialogue("Demo Geschaeftsfuehrer",
+                 {"n", "thomas@example.de", "0221 1234567", "", "Muster Handels GmbH",
+                  "Domstraße 1", "", "1234", "Köln", "", "", "y", "50667", "50667", "y", kDemoPin});
+    EXPECT_EQ(asked.status, 0) << asked.output;
+    EXPECT_THAT(asked.output, HasSubstr("shipping.postal_code [field.postal_code_invalid]"));
+    EXPECT_THAT(asked.output, HasSubstr("Your order number: FA-"));
+    EXPECT_THAT(asked.output, HasSubstr("Domstraße 1"));  // the whole document was shown
+    EXPECT_THAT(asked.output, ::testing::Not(HasSubstr(std::string(": ") + kDemoPin)));
 
     // Back office: approve, produce the new card for the order.
     const auto approve = sigcard(fmt::format("order approve {} --dir {}", order, dir().string()));
