@@ -71,6 +71,9 @@ TEST_F(FollowUpApiTest, WholeFollowUpOrderFromEligibilityToConfirmationPdf) {
     EXPECT_EQ(status.body["state"], "submitted");
     EXPECT_FALSE(status.body["events"].empty());
     EXPECT_THAT(status.raw, ::testing::Not(HasSubstr("Heidestraße")));
+    const auto wrong_email = get("/api/v1/orders/" + number + "?email=someone@example.com");
+    EXPECT_EQ(wrong_email.status, 404);
+    EXPECT_EQ(wrong_email.error_code(), "order.not_found");
 
     for (const std::string lang : {"de", "en"}) {
         const auto pdf = get(fmt::format("{}?email=erika@example.com&lang={}",
@@ -325,6 +328,16 @@ TEST_F(FollowUpApiTest, OrderLookUpsAreRateLimitedPerClient) {
     }
     EXPECT_EQ(limited, 1);
     EXPECT_EQ(code, "rate_limited");
+}
+
+// After the others: what they sent must not be in the portal's log.
+TEST_F(FollowUpApiTest, PortalLogHoldsNoPersonalData) {
+    const auto log = portal_->log();
+    EXPECT_THAT(log, HasSubstr("/api/v1/follow-up/orders"));
+    for (const std::string personal : {"erika@example.com", "holder@example.com", "Heidestraße",
+                                       "12345678", "Mustermann", "Schmitz", "not-an-email"}) {
+        EXPECT_THAT(log, ::testing::Not(HasSubstr(personal))) << personal;
+    }
 }
 
 }  // namespace
