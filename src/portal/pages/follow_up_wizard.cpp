@@ -142,8 +142,8 @@ void FollowUpWizard::add_routes(Router& router) {
 
 Response FollowUpWizard::connect_card(PageRequest& page) const {
     PageValues values;
-    values.set("title", std::string(page.text("Folgeauftrag – Schritt 1: Signaturkarte verbinden",
-                                              "Follow-up order – step 1: connect your card")));
+    values.set("title", std::string(page.text("Folgeauftrag: Signaturkarte verbinden",
+                                              "Follow-up order: connect your card")));
     values.set("agent_url", std::string(card_agent_url));
     values.set("card_errors", card_error_list(page));
     auto response = context_.support.render(page, "connect_card", std::move(values));
@@ -173,8 +173,8 @@ Response FollowUpWizard::receive_certificate(PageRequest& page) {
 PageValues FollowUpWizard::eligibility_values(const PageRequest& page) const {
     const auto& report = *page.session->wizard.report;
     PageValues values;
-    values.set("title", std::string(page.text("Folgeauftrag – Schritt 2: Ihre Karte",
-                                              "Follow-up order – step 2: your card")));
+    values.set("title",
+               std::string(page.text("Folgeauftrag: Ihre Karte", "Follow-up order: your card")));
     values.set("holder_name", report.holder.name);
     values.set("certificate_serial", report.certificate_serial);
     if (report.not_after > 0) {

@@ -55,7 +55,8 @@ private:
     Response confirmation_pdf(PageRequest& page) const;
 
     Response render_order_form(PageRequest& page, const OrderForm& form,
-                               const std::vector<orders::FieldError>& errors, int status) const;
+                               const std::vector<orders::FieldError>& errors, int status,
+                               const ErrorCode* problem = nullptr) const;
     Response render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
                             int status) const;
     PageValues eligibility_values(const PageRequest& page) const;

@@ -61,12 +61,18 @@ std::string agent_page_csp() {
 
 Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& form,
                                            const std::vector<orders::FieldError>& errors,
-                                           int status) const {
+                                           int status, const ErrorCode* problem) const {
     auto values = order_form_values(page, form, errors);
-    values.set("title", std::string(page.text("Folgeauftrag – Schritt 3: Ihre Angaben",
-                                              "Follow-up order – step 3: your details")));
+    if (problem != nullptr) {
+        values.set("problem", std::string(page.text(*problem)));
+        values.set("problem_code", std::string(problem->id));
+    }
+    values.set("title", std::string(page.text("Folgeauftrag: Ihre Angaben",
+                                              "Follow-up order: your details")));
     if (const auto terms = terms_.in_force(unix_now())) {
         values.set("terms_version", terms->version);
+    } else {
+        values.set("terms_missing", std::string(page.text(orders::errors::terms_unknown)));
     }
     return context_.support.render(page, "order_form", std::move(values), status);
 }
@@ -105,6 +111,11 @@ Response FollowUpWizard::receive_order_data(PageRequest& page) {
             wizard.draft = context_.orders.create_draft(wizard.certificate_der, data, unix_now());
         } catch (const orders::InvalidOrderData& e) {
             errors = visible_errors(e.fields(), form.billing_same);
+        } catch (const Error& e) {
+            // No terms in force, or the card's standing changed since step 2: said above the
+            // form, the entries stay.
+            spdlog::info("page draft refused: {}", e.id());
+            return render_order_form(page, form, {}, 422, &e.code());
         }
     }
     if (!errors.empty()) {
@@ -122,8 +133,8 @@ Response FollowUpWizard::review(PageRequest& page) const {
         return Response::redirect(wizard.form ? "/folgeauftrag/angaben" : "/folgeauftrag");
     }
     PageValues values;
-    values.set("title", std::string(page.text("Folgeauftrag – Schritt 4: Auftrag prüfen",
-                                              "Follow-up order – step 4: review your order")));
+    values.set("title", std::string(page.text("Folgeauftrag: Auftrag prüfen",
+                                              "Follow-up order: review your order")));
     values.set("document", wizard.draft->document);
     values.set("document_sha256", wizard.draft->document_sha256);
     values.set("terms_version", wizard.draft->terms.version);
@@ -135,8 +146,8 @@ Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* prob
                                         int status) const {
     const auto& wizard = page.session->wizard;
     PageValues values;
-    values.set("title", std::string(page.text("Folgeauftrag – Schritt 5: Mit der Karte signieren",
-                                              "Follow-up order – step 5: sign with your card")));
+    values.set("title", std::string(page.text("Folgeauftrag: mit der Karte signieren",
+                                              "Follow-up order: sign with your card")));
     values.set("require_pin_pad", context_.config.policy.require_pin_pad);
     values.set("agent_url", std::string(card_agent_url));
     values.set("card_errors", card_error_list(page));
