@@ -60,6 +60,16 @@ void check_rate(RateLimiter& limiter, const Request& request) {
     }
 }
 
+// Only JSON: a browser cannot send that cross-site without a CORS preflight, which this API never
+// grants, so other sites' forms cannot drive it with a holder's cookies or address.
+void require_json(const Request& request) {
+    const auto type = request.headers.get("Content-Type");
+    const auto essence = type.substr(0, type.find(';'));
+    if (!equals_ignoring_case(essence, content_type::json)) {
+        throw HttpError(errors::unsupported_media_type, 415);
+    }
+}
+
 std::string required_query(const Request& request, const char* name) {
     const auto value = request.query.find(name);
     if (!value || value->empty()) {
@@ -123,6 +133,7 @@ void FollowUpApi::add_routes(Router& router) {
 
 Response FollowUpApi::eligibility(const Request& request) {
     check_rate(eligibility_limiter_, request);
+    require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
     const auto report = orders_.check(bytes_of(certificate), now_seconds());
@@ -133,6 +144,7 @@ Response FollowUpApi::eligibility(const Request& request) {
 }
 
 Response FollowUpApi::create_draft(const Request& request) {
+    require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
     const auto order = body.find("order");
@@ -150,6 +162,7 @@ Response FollowUpApi::create_draft(const Request& request) {
 }
 
 Response FollowUpApi::submit(const Request& request) {
+    require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto nonce = api_json::required_string(body, "nonce");
     const auto document = api_json::required_base64(body, "document_base64", kMaxDocumentBytes);

@@ -31,6 +31,7 @@ void set_follow_up_error_statuses(ErrorStatusTable& table) {
     table.set("signature.", 422);
     table.set("signature.malformed", 400);
     table.set("request.malformed", 400);
+    table.set("request.unsupported_media_type", 415);
 }
 
 }  // namespace sigcard::portal

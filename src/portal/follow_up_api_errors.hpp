@@ -13,6 +13,10 @@ namespace errors {
 inline constexpr ErrorCode terms_version_not_found{
     "terms.version_not_found", "Diese Fassung der Geschäftsbedingungen gibt es nicht.",
     "This version of the terms and conditions does not exist."};
+inline constexpr ErrorCode unsupported_media_type{
+    "request.unsupported_media_type",
+    "Die Anfrage muss JSON senden (Content-Type: application/json).",
+    "The request must send JSON (Content-Type: application/json)."};
 }  // namespace errors
 
 // A request the API cannot read, naming the JSON field at fault (never its value): the client's

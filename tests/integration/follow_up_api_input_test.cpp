@@ -66,6 +66,24 @@ TEST_F(FollowUpApiTest, MalformedJsonIsRefused) {
     EXPECT_EQ(counts(), before);
 }
 
+TEST_F(FollowUpApiTest, BodyThatIsNotDeclaredJsonIsRefused) {
+    const auto before = counts();
+    const json body = {{"certificate", certificate_base64("lawyer")}};
+    for (const std::string path : {"/api/v1/follow-up/eligibility", "/api/v1/follow-up/drafts",
+                                   "/api/v1/follow-up/orders"}) {
+        for (const std::string type : {"text/plain", "application/x-www-form-urlencoded"}) {
+            const auto a = answer_of(client().post(portal_->base_url() + path, body.dump(), type));
+            EXPECT_EQ(a.status, 415) << path << " " << type << " " << a.raw;
+            EXPECT_EQ(a.error_code(), "request.unsupported_media_type");
+        }
+    }
+    const auto with_charset =
+        answer_of(client().post(portal_->base_url() + "/api/v1/follow-up/eligibility", body.dump(),
+                                "application/json; charset=utf-8"));
+    EXPECT_EQ(with_charset.status, 200) << with_charset.raw;
+    EXPECT_EQ(counts(), before);
+}
+
 TEST_F(FollowUpApiTest, WrongTypesAndMissingFieldsNameTheField) {
     const auto certificate = certificate_base64("lawyer");
     const std::vector<std::pair<json, std::string>> cases = {

@@ -328,6 +328,19 @@ TEST_F(FollowUpApiTest, OrderLookUpsAreRateLimitedPerClient) {
     }
     EXPECT_EQ(limited, 1);
     EXPECT_EQ(code, "rate_limited");
+
+    // Eligibility checks have their own bucket.
+    limited = 0;
+    code.clear();
+    for (int i = 0; i < 60 && limited == 0; ++i) {
+        const auto a = eligibility(base64(std::string("guess")));
+        if (a.status == 429) {
+            ++limited;
+            code = a.error_code();
+        }
+    }
+    EXPECT_EQ(limited, 1);
+    EXPECT_EQ(code, "rate_limited");
 }
 
 // After the others: what they sent must not be in the portal's log.
