@@ -343,12 +343,19 @@ TEST_F(FollowUpApiTest, OrderLookUpsAreRateLimitedPerClient) {
     EXPECT_EQ(code, "rate_limited");
 }
 
-// After the others: what they sent must not be in the portal's log.
+// Whatever holders sent — here and in the tests before — must not be in the portal's log.
 TEST_F(FollowUpApiTest, PortalLogHoldsNoPersonalData) {
+    auto invalid = valid_order("log-probe@example.com");
+    invalid["shipping"]["postal_code"] = "LOG-PROBE";
+    EXPECT_EQ(draft(certificate_base64("lawyer"), invalid).status, 422);
+    const auto d = draft_for("lawyer", valid_order("log-probe@example.com"));
+    EXPECT_EQ(submit(d["nonce"], d["document"], ossl::Bytes{0x30, 0x00}).status, 400);
+
     const auto log = portal_->log();
     EXPECT_THAT(log, HasSubstr("/api/v1/follow-up/orders"));
-    for (const std::string personal : {"erika@example.com", "holder@example.com", "Heidestraße",
-                                       "12345678", "Mustermann", "Schmitz", "not-an-email"}) {
+    for (const std::string personal :
+         {"log-probe@example.com", "LOG-PROBE", "erika@example.com", "holder@example.com",
+          "Heidestraße", "12345678", "Mustermann", "Schmitz", "not-an-email"}) {
         EXPECT_THAT(log, ::testing::Not(HasSubstr(personal))) << personal;
     }
 }
