@@ -62,18 +62,24 @@ export function watchPage(page) {
 // tests/agent, not here.
 export const documentedAgentUrl = 'http://127.0.0.1:24727';
 
-export async function forwardAgent(context, agent) {
+// `agentPort` is a function: the test may restart the agent (another card in the reader).
+export async function forwardAgent(context, agentPort) {
   await context.route(`${documentedAgentUrl}/**`, async (route) => {
     const request = route.request();
+    const port = agentPort();
+    if (!port) {
+      await route.abort('connectionrefused'); // no agent running, as on a PC without it
+      return;
+    }
     const target = new URL(request.url());
     const headers = { ...(await request.allHeaders()) };
     delete headers.host;
-    headers.host = `127.0.0.1:${agent.port}`;
+    headers.host = `127.0.0.1:${port}`;
     const body = request.postDataBuffer();
     try {
       const answer = await new Promise((resolve, reject) => {
         const outgoing = http.request({
-          host: '127.0.0.1', port: agent.port, method: request.method(),
+          host: '127.0.0.1', port, method: request.method(),
           path: target.pathname + target.search, headers,
         }, (response) => {
           const chunks = [];

@@ -1,6 +1,9 @@
 // Everything a holder-facing test needs: its own demo trust center, the portal, the card agent
 // allowing that portal (reached by the pages at the documented address) and a browser.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { forwardAgent, launchBrowser } from './browser.mjs';
+import { pinPadReaderModule } from './paths.mjs';
 import { startAgent, startPortal } from './services.mjs';
 import { createTrustCenter } from './trust_center.mjs';
 
@@ -9,6 +12,30 @@ export async function startDemo({ agent: withAgent = true } = {}) {
     tc: undefined, portal: undefined, agent: undefined, browser: undefined,
     // Pages are opened under the origin the agent allows (the TLS certificate names localhost).
     url(path) { return `${this.portal.origin}${path}`; },
+    // The holder puts this card (alone) into the reader: the agent restarts seeing only it.
+    // `pinPad`: the reader is the FAKE class 2 reader, whose keypad "types" the card's PIN and
+    // whose `mode` (normal, busy, removed, cancel, no_reader) setReaderMode() changes.
+    async insertCard(label, { pinPad = false, mode = 'normal' } = {}) {
+      await this.agent?.stop();
+      this.agent = undefined;
+      const card = this.tc.card(label);
+      const softhsmConf = await this.tc.readerWith(label);
+      const options = { origins: [this.portal.origin], softhsmConf };
+      if (pinPad) {
+        this.readerConfig = path.join(path.dirname(softhsmConf), 'pinpad-reader.conf');
+        this.readerPin = card.pin;
+        await this.setReaderMode(mode);
+        options.pkcs11Module = pinPadReaderModule();
+        options.extraEnv = { SIGCARD_PINPAD_FAKE_CONFIG: this.readerConfig };
+      }
+      this.agent = await startAgent(this.tc, options);
+      return card;
+    },
+    // The FAKE reader re-reads its configuration on every session, login and slot query.
+    async setReaderMode(mode) {
+      await writeFile(this.readerConfig, [`module=${await this.tc.hsmModule()}`,
+        `pin=${this.readerPin}`, `mode=${mode}`, 'max_tries=3', ''].join('\n'));
+    },
     async stop() {
       await this.browser?.close();
       await this.agent?.stop();
@@ -21,7 +48,7 @@ export async function startDemo({ agent: withAgent = true } = {}) {
     demo.portal = await startPortal(demo.tc);
     if (withAgent) demo.agent = await startAgent(demo.tc, { origins: [demo.portal.origin] });
     demo.browser = await launchBrowser();
-    if (withAgent) await forwardAgent(demo.browser.context, demo.agent);
+    await forwardAgent(demo.browser.context, () => demo.agent?.port);
     return demo;
   } catch (e) {
     await demo.stop();

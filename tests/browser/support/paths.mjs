@@ -16,6 +16,15 @@ export function binary(name) {
   return file;
 }
 
+// The FAKE class 2 reader (src/fakes/pinpad_reader): a PKCS#11 module in front of SoftHSM2.
+export function pinPadReaderModule() {
+  const file = path.join(buildDir, 'src', 'fakes', 'pinpad_reader', 'libsigcard-pinpad-reader-fake.so');
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: build it (ninja -C ${buildDir} sigcard-pinpad-reader-fake)`);
+  }
+  return file;
+}
+
 export const testOutputDir = path.join(repoRoot, 'test-output', 'browser');
 export const docsScreenshotsDir = path.join(repoRoot, 'docs', 'screenshots');
 export const chromiumPath = process.env.SIGCARD_CHROMIUM || '/usr/bin/chromium';

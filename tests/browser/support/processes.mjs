@@ -7,7 +7,14 @@ export class RunningProgram {
     this.name = name;
     this.child = child;
     this.output = '';
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // Not startable at all (missing, not executable): reported like an early exit.
+      child.once('error', (error) => {
+        this.output += `${error.message}\n`;
+        resolve({ code: error.code, signal: null });
+      });
+    });
     const keep = (chunk) => { this.output += chunk.toString('utf8'); };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -40,7 +47,7 @@ export class RunningProgram {
   }
 
   async stop() {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null || !this.child.pid) return;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10000);
     await this.exited;

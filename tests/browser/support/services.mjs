@@ -25,7 +25,7 @@ const tomlString = (value) => JSON.stringify(value);
 
 // Writes an agent configuration allowing exactly `origins` and starts the agent on `port`
 // (0: ephemeral). A demo reader without PIN pad, so the PIN goes into the agent's page.
-export async function startAgent(tc, { origins, port = 0, pkcs11Module, extraEnv = {} } = {}) {
+export async function startAgent(tc, { origins, port = 0, pkcs11Module, softhsmConf, extraEnv = {} } = {}) {
   const module = pkcs11Module ?? await tc.hsmModule();
   const lines = [
     `pkcs11_module = ${tomlString(module)}`,
@@ -39,7 +39,8 @@ export async function startAgent(tc, { origins, port = 0, pkcs11Module, extraEnv
   const config = path.join(tc.root, `agent-${Date.now()}.toml`);
   await writeFile(config, lines.join('\n') + '\n');
   const program = startProgram('sigcard-agent', binary('sigcard-agent'),
-    ['--config', config, '--port', String(port)], { ...tc.environment(), ...extraEnv });
+    ['--config', config, '--port', String(port)],
+    { ...tc.environment(), ...(softhsmConf ? { SOFTHSM2_CONF: softhsmConf } : {}), ...extraEnv });
   try {
     const { url, port: actualPort } = await program.waitForListening();
     return { program, url, port: actualPort, config, stop: () => program.stop() };

@@ -1,7 +1,7 @@
 // A demo trust center of its own for a test: `sigcard init`, the demo terms and the demo cards in
 // a temporary folder, removed again at the end.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,29 @@ export class TrustCenter {
     const card = this.cards.find((c) => c.label === label);
     if (!card) throw new Error(`no demo card "${label}" in ${this.dir}/cards/README.txt`);
     return card;
+  }
+
+  // A card reader holding just the card with this label: a SoftHSM2 store with a copy of that
+  // one token (the trust center's store also holds the CA key and every other demo card).
+  // Returns the softhsm2.conf for the agent's SOFTHSM2_CONF.
+  async readerWith(label) {
+    const tokens = path.join(this.dir, 'hsm', 'tokens');
+    // SoftHSM2 keeps the label in token.object, padded with blanks to 32 bytes.
+    const padded = Buffer.from(label.padEnd(32, ' '), 'utf8');
+    let found;
+    for (const entry of await readdir(tokens)) {
+      const object = await readFile(path.join(tokens, entry, 'token.object')).catch(() => undefined);
+      if (object?.includes(padded)) found = entry;
+    }
+    if (!found) throw new Error(`no SoftHSM2 token labelled "${label}" in ${tokens}`);
+    this.readers = (this.readers ?? 0) + 1;
+    const reader = path.join(this.root, `reader-${this.readers}`);
+    await mkdir(path.join(reader, 'tokens'), { recursive: true });
+    await cp(path.join(tokens, found), path.join(reader, 'tokens', found), { recursive: true });
+    const conf = path.join(reader, 'softhsm2.conf');
+    await writeFile(conf, [`directories.tokendir = ${path.join(reader, 'tokens')}`,
+      'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));
+    return conf;
   }
 
   async hsmModule() {

@@ -1,0 +1,65 @@
+// The holder's steps through the follow-up wizard, as a holder does them: clicks, typing, the
+// agent's own confirmation window.
+import assert from 'node:assert/strict';
+
+export const holderData = {
+  'contact-email': 'erika.mustermann@example.org',
+  'contact-phone': '+49 30 1234567',
+  'shipping-name': 'Erika Mustermann',
+  'shipping-street': 'Heidestraße 17',
+  'shipping-postal_code': '51147',
+  'shipping-city': 'Köln',
+};
+
+// Step 1: "Read card" lets the page fetch the certificate through the agent and post it.
+export async function readCard(page, startUrl) {
+  await page.goto(startUrl);
+  assert.equal(await page.locator('#wizard-step').getAttribute('data-step'), '1');
+  await Promise.all([
+    page.waitForURL(/\/folgeauftrag\/berechtigung/),
+    page.locator('#read-card').click(),
+  ]);
+  await page.locator('#eligibility-result').waitFor();
+}
+
+// Step 2 → 3: name and information unchanged.
+export async function declareUnchanged(page) {
+  await page.locator('#declaration-unchanged').check();
+  await Promise.all([page.waitForURL(/\/folgeauftrag\/angaben/), page.locator('#declaration-submit').click()]);
+}
+
+// Step 3 → 4: contact and shipping address, billing = shipping, terms accepted.
+export async function enterOrderData(page, data = holderData) {
+  for (const [id, value] of Object.entries(data)) await page.locator(`#${id}`).fill(value);
+  if (!(await page.locator('#billing-same').isChecked())) await page.locator('#billing-same').check();
+  await page.locator('#declaration-terms_accepted').check();
+  await Promise.all([page.waitForURL(/\/folgeauftrag\/auftrag/), page.locator('#order-form-submit').click()]);
+  await page.locator('#order-document').waitFor();
+}
+
+// Step 4 → 5.
+export async function continueToSigning(page) {
+  await Promise.all([page.waitForURL(/\/folgeauftrag\/signatur/), page.locator('#to-signature').click()]);
+  await page.locator('#sign-button').waitFor({ state: 'visible' });
+}
+
+// Step 5: "Sign with card" opens the agent's own confirmation window; resolves with it.
+export async function openAgentConfirmation(page) {
+  const [confirmation] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.locator('#sign-button').click(),
+  ]);
+  await confirmation.waitForURL(/\/confirm\//);
+  await confirmation.locator('#document').waitFor();
+  return confirmation;
+}
+
+// In the agent's window: type the PIN and press "Sign"; resolves when the agent answered.
+export async function signInAgentWindow(confirmation, pin) {
+  await confirmation.locator('#pin').fill(pin);
+  await Promise.all([
+    confirmation.waitForLoadState('load'),
+    confirmation.waitForNavigation(),
+    confirmation.locator('button[value="sign"]').click(),
+  ]);
+}
