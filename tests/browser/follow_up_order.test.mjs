@@ -8,8 +8,8 @@ import { startDemo } from './support/demo_setup.mjs';
 import { demoTermsFile } from './support/trust_center.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import {
-  continueToSigning, declareUnchanged, enterOrderData, holderData, openAgentConfirmation, readCard,
-  signInAgentWindow,
+  continueToSigning, declareUnchanged, enterFaultyOrderData, enterOrderData, holderData,
+  lookUpStatus, openAgentConfirmation, readCard, signInAgentWindow,
 } from './support/wizard.mjs';
 
 let demo;
@@ -36,6 +36,10 @@ async function orderWithValidCard({ label, lang, testName, docs }) {
 
     await declareUnchanged(page);
     await shots.take(page, 'order-form');
+    watch.expectStatus('/folgeauftrag/angaben', 422);
+    const errors = await enterFaultyOrderData(page);
+    assert.ok(errors.length >= 2, `error summary: ${errors}`);
+    await shots.take(page, 'order-form-errors', { fullPage: true });
     await enterOrderData(page);
     const documentText = await page.locator('#order-document').innerText();
     assert.ok(documentText.includes(holderName), `the document names ${holderName}`);
@@ -44,7 +48,7 @@ async function orderWithValidCard({ label, lang, testName, docs }) {
     await shots.take(page, 'review', { docsName: docsName('review') });
 
     await continueToSigning(page);
-    assert.equal(await page.locator('#pin-in-agent').isVisible(), true);
+    await page.locator('#pin-in-agent').waitFor({ state: 'visible' }); // once the agent named the card
     await shots.take(page, 'signing');
 
     // The agent's own window: who asks, the whole document, the card; the PIN is typed there.
@@ -62,13 +66,19 @@ async function orderWithValidCard({ label, lang, testName, docs }) {
     assert.deepEqual(confirmWatch.problems, []);
 
     await page.waitForURL(/\/folgeauftrag\/bestaetigung$/, { timeout: 30000 });
-    assert.match(await page.locator('#order-number').innerText(), /^FA-\d{4}-/);
+    const orderNumber = await page.locator('#order-number').innerText();
+    assert.match(orderNumber, /^FA-\d{4}-/);
     await shots.take(page, 'confirmation', { docsName: docsName('confirmation') });
 
     const pdf = await page.request.get(demo.url('/folgeauftrag/bestaetigung.pdf'));
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()['content-type'], 'application/pdf');
     assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+
+    const state = await lookUpStatus(page, demo.url('/status'), orderNumber, holderData['contact-email']);
+    assert.ok(state.length > 0);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    await shots.take(page, 'status');
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();

@@ -40,17 +40,23 @@ export async function launchBrowser({ locale = 'de-DE' } = {}) {
 // ("Refused to … because it violates the following Content Security Policy directive").
 export function watchPage(page) {
   const problems = [];
+  const expected = [];
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location()?.url;
     // The browser's own favicon request, not the page's: the portal has no icon (yet).
     if (where && new URL(where).pathname === '/favicon.ico') return;
-    problems.push(`console: ${message.text()}${where ? ` (${where})` : ''}`);
+    const text = message.text();
+    if (expected.some(({ path, status }) => where && new URL(where).pathname === path &&
+        text.includes(`status of ${status}`))) return;
+    problems.push(`console: ${text}${where ? ` (${where})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return {
     problems,
     cspViolations: () => problems.filter((p) => /Content Security Policy/i.test(p)),
+    // A page the test provokes on purpose (a form answered 422 with its errors) is no problem.
+    expectStatus(path, status) { expected.push({ path, status }); },
   };
 }
 

@@ -37,6 +37,34 @@ export async function enterOrderData(page, data = holderData) {
   await page.locator('#order-document').waitFor();
 }
 
+// Step 3 with mistakes: an invalid email and no street. The page answers per field and keeps
+// what was typed. Returns the error summary's entries.
+export async function enterFaultyOrderData(page) {
+  await page.locator('#contact-email').fill('erika.mustermann-at-example.org');
+  await page.locator('#contact-phone').fill(holderData['contact-phone']);
+  await page.locator('#shipping-name').fill(holderData['shipping-name']);
+  await page.locator('#shipping-street').fill('');
+  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.locator('#order-form-submit').click()]);
+  await page.locator('#error-summary').waitFor();
+  assert.equal(await page.locator('#contact-email').inputValue(), 'erika.mustermann-at-example.org');
+  assert.equal(await page.locator('#shipping-name').inputValue(), holderData['shipping-name']);
+  for (const id of ['contact-email', 'shipping-street']) {
+    assert.equal(await page.locator(`#${id}`).getAttribute('aria-invalid'), 'true', id);
+    await page.locator(`#${id}-error`).waitFor();
+  }
+  return page.locator('#error-summary li').allInnerTexts();
+}
+
+// The order status page: order number and email → the order's state.
+export async function lookUpStatus(page, url, orderNumber, email) {
+  await page.goto(url);
+  await page.locator('#order-number').fill(orderNumber);
+  await page.locator('#status-email').fill(email);
+  await Promise.all([page.waitForNavigation(), page.locator('#status-submit').click()]);
+  await page.locator('#status-result').waitFor();
+  return page.locator('#status-state').innerText();
+}
+
 // Step 4 → 5.
 export async function continueToSigning(page) {
   await Promise.all([page.waitForURL(/\/folgeauftrag\/signatur/), page.locator('#to-signature').click()]);
