@@ -82,3 +82,33 @@ test('look-alike origins are refused, the portal\'s own origin is served', { tim
   assert.equal(served.headers['access-control-allow-origin'], portal.origin);
   assert.ok(served.json.certificate_base64.length > 100);
 });
+
+test('a page from an origin not on the allowlist cannot start a signature: its preflight is refused', { timeout: 60000 }, async () => {
+  // A JSON POST needs a CORS preflight; the agent refuses it for a foreign origin, so the
+  // browser never sends the request itself.
+  const foreign = await serveForeignPage(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
+<body><p id="result">pending</p>
+<script>
+fetch(${JSON.stringify(`${agent.url}/v1/sign`)}, {
+  method: 'POST', headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ document_base64: 'SGFsbG8=', token: ${JSON.stringify(cardLabel)}, portal_request: '{}', portal_signature: '' }),
+}).then((r) => { document.getElementById('result').textContent = 'answered ' + r.status; })
+  .catch((e) => { document.getElementById('result').textContent = 'blocked: ' + e.name; });
+</script></body></html>`);
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    await page.goto(foreign.url);
+    await page.locator('#result', { hasText: /^(blocked|answered)/ }).waitFor();
+    assert.equal(await page.locator('#result').textContent(), 'blocked: TypeError');
+    assert.ok(watch.problems.some((p) => /blocked by CORS policy/.test(p) && /preflight/.test(p)),
+      `no refused preflight: ${watch.problems}`);
+    assert.ok(agent.program.output.includes(`refused OPTIONS /v1/sign: agent.origin_refused Origin ${foreign.origin}`),
+      agent.program.output);
+    assert.ok(!/POST \/v1\/sign/.test(agent.program.output), 'the POST itself never reached the agent');
+  } finally {
+    await page.close();
+    await foreign.close();
+  }
+});
