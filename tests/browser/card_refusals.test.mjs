@@ -1,5 +1,6 @@
-// Cards that cannot place a follow-up order, and a card another program holds: what the holder
-// sees at steps 1 and 2, in German and English.
+// Cards that cannot place a follow-up order (partner, expired, revoked, identification too old,
+// changed name), and a card another program holds: what the holder sees at steps 1 and 2 and
+// the way to a new order, in German and English.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { watchPage } from './support/browser.mjs';
@@ -58,6 +59,43 @@ for (const [label, expected, testName] of [
       assert.equal(code, expected);
       assert.match(reason, expected.endsWith('expired') ? /abgelaufen/ : /gesperrt/);
       assert.equal(await page.locator('#new-order-link').isVisible(), true);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('identification too old: refused with eligibility.identification_too_old, on to a new order', { timeout: 60000 }, async () => {
+  const { code, page } = await refusedAtEligibility('Demo Identifikation alt', 'identification-too-old', '?lang=de');
+  try {
+    assert.equal(code, 'eligibility.identification_too_old');
+    await Promise.all([page.waitForURL(/\/neuauftrag/), page.locator('#new-order-link').click()]);
+    assert.match(await page.locator('#page-title').innerText(), /Neuauftrag/);
+  } finally {
+    await page.close();
+  }
+});
+
+for (const { lang, title, reason } of [
+  { lang: 'de', title: /Neuauftrag/, reason: /Name oder Angaben in Ihrem Zertifikat geändert/ },
+  { lang: 'en', title: /new order/i, reason: /name or information in your certificate has changed/ },
+]) {
+  test(`name changed (${lang}): the holder's declaration leads to the new order with identification`, { timeout: 60000 }, async () => {
+    await demo.insertCard('Demo Erika Mustermann');
+    const shots = new StepScreenshots(`name-changed-${lang}`);
+    const page = await demo.browser.context.newPage();
+    const watch = watchPage(page);
+    try {
+      await readCard(page, demo.url(`/folgeauftrag?lang=${lang}`));
+      assert.equal(await page.locator('#eligibility-result').getAttribute('data-eligible'), 'true');
+      await page.locator('#declaration-changed').check();
+      await Promise.all([page.waitForURL(/\/neuauftrag/), page.locator('#declaration-submit').click()]);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      assert.match(await page.locator('#page-title').innerText(), title);
+      assert.match(await page.locator('#new-order-reason').innerText(), reason);
+      assert.match(await page.locator('#carried-over-name').innerText(), /Erika Mustermann/);
+      await shots.take(page, 'new-order');
+      assert.deepEqual(watch.problems, []);
     } finally {
       await page.close();
     }
