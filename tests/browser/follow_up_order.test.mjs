@@ -1,6 +1,6 @@
 // The whole follow-up order in the browser, from the start page to the confirmation PDF: the
 // card agent's own confirmation window with the PIN typed there or on the PIN-pad reader, a
-// wrong PIN, and terms that change while the holder reviews the order.
+// wrong PIN, a cancelled signature, and terms that change while the holder reviews the order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { watchPage } from './support/browser.mjs';
@@ -115,6 +115,33 @@ test('wrong PIN in the agent\'s window, then the right PIN: the order goes throu
     await page.waitForURL(/\/folgeauftrag\/bestaetigung$/, { timeout: 30000 });
     assert.ok((await page.locator('#order-number').innerText()).length > 4);
     await shots.take(page, 'confirmation');
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('the holder cancels in the agent\'s window: nothing is signed, the page says so and can sign again', { timeout: 120000 }, async () => {
+  await demo.insertCard('Demo Geschaeftsfuehrer');
+  const shots = new StepScreenshots('agent-cancelled');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    await readCard(page, demo.url('/folgeauftrag?lang=de'));
+    await declareUnchanged(page);
+    await enterOrderData(page, { ...holderData, 'shipping-name': 'Max Muster' });
+    await continueToSigning(page);
+    const confirmation = await openAgentConfirmation(page);
+    await Promise.all([confirmation.waitForNavigation(), confirmation.locator('button[value="cancel"]').click()]);
+    assert.match(await confirmation.locator('#outcome').innerText(), /Es wurde nichts signiert/);
+    assert.match(await confirmation.locator('#outcome').innerText(), /agent\.cancelled_by_holder/);
+    const status = page.locator('#sign-status.is-error');
+    await status.waitFor({ timeout: 15000 });
+    assert.match(await status.innerText(), /abgebrochen/);
+    assert.equal(await page.locator('#sign-button').isEnabled(), true);
+    assert.match(page.url(), /\/folgeauftrag\/signatur$/);
+    await shots.take(page, 'cancelled');
+    await confirmation.close();
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();
