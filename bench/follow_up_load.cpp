@@ -167,6 +167,7 @@ int main(int argc, char** argv) {
 
     fmt::print("preparing {} signed orders (one card each) …\n", count);
     const auto prepared = prepare(dir, count);
+    std::fflush(stdout);
     const auto portal = start_portal(build, dir, portal_threads);
     const std::string url =
         fmt::format("https://127.0.0.1:{}/api/v1/follow-up/orders", portal.port);
