@@ -1,11 +1,12 @@
 #include "agent/agent_app.hpp"
 
+#include "portal/http/stop_signals.hpp"
+
 #include <fmt/format.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <cstdio>
 
 #include "agent/card_agent.hpp"
@@ -24,12 +25,7 @@ int run_agent(int argc, char** argv) {
     app.add_option("--port", port, "Port on 127.0.0.1 (default: from the configuration, 24727)");
     CLI11_PARSE(app, argc, argv);
 
-    // Block the stop signals before any thread starts, so only sigwait() receives them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const portal::StopSignals stop_signals;  // before any server thread starts
 
     try {
         auto config = load_agent_config(config_file);
@@ -40,8 +36,7 @@ int run_agent(int argc, char** argv) {
         agent.start();
         fmt::print("sigcard-agent listening on http://127.0.0.1:{}/\n", agent.port());
         std::fflush(stdout);
-        int received = 0;
-        sigwait(&signals, &received);
+        const int received = stop_signals.wait();
         spdlog::info("sigcard-agent stopping (signal {})", received);
         agent.stop();
         return 0;

@@ -7,6 +7,7 @@
 #include "portal/follow_up_api_errors.hpp"
 #include "portal/http/http_client.hpp"
 #include "portal/http/http_server.hpp"
+#include "portal/http/stop_signals.hpp"
 #include "portal/pages/holder_pages.hpp"
 #include "portal/pki_publication.hpp"
 
@@ -15,22 +16,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <csignal>
 #include <cstdio>
 
 namespace sigcard::portal {
 
 namespace {
-
-int wait_for_signal() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    int received = 0;
-    sigwait(&signals, &received);
-    return received;
-}
 
 // Certificates whose AIA names another OCSP responder are checked there; ours come from the
 // store. A client per call: HttpClient is not thread-safe and these calls are rare.
@@ -64,12 +54,7 @@ int run_portal(int argc, char** argv) {
     app.add_option("--threads", threads, "Worker threads");
     CLI11_PARSE(app, argc, argv);
 
-    // Block the stop signals before any thread starts, so only sigwait() receives them.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const StopSignals stop_signals;  // before any server thread starts
 
     try {
         authority::TrustCenter tc(dir);
@@ -111,7 +96,7 @@ int run_portal(int argc, char** argv) {
                    config.portal.tls ? "https" : "http", config.portal.listen_address,
                    server.port());
         std::fflush(stdout);
-        const int signal = wait_for_signal();
+        const int signal = stop_signals.wait();
         spdlog::info("signal {} received, stopping", signal);
         server.stop();
     } catch (const Error& e) {
