@@ -401,36 +401,38 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
         throw Error(errors::nonce_expired);
     }
 
-    // 3. Still valid, not revoked, still eligible — checked live at submission.
-    const auto validation =
-        context_.validator.validate(signer, pki::Seconds(std::chrono::seconds(now)));
-    const auto facts = facts_for(signer, validation);
-    const auto decision = policy_.decide(facts, now);
-    if (!decision.eligible()) {
-        throw Error(*decision.refusal, draft->certificate_serial);
-    }
-    // 4. The terms the holder reviewed are still the ones in force (R7).
-    const auto terms = terms_.in_force(now);
-    if (!terms || terms->version != draft->terms_version) {
-        throw Error(errors::terms_outdated, draft->terms_version);
-    }
-    const auto evidence = revocation_evidence(context_.ocsp, signer, context_.issuing_ca, now);
-
-    // 5. One transaction: order, event, draft used, audit. The conditional UPDATE makes a
-    // concurrent second submission of the same draft lose cleanly.
-    SubmittedOrder result;
-    result.created_at = now;
-    result.order_number = new_order_number(now);
-    const OrderData data = order_data_from_json(nlohmann::json::parse(draft->order_data));
-    const std::string document_b64 = storage::to_base64(document);
-    const std::string document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
-    const std::string signature_b64 =
-        storage::to_base64(signature_der.data(), signature_der.size());
-    const std::string evidence_b64 = storage::to_base64(evidence.data(), evidence.size());
-    const long long card_id = facts.card->id;
-    const long long at = now;
-    const std::string state(to_string(OrderState::submitted));
+    // From here on a concurrent submission of the same draft may win the race, and its order
+    // makes this card's order "open": every refusal below is first checked against that.
     try {
+        // 3. Still valid, not revoked, still eligible — checked live at submission.
+        const auto validation =
+            context_.validator.validate(signer, pki::Seconds(std::chrono::seconds(now)));
+        const auto facts = facts_for(signer, validation);
+        const auto decision = policy_.decide(facts, now);
+        if (!decision.eligible()) {
+            throw Error(*decision.refusal, draft->certificate_serial);
+        }
+        // 4. The terms the holder reviewed are still the ones in force (R7).
+        const auto terms = terms_.in_force(now);
+        if (!terms || terms->version != draft->terms_version) {
+            throw Error(errors::terms_outdated, draft->terms_version);
+        }
+        const auto evidence = revocation_evidence(context_.ocsp, signer, context_.issuing_ca, now);
+
+        // 5. One transaction: order, event, draft used, audit. The conditional UPDATE makes a
+        // concurrent second submission of the same draft lose cleanly.
+        SubmittedOrder result;
+        result.created_at = now;
+        result.order_number = new_order_number(now);
+        const OrderData data = order_data_from_json(nlohmann::json::parse(draft->order_data));
+        const std::string document_b64 = storage::to_base64(document);
+        const std::string document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
+        const std::string signature_b64 =
+            storage::to_base64(signature_der.data(), signature_der.size());
+        const std::string evidence_b64 = storage::to_base64(evidence.data(), evidence.size());
+        const long long card_id = facts.card->id;
+        const long long at = now;
+        const std::string state(to_string(OrderState::submitted));
         submissions_.run([&](soci::session& s) {
             long long order_id = 0;
             s << "INSERT INTO orders (order_number, kind, state, card_id, contact_email, "
@@ -464,15 +466,14 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
                                          {"card_id", card_id}}
                               .dump());
         });
+        return result;
     } catch (...) {
-        // A concurrent submission of the same draft may have won the race.
         auto again = db.with_session([&](soci::session& s) { return load_draft(s, nonce); });
         if (again && again->used_at) {
             return answer_used_draft(again->order_id.value_or(0));
         }
         throw;
     }
-    return result;
 }
 
 std::optional<OrderRecord> FollowUpOrders::find(const std::string& order_number) const {
