@@ -1,4 +1,5 @@
 #include "authority/card_production.hpp"
+#include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
 #include "pki/revocation.hpp"
@@ -8,16 +9,6 @@
 #include <chrono>
 
 namespace sigcard::authority {
-
-namespace {
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
     auto& module = tc.hsm_module();
@@ -46,7 +37,7 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
     if (order.hold_until_receipt) {
         // Held before it leaves the CA: a card lost in the post never signs anything valid.
         pki::place_on_hold(tc.certificates(), produced.certificate_serial,
-                           pki::Seconds(std::chrono::seconds(now_seconds())));
+                           pki::Seconds(std::chrono::seconds(unix_now())));
     }
     card::store_certificate(session, produced.certificate.get(), key_id,
                             "Qualified signature certificate");
@@ -66,7 +57,7 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
     entry.replaces_card_id = order.replaces_card_id;
     entry.order_id = order.order_id;
     entry.state = cards::CardState::produced;
-    entry.produced_at = now_seconds();
+    entry.produced_at = unix_now();
     auto& db = tc.database();
     produced.card_id = db.in_transaction([&](soci::session& s) {
         const auto id = cards::CardRegister::add(s, entry);

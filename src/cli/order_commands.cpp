@@ -4,6 +4,7 @@
 #include "authority/trust_center.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/dates.hpp"
+#include "common/clock.hpp"
 #include "orders/order_document.hpp"
 
 #include <fmt/format.h>
@@ -17,12 +18,6 @@ namespace sigcard::cli {
 namespace {
 
 constexpr const char* kActor = "operator:cli";
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 struct OrderOptions {
     std::filesystem::path dir;
@@ -118,7 +113,7 @@ void add_state_changes(CLI::App& order) {
         ->callback([approve] {
             authority::TrustCenter tc(approve->dir);
             authority::TrustCenterOrders desk(tc);
-            desk.orders().approve(approve->order_number, kActor, now_seconds());
+            desk.orders().approve(approve->order_number, kActor, unix_now());
             fmt::print("Order {} approved.\n", approve->order_number);
         });
 
@@ -129,7 +124,7 @@ void add_state_changes(CLI::App& order) {
     order.get_subcommand("reject")->callback([reject] {
         authority::TrustCenter tc(reject->dir);
         authority::TrustCenterOrders desk(tc);
-        desk.orders().reject(reject->order_number, kActor, reject->reason, now_seconds());
+        desk.orders().reject(reject->order_number, kActor, reject->reason, unix_now());
         fmt::print("Order {} rejected.\n", reject->order_number);
     });
 

@@ -1,4 +1,5 @@
 #include "portal/follow_up_api.hpp"
+#include "common/clock.hpp"
 
 #include "documents/order_confirmation.hpp"
 #include "orders/order_errors.hpp"
@@ -27,12 +28,6 @@ constexpr std::string_view kTermsPrefix = "/terms/";
 // A qualified certificate with its attributes is a few KiB; an order document a few more.
 constexpr std::size_t kMaxCertificateBytes = 32 * 1024;
 constexpr std::size_t kMaxDocumentBytes = 64 * 1024;
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) {
     return ossl::as_bytes(s);
@@ -136,7 +131,7 @@ Response FollowUpApi::eligibility(const Request& request) {
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
-    const auto report = orders_.check(bytes_of(certificate), now_seconds());
+    const auto report = orders_.check(bytes_of(certificate), unix_now());
     if (!report.decision.eligible()) {
         spdlog::info("api eligibility refused: {}", report.decision.refusal->id);
     }
@@ -157,7 +152,7 @@ Response FollowUpApi::create_draft(const Request& request) {
     } catch (const Error& e) {
         throw MalformedRequest("order", e.detail());
     }
-    const auto draft = orders_.create_draft(bytes_of(certificate), data, now_seconds());
+    const auto draft = orders_.create_draft(bytes_of(certificate), data, unix_now());
     return Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
 }
 
@@ -169,7 +164,7 @@ Response FollowUpApi::submit(const Request& request) {
     // Oversized signatures get their own code from the verifier, so only the body limit applies.
     const auto signature =
         api_json::required_base64(body, "signature_base64", config_.policy.max_request_bytes);
-    const auto order = orders_.submit(nonce, document, bytes_of(signature), now_seconds());
+    const auto order = orders_.submit(nonce, document, bytes_of(signature), unix_now());
     json answer = {{"order_number", order.order_number},
                    {"state", orders::to_string(order.state)},
                    {"created_at", api_json::timestamp(order.created_at)},
@@ -234,7 +229,7 @@ Response FollowUpApi::confirmation(const orders::OrderRecord& order, const Reque
 }
 
 Response FollowUpApi::current_terms(const Request&) const {
-    const auto terms = terms_.in_force(now_seconds());
+    const auto terms = terms_.in_force(unix_now());
     if (!terms) {
         throw Error(orders::errors::terms_unknown);
     }

@@ -1,4 +1,5 @@
 #include "audit/audit_log.hpp"
+#include "common/clock.hpp"
 
 #include "crypto/ossl.hpp"
 
@@ -7,12 +8,6 @@
 namespace sigcard::audit {
 
 namespace {
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Length-prefixed fields: no separator inside a field can shift one field into the next.
 void put(std::string& out, const std::string& field) {
@@ -44,7 +39,7 @@ AuditRecord append(soci::session& s, storage::Dialect dialect, std::string actor
     s << "SELECT seq, hash FROM audit_head WHERE id = 1" + lock, soci::into(r.seq),
         soci::into(r.prev_hash);
     r.seq += 1;
-    r.at = now_seconds();
+    r.at = unix_now();
     r.actor = std::move(actor);
     r.action = std::move(action);
     r.subject = std::move(subject);

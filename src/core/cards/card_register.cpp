@@ -1,4 +1,5 @@
 #include "cards/card_register.hpp"
+#include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
 #include "cards/card_register_errors.hpp"
@@ -14,12 +15,6 @@ namespace {
 constexpr const char* kCardColumns =
     "id, card_serial, token_label, certificate_serial, partner_id, identification_method, "
     "identified_at, remote_renewals, replaces_card_id, order_id, state, produced_at";
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::optional<std::int64_t> optional_id(const soci::row& row, std::size_t column) {
     if (row.get_indicator(column) == soci::i_null) {
@@ -183,7 +178,7 @@ std::int64_t CardRegister::add_partner(const orders::Partner& p, const std::stri
         if (!query_partners(s, "WHERE name = :name", p.name).empty()) {
             throw Error(errors::partner_exists, p.name);
         }
-        const long long now = now_seconds();
+        const long long now = unix_now();
         long long id = 0;
         s << "INSERT INTO partners (name, contact_email, contact_phone, website, created_at) "
              "VALUES (:n, :e, :p, :w, :t) RETURNING id",

@@ -1,4 +1,5 @@
 #include "orders/terms.hpp"
+#include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
 #include "crypto/ossl.hpp"
@@ -11,12 +12,6 @@
 namespace sigcard::orders {
 
 namespace {
-
-std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::optional<TermsVersion> query_one(soci::session& s, const std::string& where,
                                       const std::string& param, std::int64_t at) {
@@ -52,7 +47,7 @@ TermsVersion TermsCatalogue::publish(const std::string& text, const std::string&
             throw Error(errors::terms_version_exists, version);
         }
         const long long from = valid_from;
-        const long long now = now_seconds();
+        const long long now = unix_now();
         s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
              "VALUES (:v, :f, :h, :t, :p)",
             soci::use(t.version), soci::use(from), soci::use(t.sha256), soci::use(t.text),
@@ -83,8 +78,8 @@ std::vector<TermsVersion> TermsCatalogue::list() const {
             (s.prepare << "SELECT version, valid_from, sha256, text FROM terms_versions "
                           "ORDER BY valid_from");
         for (const auto& row : rows) {
-            out.push_back({row.get<std::string>(0), storage::row_int64(row, 1), row.get<std::string>(2),
-                           row.get<std::string>(3)});
+            out.push_back({row.get<std::string>(0), storage::row_int64(row, 1),
+                           row.get<std::string>(2), row.get<std::string>(3)});
         }
         return out;
     });

@@ -1,4 +1,5 @@
 #include "portal/pages/follow_up_wizard.hpp"
+#include "common/clock.hpp"
 
 #include "card/card_errors.hpp"
 #include "portal/pages/multipart_form.hpp"
@@ -25,12 +26,6 @@ const ErrorCode declaration_required{
     "page.declaration_required",
     "Bitte geben Sie an, ob sich Ihr Name oder die Angaben in Ihrem Zertifikat geändert haben.",
     "Please state whether your name or the information in your certificate has changed."};
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 Response to_step(std::string_view path) {
     return Response::redirect(std::string(path));

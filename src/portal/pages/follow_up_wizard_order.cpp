@@ -1,5 +1,6 @@
 // Steps 3–6 of the follow-up wizard: the order data, the review of the exact document, the
 // signature through the card agent and the confirmation.
+#include "common/clock.hpp"
 #include "documents/order_confirmation.hpp"
 #include "orders/order_errors.hpp"
 #include "portal/http/security_headers.hpp"
@@ -24,12 +25,6 @@ const ErrorCode signature_missing{
     "page.signature_missing",
     "Es ist keine Signatur angekommen. Bitte signieren Sie den Auftrag mit Ihrer Karte.",
     "No signature arrived. Please sign the order with your card."};
-
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string page_origin(const Request& request) {
     const auto host = request.headers.get("Host");
