@@ -8,12 +8,12 @@
 // certificate's signature, the self-check of the OCSP evidence) and one HSM signature.
 //
 // usage: follow_up_load BUILD_DIR [orders=800] [clients=16] [portal_threads=32]
+#include "authority/follow_up_production.hpp"
 #include "authority/trust_center.hpp"
 #include "cards/card_register.hpp"
+#include "common/clock.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
-#include "pki/ocsp_responder.hpp"
-#include "pki/path_validation.hpp"
 #include "portal/http/http_client.hpp"
 #include "signature/cades.hpp"
 #include "storage/database.hpp"
@@ -52,25 +52,14 @@ orders::OrderData order_data(int i) {
     return d;
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::vector<SignedOrder> prepare(const std::filesystem::path& dir, int count) {
     authority::InitOptions init;
     init.dir = dir;
     authority::TrustCenter::create(init);
     authority::TrustCenter tc(dir);
     orders::TermsCatalogue(tc.database()).publish("Demo-AGB", "bench-1", unix_now() - 60, "bench");
-    pki::PathValidator validator(
-        tc.certificates(), tc.root_certificate(), tc.issuing_certificate(),
-        {tc.config().urls.ocsp, std::chrono::seconds(300), std::chrono::seconds(86400)});
-    pki::OcspResponder ocsp(tc.certificates(), tc.issuing_certificate(), tc.ocsp_certificate(),
-                            tc.ocsp_signer().signer);
-    orders::FollowUpOrders service(
-        {tc.config(), tc.database(), validator, ocsp, tc.issuing_certificate()});
+    authority::TrustCenterOrders desk(tc);
+    auto& service = desk.orders();
     const auto now = unix_now();
     const auto t = pki::Seconds(std::chrono::seconds(now));
     std::vector<SignedOrder> out;

@@ -1,4 +1,5 @@
 #include "authority/demo_cards.hpp"
+#include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
 #include "authority/card_production.hpp"
@@ -123,10 +124,6 @@ std::vector<DemoCardSpec> build_demo_card_set() {
          .identified_days_ago = kYear,
          .pin_pad = true});
     return set;
-}
-
-pki::Seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
 // The certificate never starts before the identification it rests on, and never runs longer

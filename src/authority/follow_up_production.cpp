@@ -1,4 +1,5 @@
 #include "authority/follow_up_production.hpp"
+#include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
 #include "cards/card_register.hpp"
@@ -14,10 +15,6 @@
 namespace sigcard::authority {
 
 namespace {
-
-pki::Seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::int64_t now_seconds() {
     return now().time_since_epoch().count();
@@ -62,10 +59,10 @@ pki::PathValidator::Options validator_options(const TrustCenter& tc) {
 
 }  // namespace
 
-TrustCenterOrders::TrustCenterOrders(TrustCenter& tc)
+TrustCenterOrders::TrustCenterOrders(TrustCenter& tc, pki::OcspTransport transport)
     : trust_center_(tc),
       validator_(tc.certificates(), tc.root_certificate(), tc.issuing_certificate(),
-                 validator_options(tc)),
+                 validator_options(tc), std::move(transport)),
       ocsp_(tc.certificates(), tc.issuing_certificate(), tc.ocsp_certificate(),
             tc.ocsp_signer().signer),
       orders_(orders::FollowUpContext{tc.config(), tc.database(), validator_, ocsp_,

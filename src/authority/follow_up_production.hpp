@@ -34,9 +34,11 @@ inline constexpr ErrorCode replaced_card_missing{
 }  // namespace errors
 
 // FollowUpOrders over a trust center: validation and OCSP evidence from its own CA and store.
+// `transport` reaches OCSP responders of certificates whose AIA points elsewhere (the portal
+// passes its HTTP client; without one such certificates have no revocation status).
 class TrustCenterOrders {
 public:
-    explicit TrustCenterOrders(TrustCenter& trust_center);
+    explicit TrustCenterOrders(TrustCenter& trust_center, pki::OcspTransport transport = {});
     TrustCenterOrders(const TrustCenterOrders&) = delete;
     TrustCenterOrders& operator=(const TrustCenterOrders&) = delete;
 

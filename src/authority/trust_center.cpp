@@ -1,4 +1,5 @@
 #include "authority/trust_center.hpp"
+#include "common/clock.hpp"
 
 #include "authority/authority_errors.hpp"
 #include "card/token_admin.hpp"
@@ -22,10 +23,6 @@ constexpr const char* kIssuingKey = "issuing-ca";
 constexpr const char* kOcspKey = "ocsp-signer";
 
 using std::chrono::days;
-
-pki::Seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 void write_file(const std::filesystem::path& path, const std::string& content,
                 bool secret = false) {

@@ -1,6 +1,7 @@
 // sigcard cert list|show|revoke|hold|release and sigcard crl: the operator's view of what the
 // CA issued, and revocation. Every change publishes a fresh CRL at once.
 #include "authority/trust_center.hpp"
+#include "common/clock.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/dates.hpp"
 #include "pki/pki_errors.hpp"
@@ -14,10 +15,6 @@
 namespace sigcard::cli {
 
 namespace {
-
-pki::Seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 struct SerialOptions {
     std::filesystem::path dir;

@@ -1,5 +1,7 @@
 #include "cli/dates.hpp"
 
+#include "orders/order_document.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <ctime>
@@ -25,12 +27,7 @@ std::int64_t parse_date(const std::string& text) {
 }
 
 std::string format_date(std::int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    return orders::format_utc(unix_seconds).substr(0, 10);  // YYYY-MM-DD
 }
 
 }  // namespace sigcard::cli

@@ -1,4 +1,5 @@
 #include "portal/pki_publication.hpp"
+#include "common/clock.hpp"
 
 #include "pki/revocation.hpp"
 #include "portal/http/request.hpp"
@@ -9,10 +10,6 @@
 namespace sigcard::portal {
 
 namespace {
-
-pki::Seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::string as_string(const ossl::Bytes& bytes) {
     return std::string(bytes.begin(), bytes.end());

@@ -24,7 +24,6 @@ public:
     Response crl();
 
     // The responder, also for the revocation evidence kept with each follow-up order.
-    const pki::OcspResponder& responder() const { return responder_; }
 
 private:
     authority::TrustCenter& trust_center_;

@@ -1,5 +1,7 @@
 #include "portal/portal_app.hpp"
 
+#include "authority/follow_up_production.hpp"
+
 #include "authority/trust_center.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "pki/path_validation.hpp"
@@ -36,12 +38,6 @@ ossl::Bytes post_ocsp_request(const std::string& url, const ossl::Bytes& request
     return ossl::Bytes(response.body.begin(), response.body.end());
 }
 
-pki::PathValidator::Options validation_options(const config::TrustCenterConfig& config) {
-    pki::PathValidator::Options options;
-    options.own_ocsp_url = config.urls.ocsp;
-    return options;
-}
-
 }  // namespace
 
 int run_portal(int argc, char** argv) {
@@ -62,11 +58,8 @@ int run_portal(int argc, char** argv) {
         Router router;
         PkiPublication pki(tc, std::chrono::minutes(5));
         pki.add_routes(router);
-        const pki::PathValidator validator(tc.certificates(), tc.root_certificate(),
-                                           tc.issuing_certificate(), validation_options(config),
-                                           post_ocsp_request);
-        orders::FollowUpOrders follow_up(
-            {config, tc.database(), validator, pki.responder(), tc.issuing_certificate()});
+        authority::TrustCenterOrders desk(tc, post_ocsp_request);
+        orders::FollowUpOrders& follow_up = desk.orders();
         FollowUpApi follow_up_api(follow_up, tc.database(), tc.certificates(), config);
         follow_up_api.add_routes(router);
         pages::HolderPages holder_pages({config, follow_up, tc.database(), dir / "tls"});

@@ -1,4 +1,4 @@
-// The current time as the database and the documents keep it: whole seconds since 1970 (UTC).
+// The current time as the PKI, the database and the documents keep it: whole seconds (UTC).
 #pragma once
 
 #include <chrono>
@@ -6,10 +6,11 @@
 
 namespace sigcard {
 
-inline std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+inline std::chrono::sys_seconds now() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
+
+// Seconds since 1970, as the database stores times.
+inline std::int64_t unix_now() { return now().time_since_epoch().count(); }
 
 }  // namespace sigcard

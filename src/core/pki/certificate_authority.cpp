@@ -1,4 +1,5 @@
 #include "pki/certificate_authority.hpp"
+#include "common/clock.hpp"
 
 #include "pki/external_signing.hpp"
 #include "pki/pki_errors.hpp"
@@ -12,10 +13,6 @@ namespace sigcard::pki {
 
 namespace {
 using ossl::Bytes;
-
-Seconds now() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 ossl::X509Ptr new_certificate(const X509_NAME* subject, EVP_PKEY* key, const Validity& validity) {
     ossl::X509Ptr cert(X509_new());
