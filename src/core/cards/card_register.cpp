@@ -120,7 +120,6 @@ std::string_view to_string(CardState state) {
 }
 
 std::int64_t CardRegister::add(soci::session& s, const CardEntry& c) {
-    const std::string channel = c.partner_id ? "partner" : "direct";
     const std::string method(to_string(c.identification_method));
     const std::string state(to_string(c.state));
     long long partner = c.partner_id.value_or(0);
@@ -132,15 +131,13 @@ std::int64_t CardRegister::add(soci::session& s, const CardEntry& c) {
     const long long identified_at = c.identified_at;
     const long long produced_at = c.produced_at;
     long long id = 0;
-    s << "INSERT INTO cards (card_serial, token_label, certificate_serial, sales_channel, "
-         "partner_id, "
+    s << "INSERT INTO cards (card_serial, token_label, certificate_serial, partner_id, "
          "identification_method, identified_at, remote_renewals, replaces_card_id, order_id, "
-         "state, "
-         "produced_at) VALUES (:serial, :label, :cert, :channel, :partner, :method, :identified, "
+         "state, produced_at) VALUES (:serial, :label, :cert, :partner, :method, :identified, "
          ":renewals, :replaces, :order_id, :state, :produced) RETURNING id",
         soci::use(c.card_serial), soci::use(c.token_label), soci::use(c.certificate_serial),
-        soci::use(channel), soci::use(partner, partner_ind), soci::use(method),
-        soci::use(identified_at), soci::use(c.remote_renewals), soci::use(replaces, replaces_ind),
+        soci::use(partner, partner_ind), soci::use(method), soci::use(identified_at),
+        soci::use(c.remote_renewals), soci::use(replaces, replaces_ind),
         soci::use(order, order_ind), soci::use(state), soci::use(produced_at), soci::into(id);
     return id;
 }

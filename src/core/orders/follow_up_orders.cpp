@@ -424,7 +424,6 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
         SubmittedOrder result;
         result.created_at = now;
         result.order_number = new_order_number(now);
-        const OrderData data = order_data_from_json(nlohmann::json::parse(draft->order_data));
         const std::string document_b64 = storage::to_base64(document);
         const std::string document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
         const std::string signature_b64 =
@@ -435,19 +434,17 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
         const std::string state(to_string(OrderState::submitted));
         submissions_.run([&](soci::session& s) {
             long long order_id = 0;
-            s << "INSERT INTO orders (order_number, kind, state, card_id, contact_email, "
-                 "order_data, "
+            s << "INSERT INTO orders (order_number, kind, state, card_id, order_data, "
                  "terms_version, document, document_sha256, signature, signature_sha256, "
                  "certificate_serial, revocation_evidence, nonce, created_at, updated_at) VALUES "
-                 "(:number, 'follow_up', :state, :card, :email, :data, :terms, :doc, :doc_sha, "
-                 ":sig, "
+                 "(:number, 'follow_up', :state, :card, :data, :terms, :doc, :doc_sha, :sig, "
                  ":sig_sha, :serial, :evidence, :nonce, :created, :updated) RETURNING id",
                 soci::use(result.order_number), soci::use(state), soci::use(card_id),
-                soci::use(data.contact.email), soci::use(draft->order_data),
-                soci::use(draft->terms_version), soci::use(document_b64),
-                soci::use(document_sha256), soci::use(signature_b64), soci::use(signature_sha256),
-                soci::use(draft->certificate_serial), soci::use(evidence_b64), soci::use(nonce),
-                soci::use(at), soci::use(at), soci::into(order_id);
+                soci::use(draft->order_data), soci::use(draft->terms_version),
+                soci::use(document_b64), soci::use(document_sha256), soci::use(signature_b64),
+                soci::use(signature_sha256), soci::use(draft->certificate_serial),
+                soci::use(evidence_b64), soci::use(nonce), soci::use(at), soci::use(at),
+                soci::into(order_id);
             soci::statement mark =
                 (s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
                               "WHERE nonce = :nonce AND used_at IS NULL",

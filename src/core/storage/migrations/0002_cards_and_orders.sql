@@ -16,8 +16,7 @@ CREATE TABLE cards (
     card_serial TEXT NOT NULL UNIQUE,          -- the token's serial number
     token_label TEXT NOT NULL,
     certificate_serial TEXT NOT NULL UNIQUE REFERENCES certificates (serial),
-    sales_channel TEXT NOT NULL,               -- direct | partner
-    partner_id BIGINT REFERENCES partners (id),
+    partner_id BIGINT REFERENCES partners (id), -- sales channel: NULL = sold directly
     identification_method TEXT NOT NULL,       -- postident | in_person | eid
     identified_at BIGINT NOT NULL,             -- unix seconds of that identification
     remote_renewals INTEGER NOT NULL DEFAULT 0,-- follow-up orders since that identification
@@ -59,7 +58,6 @@ CREATE TABLE orders (
     kind TEXT NOT NULL,                        -- follow_up | new
     state TEXT NOT NULL,                       -- submitted | approved | in_production | shipped | active | rejected | cancelled
     card_id BIGINT REFERENCES cards (id),      -- the card a follow-up order was signed with
-    contact_email TEXT NOT NULL,
     order_data TEXT NOT NULL,                  -- JSON: contact, addresses, declaration
     terms_version TEXT NOT NULL REFERENCES terms_versions (version),
     document TEXT NOT NULL,                    -- base64 of exactly the signed bytes
