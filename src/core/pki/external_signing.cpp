@@ -17,11 +17,29 @@ void set_algorithm(X509_ALGOR* alg, const crypto::Signer& signer, crypto::Digest
 }
 
 // SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING, extra } — the shape of all three.
+Bytes envelope(std::span<const std::uint8_t> tbs, std::span<const std::uint8_t> algorithm,
+               std::span<const std::uint8_t> signature, std::span<const std::uint8_t> extra = {}) {
+    return der::sequence({tbs, algorithm, der::bit_string(signature), extra});
+}
+
 Bytes signed_envelope(std::span<const std::uint8_t> tbs, crypto::Signer& signer,
-                      crypto::DigestAlgorithm digest, std::span<const std::uint8_t> extra = {}) {
+                      crypto::DigestAlgorithm digest) {
     const Bytes signature = signer.sign(digest, tbs);
-    return der::sequence(
-        {tbs, signature_algorithm(signer, digest), der::bit_string(signature), extra});
+    return envelope(tbs, signature_algorithm(signer, digest), signature);
+}
+
+ossl::X509Ptr share(const X509* cert) {
+    X509_up_ref(const_cast<X509*>(cert));
+    return ossl::X509Ptr(const_cast<X509*>(cert));
+}
+
+bool verifies(EVP_PKEY* key, crypto::DigestAlgorithm digest, std::span<const std::uint8_t> data,
+              std::span<const std::uint8_t> signature) {
+    ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+    return ctx &&
+           EVP_DigestVerifyInit(ctx.get(), nullptr, crypto::evp_md(digest), nullptr, key) == 1 &&
+           EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(),
+                            data.size()) == 1;
 }
 }  // namespace
 
@@ -66,24 +84,27 @@ ossl::X509CrlPtr sign_crl(std::span<const std::uint8_t> tbs_cert_list, crypto::S
     return crl;
 }
 
-ossl::OcspBasicResponsePtr sign_ocsp_response(std::span<const std::uint8_t> response_data,
-                                              crypto::Signer& signer, const X509* signer_cert,
-                                              crypto::DigestAlgorithm digest) {
-    const Bytes cert = ossl::to_der(signer_cert);
-    const Bytes certs = der::tlv(der::tag::context(0), der::tlv(der::tag::sequence, cert));
-    const Bytes der = signed_envelope(response_data, signer, digest, certs);
-    const unsigned char* p = der.data();
-    ossl::OcspBasicResponsePtr basic(
-        d2i_OCSP_BASICRESP(nullptr, &p, static_cast<long>(der.size())));
-    if (!basic) {
-        throw Error(errors::signing_failed, "BasicOCSPResponse: " + ossl::last_error());
+OcspResponseSigner::OcspResponseSigner(crypto::Signer& signer, const X509* signer_cert,
+                                       crypto::DigestAlgorithm digest)
+    : signer_(signer),
+      cert_(share(signer_cert)),
+      digest_(digest),
+      algorithm_(signature_algorithm(signer, digest)),
+      certs_(
+          der::tlv(der::tag::context(0), der::tlv(der::tag::sequence, ossl::to_der(signer_cert)))) {
+    if (!cert_ || X509_get0_pubkey(cert_.get()) == nullptr) {
+        throw Error(errors::signing_failed, "OCSP signer certificate: " + ossl::last_error());
     }
-    // Checks the signature against the carried signer certificate, not its chain.
-    ossl::X509StorePtr no_anchors(X509_STORE_new());
-    if (OCSP_basic_verify(basic.get(), nullptr, no_anchors.get(), OCSP_NOVERIFY) != 1) {
-        throw Error(errors::signing_failed, "OCSP response does not verify: " + ossl::last_error());
+}
+
+Bytes OcspResponseSigner::sign(std::span<const std::uint8_t> response_data) const {
+    const Bytes signature = signer_.sign(digest_, response_data);
+    if (!verifies(X509_get0_pubkey(cert_.get()), digest_, response_data, signature)) {
+        ossl::last_error();  // drop the verifier's complaints
+        throw Error(errors::signing_failed,
+                    "OCSP response signature does not verify with the responder certificate");
     }
-    return basic;
+    return envelope(response_data, algorithm_, signature, certs_);
 }
 
 }  // namespace sigcard::pki
