@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ocsp.h>
+#include <future>
 #include <thread>
 
 namespace sigcard::orders {
@@ -177,6 +178,184 @@ TEST_F(FollowUpOrdersTest, TwoConcurrentSubmissionsOfOneDocumentGiveOneOrder) {
     }
     EXPECT_EQ(count("orders"), 1);
     EXPECT_EQ(audit::verify(tc.db).records, 2);
+}
+
+// Submissions queued while the database is busy go into one group commit together.
+struct Submitted {
+    std::optional<SubmittedOrder> order;
+    std::string error;  // the error id, empty when stored
+};
+
+class SubmittedTogether {
+public:
+    explicit SubmittedTogether(storage::Database& db) : lock_(db) {}
+
+    void add(FollowUpOrders& orders, const std::string& nonce, const std::string& document,
+             const ossl::Bytes& signature, std::int64_t now) {
+        auto answer = std::make_shared<std::promise<Submitted>>();
+        answers_.push_back(answer->get_future());
+        orders.submit_async(nonce, document, signature, now,
+                            [answer](std::optional<SubmittedOrder> order, std::exception_ptr e) {
+                                Submitted result{order, ""};
+                                if (e) {
+                                    try {
+                                        std::rethrow_exception(e);
+                                    } catch (const Error& error) {
+                                        result.error = std::string(error.id());
+                                    } catch (const std::exception& other) {
+                                        result.error = other.what();
+                                    }
+                                }
+                                answer->set_value(result);
+                            });
+    }
+
+    std::vector<Submitted> results() {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        lock_.release();
+        std::vector<Submitted> out;
+        for (auto& answer : answers_) {
+            out.push_back(answer.get());
+        }
+        return out;
+    }
+
+private:
+    // Holds SQLite's write lock from another connection until released.
+    class WriteLock {
+    public:
+        explicit WriteLock(storage::Database& db) : db_(db) {
+            thread_ = std::thread([this] {
+                db_.with_session([this](soci::session& s) {
+                    s << "BEGIN IMMEDIATE";
+                    locked_.set_value();
+                    released_.get_future().wait();
+                    s << "COMMIT";
+                });
+            });
+            locked_.get_future().wait();
+        }
+        void release() {
+            if (thread_.joinable()) {
+                released_.set_value();
+                thread_.join();
+            }
+        }
+        ~WriteLock() { release(); }
+
+    private:
+        storage::Database& db_;
+        std::promise<void> locked_;
+        std::promise<void> released_;
+        std::thread thread_;
+    };
+
+    WriteLock lock_;
+    std::vector<std::future<Submitted>> answers_;
+};
+
+TEST_F(FollowUpOrdersTest, OrdersCommittedTogetherShareOneSignedEvidenceNamingEachCard) {
+    std::vector<crypto::SoftwareSigner> keys;
+    std::vector<ossl::X509Ptr> certs;
+    std::vector<OrderDraft> drafts;
+    for (int i = 0; i < 6; ++i) {
+        keys.push_back(crypto::SoftwareSigner::generate_ec());
+        certs.push_back(issue_for(keys.back(), now + 30 * kDay));
+        add_card(certs.back().get());
+        drafts.push_back(orders.create_draft(ossl::to_der(certs.back().get()), order_data(), now));
+    }
+    SubmittedTogether together(tc.db);
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+        together.add(orders, drafts[i].nonce, drafts[i].document,
+                     sign(keys[i], certs[i].get(), drafts[i].document), now + 1);
+    }
+    const auto results = together.results();
+    EXPECT_EQ(count("orders"), 6);
+    // The first may have been taken alone before the lock; the others wait and go together.
+    EXPECT_LE(count("revocation_evidence"), 2);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        ASSERT_TRUE(results[i].order) << results[i].error;
+        const auto stored = orders.find(results[i].order->order_number);
+        ASSERT_TRUE(stored);
+        const unsigned char* p = stored->revocation_evidence.data();
+        ossl::OcspResponsePtr response(
+            d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(stored->revocation_evidence.size())));
+        ASSERT_TRUE(response);
+        ossl::OcspBasicResponsePtr basic(OCSP_response_get1_basic(response.get()));
+        ASSERT_TRUE(basic);
+        // Signed by the responder (the certificate it carries; its chain is not the point).
+        ossl::X509StorePtr no_anchors(X509_STORE_new());
+        EXPECT_EQ(OCSP_basic_verify(basic.get(), nullptr, no_anchors.get(), OCSP_NOVERIFY), 1);
+        ASSERT_EQ(sk_X509_num(OCSP_resp_get0_certs(basic.get())), 1);
+        EXPECT_EQ(X509_cmp(sk_X509_value(OCSP_resp_get0_certs(basic.get()), 0), tc.ocsp.get()), 0);
+        ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha256(), certs[i].get(), tc.issuing.get()));
+        int status = -1;
+        EXPECT_EQ(OCSP_resp_find_status(basic.get(), id.get(), &status, nullptr, nullptr, nullptr,
+                                        nullptr),
+                  1);
+        EXPECT_EQ(status, V_OCSP_CERTSTATUS_GOOD);
+    }
+    const auto audit = audit::verify(tc.db);
+    EXPECT_TRUE(audit.intact);
+    EXPECT_EQ(audit.records, 1 + 6);  // terms published, six orders submitted
+}
+
+TEST_F(FollowUpOrdersTest, ARefusalInABatchLeavesTheOthersStored) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    auto other_key = crypto::SoftwareSigner::generate_ec();
+    const auto other_cert = issue_for(other_key, now + 30 * kDay);
+    add_card(other_cert.get());
+    const auto other = orders.create_draft(ossl::to_der(other_cert.get()), order_data(), now);
+    SubmittedTogether together(tc.db);
+    together.add(orders, draft.nonce, draft.document,
+                 sign(holder_key, holder_cert.get(), draft.document), now + 1);
+    together.add(orders, "0123456789abcdef0123456789abcdef", other.document,
+                 sign(other_key, other_cert.get(), other.document), now + 1);
+    together.add(orders, other.nonce, other.document + " ",
+                 sign(other_key, other_cert.get(), other.document + " "), now + 1);
+    const auto results = together.results();
+    ASSERT_TRUE(results[0].order) << results[0].error;
+    EXPECT_EQ(results[1].error, "order.nonce_unknown");
+    EXPECT_EQ(results[2].error, "order.document_mismatch");
+    EXPECT_EQ(count("orders"), 1);
+    EXPECT_TRUE(audit::verify(tc.db).intact);
+    EXPECT_EQ(audit::verify(tc.db).records, 2);
+}
+
+TEST_F(FollowUpOrdersTest, OneDraftTwiceInABatchIsOneOrderAndAnotherSignatureAReplay) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    const auto another = sign(holder_key, holder_cert.get(), draft.document);  // new ECDSA nonce
+    ASSERT_NE(signature, another);
+    SubmittedTogether together(tc.db);
+    together.add(orders, draft.nonce, draft.document, signature, now + 1);
+    together.add(orders, draft.nonce, draft.document, signature, now + 1);
+    together.add(orders, draft.nonce, draft.document, another, now + 1);
+    const auto results = together.results();
+    ASSERT_TRUE(results[0].order) << results[0].error;
+    ASSERT_TRUE(results[1].order) << results[1].error;
+    EXPECT_EQ(results[1].order->order_number, results[0].order->order_number);
+    EXPECT_NE(results[0].order->already_submitted, results[1].order->already_submitted);
+    EXPECT_EQ(results[2].error, "order.nonce_replayed");
+    EXPECT_EQ(count("orders"), 1);
+    EXPECT_EQ(audit::verify(tc.db).records, 2);
+}
+
+TEST_F(FollowUpOrdersTest, TwoDraftsOfOneCardInABatchGiveOneOpenOrder) {
+    const auto first = orders.create_draft(holder_der, order_data(), now);
+    const auto second = orders.create_draft(holder_der, order_data(), now);
+    SubmittedTogether together(tc.db);
+    together.add(orders, first.nonce, first.document,
+                 sign(holder_key, holder_cert.get(), first.document), now + 1);
+    together.add(orders, second.nonce, second.document,
+                 sign(holder_key, holder_cert.get(), second.document), now + 1);
+    const auto results = together.results();
+    const int stored = (results[0].order ? 1 : 0) + (results[1].order ? 1 : 0);
+    EXPECT_EQ(stored, 1);
+    EXPECT_EQ(results[0].order ? results[1].error : results[0].error,
+              "eligibility.open_order_exists");
+    EXPECT_EQ(count("orders"), 1);
+    EXPECT_TRUE(audit::verify(tc.db).intact);
 }
 
 TEST_F(FollowUpOrdersTest, AReplayedNonceWithAnotherSignatureIsRefused) {

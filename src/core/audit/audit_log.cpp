@@ -32,26 +32,50 @@ std::string record_hash(const AuditRecord& r) {
 
 AuditRecord append(soci::session& s, storage::Dialect dialect, std::string actor,
                    std::string action, std::string subject, std::string details) {
-    AuditRecord r;
+    Appender appender(s, dialect);
+    auto record = appender.append(std::move(actor), std::move(action), std::move(subject),
+                                  std::move(details));
+    appender.finish();
+    return record;
+}
+
+Appender::Appender(soci::session& s, storage::Dialect dialect)
+    : session_(s),
+      insert_((s.prepare << "INSERT INTO audit_log (seq, at, actor, action, subject, details, "
+                            "prev_hash, hash) VALUES (:seq, :at, :actor, :action, :subject, "
+                            ":details, :prev, :hash)",
+               soci::use(record_.seq), soci::use(record_.at), soci::use(record_.actor),
+               soci::use(record_.action), soci::use(record_.subject), soci::use(record_.details),
+               soci::use(record_.prev_hash), soci::use(record_.hash))) {
     // The head row is locked for the rest of the transaction (SQLite: the transaction already
     // holds the write lock), so concurrent appenders from several portals form one chain.
     const std::string lock = dialect == storage::Dialect::postgresql ? " FOR UPDATE" : "";
-    s << "SELECT seq, hash FROM audit_head WHERE id = 1" + lock, soci::into(r.seq),
-        soci::into(r.prev_hash);
-    r.seq += 1;
-    r.at = unix_now();
-    r.actor = std::move(actor);
-    r.action = std::move(action);
-    r.subject = std::move(subject);
-    r.details = std::move(details);
-    r.hash = record_hash(r);
-    s << "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) "
-         "VALUES (:seq, :at, :actor, :action, :subject, :details, :prev, :hash)",
-        soci::use(r.seq), soci::use(r.at), soci::use(r.actor), soci::use(r.action),
-        soci::use(r.subject), soci::use(r.details), soci::use(r.prev_hash), soci::use(r.hash);
-    s << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(r.seq),
-        soci::use(r.hash);
-    return r;
+    long long seq = 0;
+    s << "SELECT seq, hash FROM audit_head WHERE id = 1" + lock, soci::into(seq),
+        soci::into(head_hash_);
+    head_seq_ = seq;
+}
+
+AuditRecord Appender::append(std::string actor, std::string action, std::string subject,
+                             std::string details) {
+    record_.seq = head_seq_ + 1;
+    record_.at = unix_now();
+    record_.actor = std::move(actor);
+    record_.action = std::move(action);
+    record_.subject = std::move(subject);
+    record_.details = std::move(details);
+    record_.prev_hash = head_hash_;
+    record_.hash = record_hash(record_);
+    insert_.execute(true);
+    head_seq_ = record_.seq;
+    head_hash_ = record_.hash;
+    return record_;
+}
+
+void Appender::finish() {
+    const long long seq = head_seq_;
+    session_ << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(seq),
+        soci::use(head_hash_);
 }
 
 AuditVerification verify(storage::Database& db) {

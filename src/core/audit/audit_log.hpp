@@ -33,6 +33,25 @@ struct AuditVerification {
 AuditRecord append(soci::session& session, storage::Dialect dialect, std::string actor,
                    std::string action, std::string subject, std::string details);
 
+// Many appends in one transaction, for a writer that records a batch: reads (on PostgreSQL:
+// locks) the head once when constructed, inserts each record with one prepared statement, and
+// writes the head once in finish(), which must run before the transaction commits. A record whose
+// insert fails leaves the chain as it was.
+class Appender {
+public:
+    Appender(soci::session& session, storage::Dialect dialect);
+    AuditRecord append(std::string actor, std::string action, std::string subject,
+                       std::string details);
+    void finish();
+
+private:
+    soci::session& session_;
+    AuditRecord record_;  // the one being inserted; the chain's last after a successful insert
+    std::int64_t head_seq_ = 0;
+    std::string head_hash_;
+    soci::statement insert_;
+};
+
 AuditVerification verify(storage::Database& db);
 
 // The hash of a record: SHA-256 over its fields and the previous hash (hex).

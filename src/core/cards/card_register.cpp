@@ -208,20 +208,33 @@ std::vector<PartnerEntry> CardRegister::partners() const {
 
 std::optional<orders::CardRecord> CardRegister::eligibility_record(
     const std::string& certificate_serial) const {
-    auto card = find_by_certificate(certificate_serial);
-    if (!card) {
+    return db_.with_session(
+        [&](soci::session& s) { return EligibilityLookup(s).find(certificate_serial); });
+}
+
+CardRegister::EligibilityLookup::EligibilityLookup(soci::session& s)
+    : statement_((s.prepare << "SELECT c.id, c.identified_at, c.remote_renewals, c.partner_id, "
+                               "p.name, p.contact_email, p.contact_phone, p.website FROM cards c "
+                               "LEFT JOIN partners p ON p.id = c.partner_id "
+                               "WHERE c.certificate_serial = :serial",
+                  soci::use(certificate_serial_), soci::into(row_))) {}
+
+std::optional<orders::CardRecord> CardRegister::EligibilityLookup::find(
+    const std::string& certificate_serial) {
+    certificate_serial_ = certificate_serial;
+    if (!statement_.execute(true)) {
         return std::nullopt;
     }
     orders::CardRecord record;
-    record.id = card->id;
-    record.sold_by_partner = card->partner_id.has_value();
-    if (card->partner_id) {
-        if (auto partner = find_partner(*card->partner_id)) {
-            record.partner = partner->partner;
-        }
+    record.id = storage::row_int64(row_, 0);
+    record.identified_at = storage::row_int64(row_, 1);
+    record.remote_renewals = static_cast<int>(storage::row_int64(row_, 2));
+    record.sold_by_partner = row_.get_indicator(3) != soci::i_null;
+    if (row_.get_indicator(4) != soci::i_null) {
+        record.partner = orders::Partner{row_.get<std::string>(4), row_.get<std::string>(5),
+                                         row_.get<std::string>(6), row_.get<std::string>(7)};
     }
-    record.identified_at = card->identified_at;
-    record.remote_renewals = card->remote_renewals;
+    storage::finish(statement_);
     return record;
 }
 

@@ -61,6 +61,19 @@ public:
     std::optional<orders::CardRecord> eligibility_record(
         const std::string& certificate_serial) const;
 
+    // eligibility_record() as one statement (card and partner together) prepared once on a
+    // session the caller holds, for a writer that looks up many cards in one transaction.
+    class EligibilityLookup {
+    public:
+        explicit EligibilityLookup(soci::session& s);
+        std::optional<orders::CardRecord> find(const std::string& certificate_serial);
+
+    private:
+        std::string certificate_serial_;
+        soci::row row_;
+        soci::statement statement_;
+    };
+
 private:
     storage::Database& db_;
 };

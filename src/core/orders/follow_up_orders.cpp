@@ -1,6 +1,7 @@
 #include "orders/follow_up_orders.hpp"
 
 #include "audit/audit_log.hpp"
+#include "common/clock.hpp"
 #include "orders/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
 #include "signature/cades.hpp"
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <future>
 
 namespace sigcard::orders {
 
@@ -74,56 +76,235 @@ ossl::Bytes bytes_of(const std::string& text) {
     return ossl::Bytes(text.begin(), text.end());
 }
 
-// The OCSP response for the signer's certificate at submission: the evidence that the card was
-// valid and not revoked when it signed.
-ossl::Bytes revocation_evidence(const pki::OcspResponder& responder, const X509* cert,
-                                const X509* issuer, std::int64_t now) {
-    ossl::OcspRequestPtr request(OCSP_REQUEST_new());
-    OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha256(), cert, issuer);
-    OCSP_request_add0_id(request.get(), id);
-    const int len = i2d_OCSP_REQUEST(request.get(), nullptr);
-    ossl::Bytes der(static_cast<std::size_t>(len));
-    unsigned char* p = der.data();
-    i2d_OCSP_REQUEST(request.get(), &p);
-    return responder(der, pki::Seconds(std::chrono::seconds(now)));
-}
-
 struct DraftRow {
     std::string certificate_serial;
     std::string order_data;
     std::string terms_version;
-    std::string document;  // decoded bytes
+    std::string document_b64;  // as stored: base64 of the rendered bytes
     std::int64_t issued_at = 0;
     std::optional<std::int64_t> used_at;
     std::optional<std::int64_t> order_id;
 };
 
-std::optional<DraftRow> load_draft(soci::session& s, const std::string& nonce) {
-    soci::row row;
-    s << "SELECT certificate_serial, order_data, terms_version, document, issued_at, used_at, "
-         "order_id FROM order_drafts WHERE nonce = :nonce",
-        soci::use(nonce), soci::into(row);
-    if (!s.got_data()) {
-        return std::nullopt;
+// A draft by nonce, as one statement prepared once per session.
+class DraftLookup {
+public:
+    explicit DraftLookup(soci::session& s)
+        : statement_((s.prepare << "SELECT certificate_serial, order_data, terms_version, "
+                                   "document, issued_at, used_at, order_id FROM order_drafts "
+                                   "WHERE nonce = :nonce",
+                      soci::use(nonce_), soci::into(row_.certificate_serial),
+                      soci::into(row_.order_data), soci::into(row_.terms_version),
+                      soci::into(row_.document_b64), soci::into(issued_at_),
+                      soci::into(used_at_, used_at_ind_), soci::into(order_id_, order_id_ind_))) {}
+
+    std::optional<DraftRow> find(const std::string& nonce) {
+        nonce_ = nonce;
+        used_at_ind_ = order_id_ind_ = soci::i_null;
+        if (!statement_.execute(true)) {
+            return std::nullopt;
+        }
+        DraftRow d = row_;
+        d.issued_at = issued_at_;
+        if (used_at_ind_ == soci::i_ok) {
+            d.used_at = used_at_;
+        }
+        if (order_id_ind_ == soci::i_ok) {
+            d.order_id = order_id_;
+        }
+        storage::finish(statement_);
+        return d;
     }
-    DraftRow d;
-    d.certificate_serial = row.get<std::string>(0);
-    d.order_data = row.get<std::string>(1);
-    d.terms_version = row.get<std::string>(2);
-    d.document = storage::from_base64(row.get<std::string>(3));
-    d.issued_at = storage::row_int64(row, 4);
-    if (row.get_indicator(5) != soci::i_null) {
-        d.used_at = storage::row_int64(row, 5);
+
+private:
+    std::string nonce_;
+    DraftRow row_;
+    long long issued_at_ = 0, used_at_ = 0, order_id_ = 0;
+    soci::indicator used_at_ind_ = soci::i_null, order_id_ind_ = soci::i_null;
+    soci::statement statement_;
+};
+
+// The open follow-up order of a card, as one statement prepared once per session.
+class OpenOrderLookup {
+public:
+    explicit OpenOrderLookup(soci::session& s)
+        : statement_((s.prepare << std::string("SELECT order_number FROM orders WHERE card_id = "
+                                               ":card AND state IN ") +
+                                       kOpenStates,
+                      soci::use(card_id_), soci::into(number_, number_ind_))) {}
+
+    std::optional<std::string> find(std::int64_t card_id) {
+        card_id_ = card_id;
+        number_ind_ = soci::i_null;
+        if (!statement_.execute(true)) {
+            return std::nullopt;
+        }
+        std::optional<std::string> number;
+        if (number_ind_ == soci::i_ok) {
+            number = number_;
+        }
+        storage::finish(statement_);
+        return number;
     }
-    if (row.get_indicator(6) != soci::i_null) {
-        d.order_id = storage::row_int64(row, 6);
+
+private:
+    long long card_id_ = 0;
+    std::string number_;
+    soci::indicator number_ind_ = soci::i_null;
+    soci::statement statement_;
+};
+
+EligibilityFacts facts_of(const X509* cert, const pki::ValidationResult& validation,
+                          cards::CardRegister::EligibilityLookup& cards, OpenOrderLookup& open) {
+    EligibilityFacts facts;
+    facts.standing = standing_of(validation.status);
+    facts.certificate_not_after = not_after_of(cert);
+    facts.card = cards.find(pki::serial_hex(cert));
+    if (facts.card) {
+        facts.open_order_number = open.find(facts.card->id);
     }
-    return d;
+    return facts;
 }
 
+// An order's state history, one row per change.
+class EventWriter {
+public:
+    explicit EventWriter(soci::session& s)
+        : statement_((s.prepare << "INSERT INTO order_events (order_id, at, from_state, "
+                                   "to_state, actor, note) VALUES (:id, :at, :from_state, "
+                                   ":to_state, :actor, :note)",
+                      soci::use(order_id_), soci::use(at_), soci::use(from_, from_ind_),
+                      soci::use(to_), soci::use(actor_), soci::use(note_))) {}
+
+    void add(std::int64_t order_id, std::optional<OrderState> from, OrderState to,
+             const std::string& actor, const std::string& note, std::int64_t at) {
+        order_id_ = order_id;
+        at_ = at;
+        from_ = from ? std::string(to_string(*from)) : "";
+        from_ind_ = from ? soci::i_ok : soci::i_null;
+        to_ = std::string(to_string(to));
+        actor_ = actor;
+        note_ = note;
+        statement_.execute(true);
+    }
+
+private:
+    long long order_id_ = 0, at_ = 0;
+    std::string from_, to_, actor_, note_;
+    soci::indicator from_ind_ = soci::i_null;
+    soci::statement statement_;
+};
+
+// A used draft's order: the same signature again is a retry and gets that order; any other
+// signature for the draft is a replay.
+SubmittedOrder answer_used_draft(soci::session& s, std::int64_t order_id,
+                                 const std::string& signature_sha256) {
+    std::string number, state, stored_signature_sha;
+    long long created = 0;
+    const long long id = order_id;
+    s << "SELECT order_number, state, signature_sha256, created_at FROM orders WHERE id = :id",
+        soci::use(id), soci::into(number), soci::into(state), soci::into(stored_signature_sha),
+        soci::into(created);
+    if (!s.got_data() || stored_signature_sha != signature_sha256) {
+        throw Error(errors::nonce_replayed);
+    }
+    return {number, order_state_from(state).value_or(OrderState::submitted), created, true};
+}
+
+// A new order with everything it is stored with, as one statement prepared once per session.
+class OrderWriter {
+public:
+    struct Values {
+        std::string number, state, order_data, terms_version, document_b64, document_sha256,
+            signature_b64, signature_sha256, certificate_serial, nonce;
+        long long card_id = 0, evidence_id = 0, created_at = 0;
+    };
+
+    explicit OrderWriter(soci::session& s)
+        : insert_((s.prepare << "INSERT INTO orders (order_number, kind, state, card_id, "
+                                "order_data, terms_version, document, document_sha256, signature, "
+                                "signature_sha256, certificate_serial, revocation_evidence, "
+                                "evidence_id, nonce, created_at, updated_at) VALUES (:number, "
+                                "'follow_up', :state, :card, :data, :terms, :doc, :doc_sha, :sig, "
+                                ":sig_sha, :serial, '', :evidence, :nonce, :created, :updated) "
+                                "RETURNING id",
+                   soci::use(v_.number), soci::use(v_.state), soci::use(v_.card_id),
+                   soci::use(v_.order_data), soci::use(v_.terms_version),
+                   soci::use(v_.document_b64), soci::use(v_.document_sha256),
+                   soci::use(v_.signature_b64), soci::use(v_.signature_sha256),
+                   soci::use(v_.certificate_serial), soci::use(v_.evidence_id), soci::use(v_.nonce),
+                   soci::use(v_.created_at), soci::use(v_.created_at), soci::into(order_id_))),
+          // Conditional: a second submission of the same draft loses cleanly.
+          mark_draft_((s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
+                                    "WHERE nonce = :nonce AND used_at IS NULL",
+                       soci::use(v_.created_at), soci::use(order_id_), soci::use(v_.nonce))) {}
+
+    std::int64_t insert(Values values) {
+        v_ = std::move(values);
+        insert_.execute(true);
+        storage::finish(insert_);
+        mark_draft_.execute(true);
+        if (mark_draft_.get_affected_rows() != 1) {
+            throw Error(errors::nonce_replayed, "draft used concurrently");
+        }
+        return order_id_;
+    }
+
+private:
+    Values v_;
+    long long order_id_ = 0;
+    soci::statement insert_;
+    soci::statement mark_draft_;
+};
+
+// One holder's submission on its way through the group commit.
+struct Submission final : storage::GroupCommit::Work {
+    // Established on the submitting thread.
+    std::string nonce;
+    std::string document_b64;
+    std::string document_sha256;
+    std::string signature_b64;
+    std::string signature_sha256;
+    ossl::X509Ptr signer;
+    std::string signer_serial;
+    bool issued_by_this_ca = false;
+    pki::ValidationResult validation;  // all but the status from the store
+    bool store_status_pending = false;
+    std::int64_t now = 0;
+    FollowUpOrders::SubmissionDone done;
+
+    // Established in the writer's transaction.
+    std::optional<DraftRow> draft;
+    std::optional<pki::CertificateRecord> record;
+    std::int64_t card_id = 0;
+    std::optional<SubmittedOrder> order;
+    std::exception_ptr refusal;
+
+    bool pending() const { return !order && !refusal; }
+
+    void settle(std::exception_ptr failure) noexcept override {
+        try {
+            if (failure) {
+                done(std::nullopt, failure);
+            } else if (refusal) {
+                done(std::nullopt, refusal);
+            } else {
+                done(order, nullptr);
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("order submission: completion failed: {}", e.what());
+        }
+    }
+};
+
+// The evidence column comes from the shared response, or from the order itself for orders stored
+// before evidence was shared.
 constexpr const char* kOrderColumns =
-    "id, order_number, state, card_id, new_card_id, certificate_serial, order_data, terms_version, "
-    "document, document_sha256, signature, revocation_evidence, created_at, updated_at";
+    "o.id, o.order_number, o.state, o.card_id, o.new_card_id, o.certificate_serial, o.order_data, "
+    "o.terms_version, o.document, o.document_sha256, o.signature, "
+    "COALESCE(e.response, o.revocation_evidence), o.created_at, o.updated_at";
+constexpr const char* kOrdersWithEvidence =
+    " FROM orders o LEFT JOIN revocation_evidence e ON e.id = o.evidence_id ";
 
 OrderRecord order_from(const soci::row& row) {
     OrderRecord o;
@@ -167,19 +348,6 @@ std::vector<OrderEvent> load_events(soci::session& s, std::int64_t order_id) {
     return events;
 }
 
-void add_event(soci::session& s, std::int64_t order_id, std::optional<OrderState> from,
-               OrderState to, const std::string& actor, const std::string& note, std::int64_t at) {
-    const long long id = order_id;
-    const long long when = at;
-    std::string from_text = from ? std::string(to_string(*from)) : "";
-    soci::indicator from_ind = from ? soci::i_ok : soci::i_null;
-    const std::string to_text_(to_string(to));
-    s << "INSERT INTO order_events (order_id, at, from_state, to_state, actor, note) "
-         "VALUES (:id, :at, :from_state, :to_state, :actor, :note)",
-        soci::use(id), soci::use(when), soci::use(from_text, from_ind), soci::use(to_text_),
-        soci::use(actor), soci::use(note);
-}
-
 }  // namespace
 
 std::string_view to_string(OrderState state) {
@@ -211,10 +379,12 @@ InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
 
 FollowUpOrders::FollowUpOrders(FollowUpContext context)
     : context_(context),
-      submissions_(context.database),
       policy_(context.config.policy),
       terms_(context.database),
-      cards_(context.database) {}
+      cards_(context.database),
+      submissions_(context.database, [this](soci::session& s, storage::GroupCommit::Batch& b) {
+          store_submissions(s, b);
+      }) {}
 
 CertifiedHolder FollowUpOrders::certified_holder(const pki::HolderProfile& p,
                                                  const std::string& certificate_serial) {
@@ -261,26 +431,11 @@ CertifiedHolder FollowUpOrders::certified_holder(const pki::HolderProfile& p,
 
 EligibilityFacts FollowUpOrders::facts_for(const X509* cert,
                                            const pki::ValidationResult& validation) const {
-    EligibilityFacts facts;
-    facts.standing = standing_of(validation.status);
-    facts.certificate_not_after = not_after_of(cert);
-    const std::string serial = pki::serial_hex(cert);
-    facts.card = cards_.eligibility_record(serial);
-    if (facts.card) {
-        context_.database.with_session([&](soci::session& s) {
-            std::string number;
-            soci::indicator ind = soci::i_null;
-            const long long card_id = facts.card->id;
-            s << std::string(
-                     "SELECT order_number FROM orders WHERE card_id = :card AND state IN ") +
-                     kOpenStates,
-                soci::use(card_id), soci::into(number, ind);
-            if (s.got_data() && ind == soci::i_ok) {
-                facts.open_order_number = number;
-            }
-        });
-    }
-    return facts;
+    return context_.database.with_session([&](soci::session& s) {
+        cards::CardRegister::EligibilityLookup cards(s);
+        OpenOrderLookup open(s);
+        return facts_of(cert, validation, cards, open);
+    });
 }
 
 EligibilityReport FollowUpOrders::check(std::span<const std::uint8_t> certificate_der,
@@ -356,127 +511,194 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
 SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::string& document,
                                       std::span<const std::uint8_t> signature_der,
                                       std::int64_t now) {
-    // 1. The signature over exactly these bytes (tampered documents fail here).
-    const auto verified = signature::verify_cades(ossl::as_bytes(document), signature_der);
-    const X509* signer = verified.signer_certificate.get();
-    const std::string signature_sha256 = ossl::hex(ossl::sha256(signature_der));
+    // Shared with the writer thread, which may still be inside set_value when get() returns.
+    auto answer = std::make_shared<std::promise<SubmittedOrder>>();
+    auto future = answer->get_future();
+    submit_async(nonce, document, signature_der, now,
+                 [answer](std::optional<SubmittedOrder> order, std::exception_ptr error) {
+                     if (error) {
+                         answer->set_exception(error);
+                     } else {
+                         answer->set_value(*order);
+                     }
+                 });
+    return future.get();
+}
 
-    // 2. The draft the portal issued: known, same bytes, same card, unused and fresh.
-    auto& db = context_.database;
-    auto draft = db.with_session([&](soci::session& s) { return load_draft(s, nonce); });
-    if (!draft) {
-        throw Error(errors::nonce_unknown);
+void FollowUpOrders::submit_async(const std::string& nonce, const std::string& document,
+                                  std::span<const std::uint8_t> signature_der, std::int64_t now,
+                                  SubmissionDone done) {
+    // 1. The signature over exactly these bytes (tampered documents fail here), and what can be
+    // known of the signer's certificate without the database. The CPU-heavy part of a
+    // submission runs here, on the caller's thread, in parallel with other submissions.
+    auto verified = signature::verify_cades(ossl::as_bytes(document), signature_der);
+    auto work = std::make_unique<Submission>();
+    work->nonce = nonce;
+    work->now = now;
+    work->signer = std::move(verified.signer_certificate);
+    const X509* signer = work->signer.get();
+    work->signer_serial = pki::serial_hex(signer);
+    work->issued_by_this_ca = X509_check_issued(const_cast<X509*>(context_.issuing_ca),
+                                                const_cast<X509*>(signer)) == X509_V_OK;
+    if (work->issued_by_this_ca) {
+        work->validation = context_.validator.validate_before_status(
+            signer, pki::Seconds(std::chrono::seconds(now)), work->store_status_pending);
     }
-    if (draft->document != document) {
-        throw Error(errors::document_mismatch);
-    }
-    if (pki::serial_hex(signer) != draft->certificate_serial ||
-        X509_check_issued(const_cast<X509*>(context_.issuing_ca), const_cast<X509*>(signer)) !=
-            X509_V_OK) {
-        throw Error(errors::signer_mismatch);
-    }
-    // A draft already used: the same signature again is a retry and gets the same order; any
-    // other signature for it is a replay.
-    auto answer_used_draft = [&](std::int64_t order_id) -> SubmittedOrder {
-        auto [number, state, stored_signature_sha, created] =
-            db.with_session([&](soci::session& s) {
-                std::string n, st, sig;
-                long long c = 0;
-                const long long id = order_id;
-                s << "SELECT order_number, state, signature_sha256, created_at FROM orders WHERE "
-                     "id = :id",
-                    soci::use(id), soci::into(n), soci::into(st), soci::into(sig), soci::into(c);
-                return std::make_tuple(n, st, sig, static_cast<std::int64_t>(c));
-            });
-        if (stored_signature_sha != signature_sha256) {
-            throw Error(errors::nonce_replayed);
+    work->signature_sha256 = ossl::hex(ossl::sha256(signature_der));
+    work->signature_b64 = storage::to_base64(signature_der.data(), signature_der.size());
+    work->document_b64 = storage::to_base64(document);
+    work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
+    work->done = std::move(done);
+    // 2.–5. in the next group commit: store_submissions().
+    submissions_.enqueue(std::move(work));
+}
+
+void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::Batch& batch) {
+    // First: on PostgreSQL this locks the audit head, so batches of several portal instances
+    // take turns and each sees what the one before committed.
+    audit::Appender audit(s, context_.database.dialect());
+    DraftLookup drafts(s);
+    pki::CertificateStore::Lookup certificates(s);
+    cards::CardRegister::EligibilityLookup cards(s);
+    OpenOrderLookup open_orders(s);
+    std::optional<std::pair<std::int64_t, std::optional<TermsVersion>>> terms;  // per second
+    auto terms_in_force = [&](std::int64_t at) -> const std::optional<TermsVersion>& {
+        if (!terms || terms->first != at) {
+            terms.emplace(at, TermsCatalogue::in_force(s, at));
         }
-        return {number, order_state_from(state).value_or(OrderState::submitted), created, true};
+        return terms->second;
     };
-    if (draft->used_at) {
-        return answer_used_draft(draft->order_id.value_or(0));
-    }
-    if (now - draft->issued_at >
-        static_cast<std::int64_t>(context_.config.policy.nonce_max_age_minutes) * 60) {
-        throw Error(errors::nonce_expired);
-    }
+    const auto nonce_max_age =
+        static_cast<std::int64_t>(context_.config.policy.nonce_max_age_minutes) * 60;
 
-    // From here on a concurrent submission of the same draft may win the race, and its order
-    // makes this card's order "open": every refusal below is first checked against that.
-    try {
-        // 3. Still valid, not revoked, still eligible — checked live at submission.
-        const auto validation =
-            context_.validator.validate(signer, pki::Seconds(std::chrono::seconds(now)));
-        const auto facts = facts_for(signer, validation);
-        const auto decision = policy_.decide(facts, now);
-        if (!decision.eligible()) {
-            throw Error(*decision.refusal, draft->certificate_serial);
-        }
-        // 4. The terms the holder reviewed are still the ones in force (R7).
-        const auto terms = terms_.in_force(now);
-        if (!terms || terms->version != draft->terms_version) {
-            throw Error(errors::terms_outdated, draft->terms_version);
-        }
-        const auto evidence = revocation_evidence(context_.ocsp, signer, context_.issuing_ca, now);
-
-        // 5. One transaction: order, event, draft used, audit. The conditional UPDATE makes a
-        // concurrent second submission of the same draft lose cleanly.
-        SubmittedOrder result;
-        result.created_at = now;
-        result.order_number = new_order_number(now);
-        const std::string document_b64 = storage::to_base64(document);
-        const std::string document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
-        const std::string signature_b64 =
-            storage::to_base64(signature_der.data(), signature_der.size());
-        const std::string evidence_b64 = storage::to_base64(evidence.data(), evidence.size());
-        const long long card_id = facts.card->id;
-        const long long at = now;
-        const std::string state(to_string(OrderState::submitted));
-        submissions_.run([&](soci::session& s) {
-            long long order_id = 0;
-            s << "INSERT INTO orders (order_number, kind, state, card_id, order_data, "
-                 "terms_version, document, document_sha256, signature, signature_sha256, "
-                 "certificate_serial, revocation_evidence, nonce, created_at, updated_at) VALUES "
-                 "(:number, 'follow_up', :state, :card, :data, :terms, :doc, :doc_sha, :sig, "
-                 ":sig_sha, :serial, :evidence, :nonce, :created, :updated) RETURNING id",
-                soci::use(result.order_number), soci::use(state), soci::use(card_id),
-                soci::use(draft->order_data), soci::use(draft->terms_version),
-                soci::use(document_b64), soci::use(document_sha256), soci::use(signature_b64),
-                soci::use(signature_sha256), soci::use(draft->certificate_serial),
-                soci::use(evidence_b64), soci::use(nonce), soci::use(at), soci::use(at),
-                soci::into(order_id);
-            soci::statement mark =
-                (s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
-                              "WHERE nonce = :nonce AND used_at IS NULL",
-                 soci::use(at), soci::use(order_id), soci::use(nonce));
-            mark.execute(true);
-            if (mark.get_affected_rows() != 1) {
-                throw Error(errors::nonce_replayed, "draft used concurrently");
+    // 2.–4. Every check, in the transaction that will store the orders: what is checked is
+    // what is stored.
+    std::vector<Submission*> accepted;
+    std::vector<pki::OcspResponder::Attestation> attestations;
+    for (auto& w : batch) {
+        auto& sub = static_cast<Submission&>(*w);
+        try {
+            // 2. The draft the portal issued: known, same bytes, same card, unused and fresh.
+            sub.draft = drafts.find(sub.nonce);
+            if (!sub.draft) {
+                throw Error(errors::nonce_unknown);
             }
-            add_event(s, order_id, std::nullopt, OrderState::submitted,
-                      "holder:" + draft->certificate_serial, "", now);
-            audit::append(s, db.dialect(), "holder:" + draft->certificate_serial, "order.submitted",
-                          result.order_number,
-                          nlohmann::json{{"document_sha256", document_sha256},
-                                         {"signature_sha256", signature_sha256},
-                                         {"terms_version", draft->terms_version},
-                                         {"card_id", card_id}}
-                              .dump());
-        });
-        return result;
-    } catch (...) {
-        auto again = db.with_session([&](soci::session& s) { return load_draft(s, nonce); });
-        if (again && again->used_at) {
-            return answer_used_draft(again->order_id.value_or(0));
+            if (sub.draft->document_b64 != sub.document_b64) {
+                throw Error(errors::document_mismatch);
+            }
+            if (sub.signer_serial != sub.draft->certificate_serial || !sub.issued_by_this_ca) {
+                throw Error(errors::signer_mismatch);
+            }
+            if (sub.draft->used_at) {
+                sub.order =
+                    answer_used_draft(s, sub.draft->order_id.value_or(0), sub.signature_sha256);
+                continue;
+            }
+            if (sub.now - sub.draft->issued_at > nonce_max_age) {
+                throw Error(errors::nonce_expired);
+            }
+            // 3. Still valid, not revoked, still eligible — the status as stored right now.
+            sub.record = certificates.find(sub.signer_serial);
+            auto validation = sub.validation;
+            if (sub.store_status_pending) {
+                validation = pki::PathValidator::status_from_record(sub.signer.get(), sub.record);
+            }
+            const auto facts = facts_of(sub.signer.get(), validation, cards, open_orders);
+            const auto decision = policy_.decide(facts, sub.now);
+            if (!decision.eligible()) {
+                throw Error(*decision.refusal, sub.draft->certificate_serial);
+            }
+            // 4. The terms the holder reviewed are still the ones in force (R7).
+            const auto& in_force = terms_in_force(sub.now);
+            if (!in_force || in_force->version != sub.draft->terms_version) {
+                throw Error(errors::terms_outdated, sub.draft->terms_version);
+            }
+            sub.card_id = facts.card->id;
+            accepted.push_back(&sub);
+            attestations.push_back({sub.signer.get(), &*sub.record});
+        } catch (...) {
+            sub.refusal = std::current_exception();
         }
-        throw;
     }
+    if (accepted.empty()) {
+        return;
+    }
+
+    // The revocation evidence of all accepted orders: one OCSP response, one HSM signature.
+    const std::int64_t produced_at = unix_now();
+    const auto evidence =
+        context_.ocsp.attest(attestations, pki::Seconds(std::chrono::seconds(produced_at)));
+    long long evidence_id = 0;
+    {
+        const std::string response = storage::to_base64(evidence.data(), evidence.size());
+        const long long at = produced_at;
+        s << "INSERT INTO revocation_evidence (response, produced_at) VALUES (:response, :at) "
+             "RETURNING id",
+            soci::use(response), soci::use(at), soci::into(evidence_id);
+    }
+
+    // 5. Each order in its own savepoint: order, draft used, event, audit record.
+    OrderWriter orders(s);
+    EventWriter events(s);
+    const std::string submitted(to_string(OrderState::submitted));
+    for (Submission* sub : accepted) {
+        s << "SAVEPOINT submission";
+        try {
+            OrderWriter::Values v;
+            v.number = new_order_number(sub->now);
+            v.state = submitted;
+            v.card_id = sub->card_id;
+            v.order_data = sub->draft->order_data;
+            v.terms_version = sub->draft->terms_version;
+            v.document_b64 = sub->document_b64;
+            v.document_sha256 = sub->document_sha256;
+            v.signature_b64 = sub->signature_b64;
+            v.signature_sha256 = sub->signature_sha256;
+            v.certificate_serial = sub->draft->certificate_serial;
+            v.evidence_id = evidence_id;
+            v.nonce = sub->nonce;
+            v.created_at = sub->now;
+            const std::string actor = "holder:" + sub->draft->certificate_serial;
+            const auto order_id = orders.insert(v);
+            events.add(order_id, std::nullopt, OrderState::submitted, actor, "", sub->now);
+            audit.append(actor, "order.submitted", v.number,
+                         nlohmann::json{{"document_sha256", v.document_sha256},
+                                        {"signature_sha256", v.signature_sha256},
+                                        {"terms_version", v.terms_version},
+                                        {"card_id", v.card_id},
+                                        {"revocation_evidence_id", evidence_id}}
+                             .dump());
+            s << "RELEASE SAVEPOINT submission";
+            sub->order = SubmittedOrder{v.number, OrderState::submitted, sub->now, false};
+        } catch (...) {
+            const auto failure = std::current_exception();
+            s << "ROLLBACK TO SAVEPOINT submission";
+            s << "RELEASE SAVEPOINT submission";
+            // Lost to another submission in this batch: the same draft (a retry or a replay),
+            // or another draft of the same card (whose order is now open).
+            try {
+                const auto again = drafts.find(sub->nonce);
+                if (again && again->used_at) {
+                    sub->order =
+                        answer_used_draft(s, again->order_id.value_or(0), sub->signature_sha256);
+                } else if (open_orders.find(sub->card_id)) {
+                    throw Error(errors::open_order_exists, sub->draft->certificate_serial);
+                } else {
+                    std::rethrow_exception(failure);
+                }
+            } catch (...) {
+                sub->refusal = std::current_exception();
+            }
+        }
+    }
+    audit.finish();
 }
 
 std::optional<OrderRecord> FollowUpOrders::find(const std::string& order_number) const {
     return context_.database.with_session([&](soci::session& s) -> std::optional<OrderRecord> {
         soci::row row;
-        s << std::string("SELECT ") + kOrderColumns + " FROM orders WHERE order_number = :n",
+        s << std::string("SELECT ") + kOrderColumns + kOrdersWithEvidence +
+                 "WHERE o.order_number = :n",
             soci::use(order_number), soci::into(row);
         if (!s.got_data()) {
             return std::nullopt;
@@ -509,8 +731,8 @@ std::vector<OrderRecord> FollowUpOrders::list(std::optional<OrderState> state) c
         std::vector<OrderRecord> out;
         const std::string filter = state ? std::string(to_string(*state)) : "";
         soci::rowset<soci::row> rows =
-            (s.prepare << std::string("SELECT ") + kOrderColumns +
-                              " FROM orders WHERE (:state = '' OR state = :state2) ORDER BY id",
+            (s.prepare << std::string("SELECT ") + kOrderColumns + kOrdersWithEvidence +
+                              "WHERE (:state = '' OR o.state = :state2) ORDER BY o.id",
              soci::use(filter), soci::use(filter));
         for (const auto& row : rows) {
             out.push_back(order_from(row));
@@ -553,7 +775,7 @@ void FollowUpOrders::transition(const std::string& order_number,
             s << "UPDATE orders SET new_card_id = :card WHERE id = :id", soci::use(card),
                 soci::use(id);
         }
-        add_event(s, id, current, to, actor, note, now);
+        EventWriter(s).add(id, current, to, actor, note, now);
         audit::append(s, db.dialect(), actor, "order." + to_text_, order_number,
                       nlohmann::json{{"from", current_text}, {"note", note}}.dump());
     });

@@ -17,6 +17,8 @@
 #include "storage/group_commit.hpp"
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +121,16 @@ public:
     SubmittedOrder submit(const std::string& nonce, const std::string& document,
                           std::span<const std::uint8_t> signature_der, std::int64_t now);
 
+    // submit() without waiting: checks the signature and the signer's certificate on the calling
+    // thread (throwing what submit() throws for them), then queues the rest for the next group
+    // commit and returns. `done` is called exactly once, on the writer thread, after the order is
+    // durable (with the order) or refused (with the error as submit() would throw it).
+    using SubmissionDone =
+        std::function<void(std::optional<SubmittedOrder> order, std::exception_ptr error)>;
+    void submit_async(const std::string& nonce, const std::string& document,
+                      std::span<const std::uint8_t> signature_der, std::int64_t now,
+                      SubmissionDone done);
+
     std::optional<OrderRecord> find(const std::string& order_number) const;
     // For holders: the order only when the email matches (else nullopt, no hint which was wrong).
     std::optional<OrderRecord> find_for_holder(const std::string& order_number,
@@ -148,15 +160,18 @@ public:
 
 private:
     EligibilityFacts facts_for(const X509* cert, const pki::ValidationResult& validation) const;
+    // The writer thread's part of submissions: one transaction, one evidence, many orders.
+    void store_submissions(soci::session& session, storage::GroupCommit::Batch& batch);
     void transition(const std::string& order_number, std::initializer_list<OrderState> from,
                     OrderState to, const std::string& actor, const std::string& note,
                     std::int64_t now, std::optional<std::int64_t> new_card_id = std::nullopt);
 
     FollowUpContext context_;
-    storage::GroupCommit submissions_;  // submitted orders share transactions (one fsync)
     EligibilityPolicy policy_;
     TermsCatalogue terms_;
     cards::CardRegister cards_;
+    // Last: its writer thread uses the members above and is joined first on destruction.
+    storage::GroupCommit submissions_;  // submitted orders share transactions (one fsync)
 };
 
 }  // namespace sigcard::orders

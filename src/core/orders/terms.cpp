@@ -59,11 +59,12 @@ TermsVersion TermsCatalogue::publish(const std::string& text, const std::string&
 }
 
 std::optional<TermsVersion> TermsCatalogue::in_force(std::int64_t at) const {
-    return db_.with_session([&](soci::session& s) {
-        return query_one(
-            s, "WHERE valid_from <= :at ORDER BY valid_from DESC, published_at DESC LIMIT 1", {},
-            at);
-    });
+    return db_.with_session([&](soci::session& s) { return in_force(s, at); });
+}
+
+std::optional<TermsVersion> TermsCatalogue::in_force(soci::session& s, std::int64_t at) {
+    return query_one(
+        s, "WHERE valid_from <= :at ORDER BY valid_from DESC, published_at DESC LIMIT 1", {}, at);
 }
 
 std::optional<TermsVersion> TermsCatalogue::find(const std::string& version) const {

@@ -28,6 +28,8 @@ public:
 
     // The version in force at `at`: the latest valid_from not after it.
     std::optional<TermsVersion> in_force(std::int64_t at) const;
+    // The same within the caller's transaction.
+    static std::optional<TermsVersion> in_force(soci::session& session, std::int64_t at);
     std::optional<TermsVersion> find(const std::string& version) const;
     std::vector<TermsVersion> list() const;
 

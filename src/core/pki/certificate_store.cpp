@@ -120,15 +120,21 @@ void CertificateStore::record(const X509* cert, CertificateRole role, const X509
 
 std::optional<CertificateRecord> CertificateStore::find(std::string_view serial) const {
     const std::string key(serial);
-    return db_.with_session([&](soci::session& s) -> std::optional<CertificateRecord> {
-        soci::row row;
-        s << "SELECT " << columns << " FROM certificates WHERE serial = :serial", soci::use(key),
-            soci::into(row);
-        if (!s.got_data()) {
-            return std::nullopt;
-        }
-        return from_row(row);
-    });
+    return db_.with_session([&](soci::session& s) { return Lookup(s).find(key); });
+}
+
+CertificateStore::Lookup::Lookup(soci::session& s)
+    : statement_((s.prepare << "SELECT " << columns << " FROM certificates WHERE serial = :serial",
+                  soci::use(serial_), soci::into(row_))) {}
+
+std::optional<CertificateRecord> CertificateStore::Lookup::find(const std::string& serial) {
+    serial_ = serial;
+    if (!statement_.execute(true)) {
+        return std::nullopt;
+    }
+    auto record = from_row(row_);
+    storage::finish(statement_);
+    return record;
 }
 
 std::vector<CertificateRecord> CertificateStore::revoked_by(std::string_view issuer_serial) const {

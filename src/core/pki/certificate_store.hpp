@@ -91,6 +91,19 @@ public:
 
     storage::Database& database() { return db_; }
 
+    // find() as one statement prepared once on a session the caller holds, for a writer that
+    // looks up many certificates in one transaction.
+    class Lookup {
+    public:
+        explicit Lookup(soci::session& s);
+        std::optional<CertificateRecord> find(const std::string& serial);
+
+    private:
+        std::string serial_;
+        soci::row row_;
+        soci::statement statement_;
+    };
+
 private:
     storage::Database& db_;
 };

@@ -106,6 +106,17 @@ ValidationResult PathValidator::validate(std::span<const std::uint8_t> der, Seco
 }
 
 ValidationResult PathValidator::validate(const X509* cert, Seconds at) const {
+    bool store_status_pending = false;
+    auto result = validate_before_status(cert, at, store_status_pending);
+    if (!store_status_pending) {
+        return result;
+    }
+    return status_from_record(cert, store_.find(serial_hex(cert)));
+}
+
+ValidationResult PathValidator::validate_before_status(const X509* cert, Seconds at,
+                                                       bool& store_status_pending) const {
+    store_status_pending = false;
     X509* c = const_cast<X509*>(cert);
     // Names and key identifiers first: a foreign CA may copy our names, never our key.
     const int issued = X509_check_issued(issuing_ca_.get(), c);
@@ -136,11 +147,12 @@ ValidationResult PathValidator::validate(const X509* cert, Seconds at) const {
     if (url && *url != options_.own_ocsp_url) {
         return status_over_ocsp(cert, *url, at);
     }
-    return status_from_store(cert);
+    store_status_pending = true;
+    return result(Status::ok);
 }
 
-ValidationResult PathValidator::status_from_store(const X509* cert) const {
-    const auto record = store_.find(serial_hex(cert));
+ValidationResult PathValidator::status_from_record(const X509* cert,
+                                                   const std::optional<CertificateRecord>& record) {
     if (!record || record->der != ossl::to_der(cert)) {
         return result(Status::unknown_to_this_ca);
     }

@@ -59,8 +59,19 @@ public:
     ValidationResult validate(std::span<const std::uint8_t> der, Seconds at) const;
     ValidationResult validate(const X509* cert, Seconds at) const;
 
+    // validate() in two steps, for callers that read the certificate's record themselves (in
+    // the transaction that acts on the answer): everything but the status this CA keeps in its
+    // store — issuer, signature, validity, key usage, and the status of certificates another
+    // responder answers for. `store_status_pending` tells whether the answer still needs
+    // status_from_record(); it is ok then.
+    ValidationResult validate_before_status(const X509* cert, Seconds at,
+                                            bool& store_status_pending) const;
+    // The status a certificate's record in this CA's store gives (unknown when there is none or
+    // it holds other bytes).
+    static ValidationResult status_from_record(const X509* cert,
+                                               const std::optional<CertificateRecord>& record);
+
 private:
-    ValidationResult status_from_store(const X509* cert) const;
     ValidationResult status_over_ocsp(const X509* cert, const std::string& url, Seconds at) const;
 
     const CertificateStore& store_;

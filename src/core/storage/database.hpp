@@ -42,6 +42,13 @@ public:
     template <typename F>
     auto in_transaction(F&& work) {
         soci::session session(*pool_);
+        return in_transaction(session, std::forward<F>(work));
+    }
+
+    // The same on a session the caller holds (e.g. a writer thread that keeps its session and
+    // its prepared statements for its lifetime).
+    template <typename F>
+    auto in_transaction(soci::session& session, F&& work) {
         begin(session);
         try {
             if constexpr (std::is_void_v<decltype(work(session))>) {
@@ -67,6 +74,13 @@ private:
     std::size_t pool_size_;
     std::unique_ptr<soci::connection_pool> pool_;
 };
+
+// Steps a prepared statement that has given its row to its end. SQLite counts a statement that
+// stopped at a row as still running, and refuses to release a savepoint or commit meanwhile.
+inline void finish(soci::statement& statement) {
+    while (statement.fetch()) {
+    }
+}
 
 // An integer column as 64 bits, whatever width the back end reports (SQLite calls an
 // INTEGER PRIMARY KEY "integer", PostgreSQL a BIGSERIAL "long long").

@@ -2,8 +2,11 @@
 
 namespace sigcard::storage {
 
-GroupCommit::GroupCommit(Database& db, std::size_t max_batch)
-    : db_(db), max_batch_(max_batch), writer_([this] { write_loop(); }) {}
+GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batch)
+    : db_(db),
+      processor_(std::move(processor)),
+      max_batch_(max_batch),
+      writer_([this] { write_loop(); }) {}
 
 GroupCommit::~GroupCommit() {
     {
@@ -14,16 +17,12 @@ GroupCommit::~GroupCommit() {
     writer_.join();
 }
 
-void GroupCommit::run(std::function<void(soci::session&)> work) {
-    std::future<void> done;
+void GroupCommit::enqueue(std::unique_ptr<Work> work) {
     {
         std::lock_guard lock(mutex_);
-        Pending pending{std::move(work), {}};
-        done = pending.done.get_future();
-        queue_.push_back(std::move(pending));
+        queue_.push_back(std::move(work));
     }
     wake_.notify_one();
-    done.get();
 }
 
 GroupCommit::Counts GroupCommit::counts() const {
@@ -33,7 +32,7 @@ GroupCommit::Counts GroupCommit::counts() const {
 
 void GroupCommit::write_loop() {
     for (;;) {
-        std::deque<Pending> batch;
+        Batch batch;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -46,45 +45,27 @@ void GroupCommit::write_loop() {
                 queue_.pop_front();
             }
         }
-        commit_batch(batch);
+        write(batch);
     }
 }
 
-void GroupCommit::commit_batch(std::deque<Pending>& batch) {
-    std::vector<std::exception_ptr> failures(batch.size());
+void GroupCommit::write(Batch& batch) {
+    std::exception_ptr failure;
     try {
-        db_.in_transaction([&](soci::session& s) {
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                s << "SAVEPOINT group_commit_work";
-                try {
-                    batch[i].work(s);
-                    s << "RELEASE SAVEPOINT group_commit_work";
-                } catch (...) {
-                    failures[i] = std::current_exception();
-                    s << "ROLLBACK TO SAVEPOINT group_commit_work";
-                    s << "RELEASE SAVEPOINT group_commit_work";
-                }
-            }
+        db_.with_session([&](soci::session& s) {
+            db_.in_transaction(s, [&](soci::session& tx) { processor_(tx, batch); });
         });
     } catch (...) {
         // Nothing of this batch is durable: nobody may be told otherwise.
-        const auto failure = std::current_exception();
-        for (auto& pending : batch) {
-            pending.done.set_exception(failure);
-        }
-        return;
+        failure = std::current_exception();
     }
-    {
+    if (!failure) {
         std::lock_guard lock(mutex_);
         counts_.transactions += 1;
         counts_.works += batch.size();
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (failures[i]) {
-            batch[i].done.set_exception(failures[i]);
-        } else {
-            batch[i].done.set_value();
-        }
+    for (auto& work : batch) {
+        work->settle(failure);
     }
 }
 

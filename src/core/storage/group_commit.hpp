@@ -1,8 +1,8 @@
 // Group commit: concurrent writers share one transaction — and so one fsync — instead of paying
-// for one each. Each caller's work runs in its own savepoint, so a failing caller rolls back
-// only its own changes; every caller returns only after the shared transaction is durable. An
-// acknowledged order is therefore never lost, and a busy portal is not bound by the disk's
-// flush rate.
+// for one each. Callers queue their work and return at once; one writer thread takes everything
+// that queued while the last batch was being written, hands the batch to a processor inside one
+// transaction, commits, and only then settles each work. An acknowledged order is therefore never
+// lost, a busy portal is not bound by the disk's flush rate, and no caller's thread waits.
 #pragma once
 
 #include "storage/database.hpp"
@@ -11,23 +11,35 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace sigcard::storage {
 
 class GroupCommit {
 public:
-    explicit GroupCommit(Database& db, std::size_t max_batch = 256);
+    // One caller's part of a shared transaction.
+    class Work {
+    public:
+        virtual ~Work() = default;
+        // Called once on the writer thread after the batch: `failure` is null when the batch's
+        // transaction committed, else why nothing of the batch was stored.
+        virtual void settle(std::exception_ptr failure) noexcept = 0;
+    };
+    using Batch = std::vector<std::unique_ptr<Work>>;
+    // Runs inside the batch's transaction on a session held for that batch. A work that must not
+    // be stored undoes its own changes (savepoints) and remembers why; an exception escaping the
+    // processor rolls the whole batch back and is every work's failure.
+    using Processor = std::function<void(soci::session&, Batch&)>;
+
+    GroupCommit(Database& db, Processor processor, std::size_t max_batch = 128);
     ~GroupCommit();  // finishes what is queued
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
-    // Runs `work` in the next shared transaction and returns once that is committed. If `work`
-    // throws, its changes are undone, the others' are kept, and the exception is rethrown here.
-    // If the commit itself fails, every caller of that batch gets the failure.
-    void run(std::function<void(soci::session&)> work);
+    void enqueue(std::unique_ptr<Work> work);
 
     // For monitoring and the benchmark: how many transactions carried how many works.
     struct Counts {
@@ -37,18 +49,15 @@ public:
     Counts counts() const;
 
 private:
-    struct Pending {
-        std::function<void(soci::session&)> work;
-        std::promise<void> done;
-    };
     void write_loop();
-    void commit_batch(std::deque<Pending>& batch);
+    void write(Batch& batch);
 
     Database& db_;
+    Processor processor_;
     std::size_t max_batch_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<Pending> queue_;
+    std::deque<std::unique_ptr<Work>> queue_;
     bool stopping_ = false;
     Counts counts_;
     std::thread writer_;

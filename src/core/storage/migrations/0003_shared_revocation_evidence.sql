@@ -1,0 +1,12 @@
+-- Revocation evidence shared by the orders of one group commit: one OCSP response, signed once
+-- by the responder key in the HSM, with a SingleResponse for each order's signing certificate,
+-- stating the status read in the transaction that stored those orders.
+CREATE TABLE revocation_evidence (
+    id {{id}},
+    response TEXT NOT NULL,                    -- base64 DER OCSPResponse
+    produced_at BIGINT NOT NULL
+);
+
+-- Orders point to their evidence; orders.revocation_evidence stays empty for them (it holds the
+-- per-order response of orders stored before this migration).
+ALTER TABLE orders ADD COLUMN evidence_id BIGINT REFERENCES revocation_evidence (id);
