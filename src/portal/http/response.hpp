@@ -1,7 +1,10 @@
 // What a route handler returns: status, content type, headers and body, with helpers for the
-// kinds of answers the portal gives (JSON, HTML, DER objects of the PKI, PDFs, redirects).
+// kinds of answers the portal gives (JSON, HTML, DER objects of the PKI, PDFs, redirects) — or
+// a deferred answer that the handler gives later, from any thread.
 #pragma once
 
+#include <exception>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -20,6 +23,12 @@ inline constexpr std::string_view ocsp_request = "application/ocsp-request";
 inline constexpr std::string_view crl = "application/pkix-crl";
 inline constexpr std::string_view pdf = "application/pdf";
 }  // namespace content_type
+
+namespace detail {
+class PendingAnswer;
+}
+class ResponsePromise;
+struct DeferredResponse;
 
 struct Response {
     int status = 200;
@@ -42,6 +51,49 @@ struct Response {
     static Response redirect(std::string location, int status = 303);
     // The JSON error answer for `code` (see http_errors.hpp).
     static Response error(const ErrorCode& code, int status);
+
+    // An answer given later, for a handler that must wait for something slow (e.g. a durable
+    // database commit) without holding one of the server's few threads meanwhile:
+    //
+    //     auto [response, promise] = Response::deferred();
+    //     start_work([promise] { promise->fulfil(Response::json(...)); });  // any thread
+    //     return response;
+    //
+    // The server waits for the promise without blocking a thread, then sends its answer like a
+    // synchronous one (security headers, HEAD, keep-alive, metrics, log). See ResponsePromise.
+    static DeferredResponse deferred();
+    bool is_deferred() const { return pending != nullptr; }
+
+    // Set only by deferred(): the server waits on it instead of sending this answer.
+    std::shared_ptr<detail::PendingAnswer> pending;
+};
+
+// The handler's side of a deferred response. fulfil() and fail() may be called from any thread
+// and at any time, even before the handler has returned the response; the first call counts,
+// later ones are ignored. fail() is answered exactly as if a synchronous handler had thrown the
+// exception (HttpError → its status, sigcard::Error → the server's status table, anything else
+// → 500 `internal`). When the last reference goes without either, the request is answered 500
+// `internal`: a lost promise never leaves a client hanging. A promise that outlives its server
+// or connection is harmless; its answer is dropped.
+class ResponsePromise {
+public:
+    ~ResponsePromise();
+    ResponsePromise(const ResponsePromise&) = delete;
+    ResponsePromise& operator=(const ResponsePromise&) = delete;
+
+    void fulfil(Response response);
+    void fail(std::exception_ptr failure);
+
+private:
+    friend struct Response;
+    explicit ResponsePromise(std::shared_ptr<detail::PendingAnswer> answer);
+
+    std::shared_ptr<detail::PendingAnswer> answer_;
+};
+
+struct DeferredResponse {
+    Response response;                         // for the handler to return
+    std::shared_ptr<ResponsePromise> promise;  // for whatever completes the work
 };
 
 }  // namespace sigcard::portal

@@ -11,6 +11,8 @@
 
 namespace sigcard::portal {
 
+// Runs on one of the server's few threads: a handler that has to wait for something slow
+// returns a deferred response (Response::deferred()) instead of blocking.
 using Handler = std::function<Response(const Request&)>;
 
 class Router {

@@ -1,9 +1,12 @@
-// One connection of the server: TLS handshake, the keep-alive loop of read → route → write,
-// refusals of broken or oversized requests, and the request log line.
+// One connection of the server: TLS handshake, the keep-alive loop of read → route → write
+// (waiting for deferred answers without holding a thread), refusals of broken or oversized
+// requests, and the request log line.
 #include <spdlog/spdlog.h>
 
 #include <optional>
+#include <variant>
 
+#include "portal/http/detail/pending_answer.hpp"
 #include "portal/http/detail/server_state.hpp"
 
 namespace sigcard::portal {
@@ -90,7 +93,28 @@ Request make_request(RequestParser& parser, const Peer& peer, bool tls) {
     return request;
 }
 
-// Runs the route; turns every exception into the JSON error answer (detail only to the log).
+// How a handler's failure is answered, whether it threw or failed its deferred response: the
+// JSON error answer, with the detail only in the log.
+Response failure_answer(const ServerState& server, std::string_view path,
+                        const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const HttpError& e) {
+        spdlog::info("http refused {}: {} {}", loggable_path(path), e.id(), e.detail());
+        return Response::error(e.code(), e.status());
+    } catch (const Error& e) {
+        spdlog::info("http refused {}: {} {}", loggable_path(path), e.id(), e.detail());
+        return Response::error(e.code(), server.config.error_statuses.status_for(e.id()));
+    } catch (const std::exception& e) {
+        spdlog::error("http handler failed on {}: {}", loggable_path(path), e.what());
+        return Response::error(errors::internal, 500);
+    } catch (...) {
+        spdlog::error("http handler failed on {}: unknown exception", loggable_path(path));
+        return Response::error(errors::internal, 500);
+    }
+}
+
+// Runs the route; turns every exception into the JSON error answer. The answer may be deferred.
 Response answer(const ServerState& server, RequestParser& parser, const Peer& peer, bool tls,
                 std::string& path_for_log) {
     try {
@@ -101,19 +125,62 @@ Response answer(const ServerState& server, RequestParser& parser, const Peer& pe
             throw HttpError(errors::bad_request, 400, "request target is not a path");
         }
         return server.router.dispatch(request);
-    } catch (const HttpError& e) {
-        spdlog::info("http refused {}: {} {}", loggable_path(path_for_log), e.id(), e.detail());
-        return Response::error(e.code(), e.status());
-    } catch (const Error& e) {
-        spdlog::info("http refused {}: {} {}", loggable_path(path_for_log), e.id(), e.detail());
-        return Response::error(e.code(), server.config.error_statuses.status_for(e.id()));
-    } catch (const std::exception& e) {
-        spdlog::error("http handler failed on {}: {}", loggable_path(path_for_log), e.what());
-        return Response::error(errors::internal, 500);
     } catch (...) {
-        spdlog::error("http handler failed on {}: unknown exception", loggable_path(path_for_log));
-        return Response::error(errors::internal, 500);
+        return failure_answer(server, path_for_log, std::current_exception());
     }
+}
+
+// Where a deferred answer arrives: set on the connection's strand, which also runs the waiting
+// coroutine, so the two never race. The timer never expires; cancelling it wakes the waiter.
+struct DeferredArrival {
+    explicit DeferredArrival(const asio::any_io_executor& executor) : wake_up(executor) {
+        wake_up.expires_at(asio::steady_timer::time_point::max());
+    }
+    std::optional<detail::Outcome> outcome;
+    asio::steady_timer wake_up;
+};
+
+// Keeps the promise's delivery to this connection for exactly as long as the connection waits:
+// once its coroutine is gone (answered, or destroyed at shutdown), a late answer is dropped
+// instead of posted to a strand that may no longer exist.
+class DeferredWait {
+public:
+    DeferredWait(detail::PendingAnswer& pending, detail::PendingAnswer::Delivery deliver)
+        : pending_(pending), waiting_(pending.await(std::move(deliver))) {}
+    ~DeferredWait() {
+        if (waiting_) {
+            pending_.forget_waiter();
+        }
+    }
+    DeferredWait(const DeferredWait&) = delete;
+    DeferredWait& operator=(const DeferredWait&) = delete;
+
+private:
+    detail::PendingAnswer& pending_;
+    bool waiting_;
+};
+
+// Waits, without holding the thread, until the handler's promise is settled (from any thread)
+// and turns the outcome into the answer to send.
+asio::awaitable<Response> settled_answer(const ServerState& server, std::string_view path,
+                                         Response deferred) {
+    const auto pending = std::move(deferred.pending);
+    const auto executor = co_await asio::this_coro::executor;
+    const auto arrival = std::make_shared<DeferredArrival>(executor);
+    const DeferredWait wait(*pending, [executor, arrival](detail::Outcome outcome) {
+        asio::post(executor, [arrival, outcome = std::move(outcome)]() mutable {
+            arrival->outcome = std::move(outcome);
+            arrival->wake_up.cancel();
+        });
+    });
+    while (!arrival->outcome) {
+        beast::error_code ec;  // operation_aborted: the outcome is there
+        co_await arrival->wake_up.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (auto* failure = std::get_if<std::exception_ptr>(&*arrival->outcome)) {
+        co_return failure_answer(server, path, *failure);
+    }
+    co_return std::get<Response>(std::move(*arrival->outcome));
 }
 
 http::response<http::string_body> to_message(const ServerState& server, Response&& response,
@@ -255,6 +322,9 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
         std::string method(head.method_string());
         std::string path;
         Response response = answer(server, parser, peer, tls, path);
+        while (response.is_deferred()) {  // a promise may be fulfilled with a deferred answer
+            response = co_await settled_answer(server, path, std::move(response));
+        }
         // Checked after the handler: a stop() that began meanwhile closes this connection.
         const bool keep_alive = client_keeps_alive && !server.stopping;
         const int status = response.status;
