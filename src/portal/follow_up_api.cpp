@@ -164,14 +164,26 @@ Response FollowUpApi::submit(const Request& request) {
     // Oversized signatures get their own code from the verifier, so only the body limit applies.
     const auto signature =
         api_json::required_base64(body, "signature_base64", config_.policy.max_request_bytes);
-    const auto order = orders_.submit(nonce, document, bytes_of(signature), unix_now());
-    json answer = {{"order_number", order.order_number},
-                   {"state", orders::to_string(order.state)},
-                   {"created_at", api_json::timestamp(order.created_at)},
-                   {"already_submitted", order.already_submitted},
-                   {"confirmation_url",
-                    fmt::format("{}{}{}", kOrdersPrefix, order.order_number, kConfirmationSuffix)}};
-    return Response::json(answer, order.already_submitted ? 200 : 201);
+    // Answered once the order is durable; meanwhile this thread serves other requests. Errors
+    // of the signature and the signer's certificate are thrown here, the rest arrive later.
+    auto [response, promise] = Response::deferred();
+    orders_.submit_async(
+        nonce, document, bytes_of(signature), unix_now(),
+        [promise = promise](std::optional<orders::SubmittedOrder> order, std::exception_ptr error) {
+            if (error) {
+                promise->fail(error);
+                return;
+            }
+            json answer = {
+                {"order_number", order->order_number},
+                {"state", orders::to_string(order->state)},
+                {"created_at", api_json::timestamp(order->created_at)},
+                {"already_submitted", order->already_submitted},
+                {"confirmation_url",
+                 fmt::format("{}{}{}", kOrdersPrefix, order->order_number, kConfirmationSuffix)}};
+            promise->fulfil(Response::json(answer, order->already_submitted ? 200 : 201));
+        });
+    return std::move(response);
 }
 
 Response FollowUpApi::order_resource(const Request& request) {

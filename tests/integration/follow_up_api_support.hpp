@@ -274,7 +274,7 @@ protected:
             StoredCounts c;
             s << "SELECT COUNT(*) FROM orders", soci::into(c.orders);
             s << "SELECT COUNT(*) FROM order_drafts", soci::into(c.drafts);
-            s << "SELECT COUNT(*) FROM order_drafts WHERE used_at IS NOT NULL",
+            s << "SELECT COUNT(*) FROM order_drafts d JOIN orders o ON o.nonce = d.nonce",
                 soci::into(c.used_drafts);
             s << "SELECT COUNT(*) FROM audit_log", soci::into(c.audit_records);
             return c;

@@ -82,33 +82,29 @@ struct DraftRow {
     std::string terms_version;
     std::string document_b64;  // as stored: base64 of the rendered bytes
     std::int64_t issued_at = 0;
-    std::optional<std::int64_t> used_at;
-    std::optional<std::int64_t> order_id;
+    std::optional<std::int64_t> order_id;  // set once an order used the draft
 };
 
-// A draft by nonce, as one statement prepared once per session.
+// A draft by nonce, with the order that used it, as one statement prepared once per session.
 class DraftLookup {
 public:
     explicit DraftLookup(soci::session& s)
-        : statement_((s.prepare << "SELECT certificate_serial, order_data, terms_version, "
-                                   "document, issued_at, used_at, order_id FROM order_drafts "
-                                   "WHERE nonce = :nonce",
+        : statement_((s.prepare << "SELECT d.certificate_serial, d.order_data, d.terms_version, "
+                                   "d.document, d.issued_at, o.id FROM order_drafts d LEFT JOIN "
+                                   "orders o ON o.nonce = d.nonce WHERE d.nonce = :nonce",
                       soci::use(nonce_), soci::into(row_.certificate_serial),
                       soci::into(row_.order_data), soci::into(row_.terms_version),
                       soci::into(row_.document_b64), soci::into(issued_at_),
-                      soci::into(used_at_, used_at_ind_), soci::into(order_id_, order_id_ind_))) {}
+                      soci::into(order_id_, order_id_ind_))) {}
 
     std::optional<DraftRow> find(const std::string& nonce) {
         nonce_ = nonce;
-        used_at_ind_ = order_id_ind_ = soci::i_null;
+        order_id_ind_ = soci::i_null;
         if (!statement_.execute(true)) {
             return std::nullopt;
         }
         DraftRow d = row_;
         d.issued_at = issued_at_;
-        if (used_at_ind_ == soci::i_ok) {
-            d.used_at = used_at_;
-        }
         if (order_id_ind_ == soci::i_ok) {
             d.order_id = order_id_;
         }
@@ -119,8 +115,8 @@ public:
 private:
     std::string nonce_;
     DraftRow row_;
-    long long issued_at_ = 0, used_at_ = 0, order_id_ = 0;
-    soci::indicator used_at_ind_ = soci::i_null, order_id_ind_ = soci::i_null;
+    long long issued_at_ = 0, order_id_ = 0;
+    soci::indicator order_id_ind_ = soci::i_null;
     soci::statement statement_;
 };
 
@@ -233,20 +229,13 @@ public:
                    soci::use(v_.document_b64), soci::use(v_.document_sha256),
                    soci::use(v_.signature_b64), soci::use(v_.signature_sha256),
                    soci::use(v_.certificate_serial), soci::use(v_.evidence_id), soci::use(v_.nonce),
-                   soci::use(v_.created_at), soci::use(v_.created_at), soci::into(order_id_))),
-          // Conditional: a second submission of the same draft loses cleanly.
-          mark_draft_((s.prepare << "UPDATE order_drafts SET used_at = :at, order_id = :id "
-                                    "WHERE nonce = :nonce AND used_at IS NULL",
-                       soci::use(v_.created_at), soci::use(order_id_), soci::use(v_.nonce))) {}
+                   soci::use(v_.created_at), soci::use(v_.created_at), soci::into(order_id_))) {}
 
+    // The draft's nonce is unique among orders: a second order for one draft fails here.
     std::int64_t insert(Values values) {
         v_ = std::move(values);
         insert_.execute(true);
         storage::finish(insert_);
-        mark_draft_.execute(true);
-        if (mark_draft_.get_affected_rows() != 1) {
-            throw Error(errors::nonce_replayed, "draft used concurrently");
-        }
         return order_id_;
     }
 
@@ -254,7 +243,6 @@ private:
     Values v_;
     long long order_id_ = 0;
     soci::statement insert_;
-    soci::statement mark_draft_;
 };
 
 // One holder's submission on its way through the group commit.
@@ -589,9 +577,8 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
             if (sub.signer_serial != sub.draft->certificate_serial || !sub.issued_by_this_ca) {
                 throw Error(errors::signer_mismatch);
             }
-            if (sub.draft->used_at) {
-                sub.order =
-                    answer_used_draft(s, sub.draft->order_id.value_or(0), sub.signature_sha256);
+            if (sub.draft->order_id) {
+                sub.order = answer_used_draft(s, *sub.draft->order_id, sub.signature_sha256);
                 continue;
             }
             if (sub.now - sub.draft->issued_at > nonce_max_age) {
@@ -640,9 +627,11 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
     // 5. Each order in its own savepoint: order, draft used, event, audit record.
     OrderWriter orders(s);
     EventWriter events(s);
+    soci::statement savepoint = (s.prepare << "SAVEPOINT submission");
+    soci::statement release = (s.prepare << "RELEASE SAVEPOINT submission");
     const std::string submitted(to_string(OrderState::submitted));
     for (Submission* sub : accepted) {
-        s << "SAVEPOINT submission";
+        savepoint.execute(true);
         try {
             OrderWriter::Values v;
             v.number = new_order_number(sub->now);
@@ -668,7 +657,7 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
                                         {"card_id", v.card_id},
                                         {"revocation_evidence_id", evidence_id}}
                              .dump());
-            s << "RELEASE SAVEPOINT submission";
+            release.execute(true);
             sub->order = SubmittedOrder{v.number, OrderState::submitted, sub->now, false};
         } catch (...) {
             const auto failure = std::current_exception();
@@ -678,9 +667,8 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
             // or another draft of the same card (whose order is now open).
             try {
                 const auto again = drafts.find(sub->nonce);
-                if (again && again->used_at) {
-                    sub->order =
-                        answer_used_draft(s, again->order_id.value_or(0), sub->signature_sha256);
+                if (again && again->order_id) {
+                    sub->order = answer_used_draft(s, *again->order_id, sub->signature_sha256);
                 } else if (open_orders.find(sub->card_id)) {
                     throw Error(errors::open_order_exists, sub->draft->certificate_serial);
                 } else {

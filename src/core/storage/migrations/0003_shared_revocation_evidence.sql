@@ -10,3 +10,8 @@ CREATE TABLE revocation_evidence (
 -- Orders point to their evidence; orders.revocation_evidence stays empty for them (it holds the
 -- per-order response of orders stored before this migration).
 ALTER TABLE orders ADD COLUMN evidence_id BIGINT REFERENCES revocation_evidence (id);
+
+-- A draft is used once an order carries its nonce (orders.nonce is unique), so the draft keeps no
+-- copy of that: storing an order no longer rewrites the draft with its document.
+ALTER TABLE order_drafts DROP COLUMN used_at;
+ALTER TABLE order_drafts DROP COLUMN order_id;
