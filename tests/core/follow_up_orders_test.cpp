@@ -3,6 +3,7 @@
 #include "audit/audit_log.hpp"
 #include "orders/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
+#include "pki/ocsp_evidence.hpp"
 #include "pki/revocation.hpp"
 #include "pki_fixture.hpp"
 #include "signature/cades.hpp"
@@ -277,23 +278,11 @@ TEST_F(FollowUpOrdersTest, OrdersCommittedTogetherShareOneSignedEvidenceNamingEa
         ASSERT_TRUE(results[i].order) << results[i].error;
         const auto stored = orders.find(results[i].order->order_number);
         ASSERT_TRUE(stored);
-        const unsigned char* p = stored->revocation_evidence.data();
-        ossl::OcspResponsePtr response(
-            d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(stored->revocation_evidence.size())));
-        ASSERT_TRUE(response);
-        ossl::OcspBasicResponsePtr basic(OCSP_response_get1_basic(response.get()));
-        ASSERT_TRUE(basic);
-        // Signed by the responder (the certificate it carries; its chain is not the point).
-        ossl::X509StorePtr no_anchors(X509_STORE_new());
-        EXPECT_EQ(OCSP_basic_verify(basic.get(), nullptr, no_anchors.get(), OCSP_NOVERIFY), 1);
-        ASSERT_EQ(sk_X509_num(OCSP_resp_get0_certs(basic.get())), 1);
-        EXPECT_EQ(X509_cmp(sk_X509_value(OCSP_resp_get0_certs(basic.get()), 0), tc.ocsp.get()), 0);
-        ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha256(), certs[i].get(), tc.issuing.get()));
-        int status = -1;
-        EXPECT_EQ(OCSP_resp_find_status(basic.get(), id.get(), &status, nullptr, nullptr, nullptr,
-                                        nullptr),
-                  1);
-        EXPECT_EQ(status, V_OCSP_CERTSTATUS_GOOD);
+        // Signed by the responder, and it names this order's card as good.
+        const auto evidence = pki::read_evidence(stored->revocation_evidence, certs[i].get(),
+                                                 tc.issuing.get(), tc.ocsp.get());
+        EXPECT_EQ(evidence.state, pki::EvidenceStatus::State::good);
+        EXPECT_GE(evidence.produced_at.time_since_epoch().count(), now);
     }
     const auto audit = audit::verify(tc.db);
     EXPECT_TRUE(audit.intact);
@@ -318,6 +307,17 @@ TEST_F(FollowUpOrdersTest, ARefusalInABatchLeavesTheOthersStored) {
     EXPECT_EQ(results[1].error, "order.nonce_unknown");
     EXPECT_EQ(results[2].error, "order.document_mismatch");
     EXPECT_EQ(count("orders"), 1);
+    // The evidence speaks only of the stored order's card.
+    const auto stored = orders.find(results[0].order->order_number);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(pki::read_evidence(stored->revocation_evidence, holder_cert.get(), tc.issuing.get(),
+                                 tc.ocsp.get())
+                  .state,
+              pki::EvidenceStatus::State::good);
+    EXPECT_EQ(pki::read_evidence(stored->revocation_evidence, other_cert.get(), tc.issuing.get(),
+                                 tc.ocsp.get())
+                  .state,
+              pki::EvidenceStatus::State::not_listed);
     EXPECT_TRUE(audit::verify(tc.db).intact);
     EXPECT_EQ(audit::verify(tc.db).records, 2);
 }
