@@ -72,6 +72,11 @@ AuditRecord Appender::append(std::string actor, std::string action, std::string 
     return record_;
 }
 
+void Appender::rewind(Position position) {
+    head_seq_ = position.seq;
+    head_hash_ = std::move(position.hash);
+}
+
 void Appender::finish() {
     const long long seq = head_seq_;
     session_ << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(seq),

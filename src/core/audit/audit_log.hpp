@@ -44,6 +44,15 @@ public:
                        std::string details);
     void finish();
 
+    // Where the chain ends, to go back there when the caller undoes appended records (a rolled
+    // back savepoint).
+    struct Position {
+        std::int64_t seq = 0;
+        std::string hash;
+    };
+    Position position() const { return {head_seq_, head_hash_}; }
+    void rewind(Position position);
+
 private:
     soci::session& session_;
     AuditRecord record_;  // the one being inserted; the chain's last after a successful insert

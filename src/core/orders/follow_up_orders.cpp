@@ -630,8 +630,10 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
     soci::statement savepoint = (s.prepare << "SAVEPOINT submission");
     soci::statement release = (s.prepare << "RELEASE SAVEPOINT submission");
     const std::string submitted(to_string(OrderState::submitted));
+    std::size_t stored = 0;
     for (Submission* sub : accepted) {
         savepoint.execute(true);
+        auto chain_end = audit.position();
         try {
             OrderWriter::Values v;
             v.number = new_order_number(sub->now);
@@ -659,10 +661,12 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
                              .dump());
             release.execute(true);
             sub->order = SubmittedOrder{v.number, OrderState::submitted, sub->now, false};
+            ++stored;
         } catch (...) {
             const auto failure = std::current_exception();
             s << "ROLLBACK TO SAVEPOINT submission";
             s << "RELEASE SAVEPOINT submission";
+            audit.rewind(std::move(chain_end));
             // Lost to another submission in this batch: the same draft (a retry or a replay),
             // or another draft of the same card (whose order is now open).
             try {
@@ -678,6 +682,10 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
                 sub->refusal = std::current_exception();
             }
         }
+    }
+    if (stored == 0) {
+        // Every order of the batch lost to an earlier one in it: keep no evidence for nothing.
+        s << "DELETE FROM revocation_evidence WHERE id = :id", soci::use(evidence_id);
     }
     audit.finish();
 }
