@@ -81,12 +81,19 @@ Response malformed_answer(const MalformedRequest& e) {
     return Response::json({{"error", error}}, e.status());
 }
 
-// The two refusals whose answers carry more than a code; every other Error goes to the server,
-// which answers with the code and the status from the ErrorStatusTable.
-Handler answering(Handler handler) {
-    return [handler = std::move(handler)](const Request& request) {
+Response refusal_answer(const orders::EligibilityRefused& e, const ErrorStatusTable& statuses) {
+    spdlog::info("api refused: {}", e.id());
+    return Response::json(api_json::refusal(e), statuses.status_for(e.id()));
+}
+
+// The refusals whose answers carry more than a code; every other Error goes to the server, which
+// answers with the code and the status from the ErrorStatusTable.
+Handler answering(Handler handler, const ErrorStatusTable& statuses) {
+    return [handler = std::move(handler), &statuses](const Request& request) {
         try {
             return handler(request);
+        } catch (const orders::EligibilityRefused& e) {
+            return refusal_answer(e, statuses);
         } catch (const orders::InvalidOrderData& e) {
             // Field names only: the values are the holder's personal data.
             spdlog::info("api refused {}: {} ({} fields)", request.path, e.id(), e.fields().size());
@@ -109,21 +116,23 @@ FollowUpApi::FollowUpApi(orders::FollowUpOrders& orders, storage::Database& data
       certificates_(certificates),
       config_(config),
       eligibility_limiter_(limits.eligibility_per_second, limits.eligibility_burst),
-      status_limiter_(limits.status_per_second, limits.status_burst) {}
+      status_limiter_(limits.status_per_second, limits.status_burst) {
+    set_follow_up_error_statuses(statuses_);
+}
 
 void FollowUpApi::add_routes(Router& router) {
     router.post("/api/v1/follow-up/eligibility",
-                answering([this](const Request& r) { return eligibility(r); }));
+                answering([this](const Request& r) { return eligibility(r); }, statuses_));
     router.post("/api/v1/follow-up/drafts",
-                answering([this](const Request& r) { return create_draft(r); }));
+                answering([this](const Request& r) { return create_draft(r); }, statuses_));
     router.post("/api/v1/follow-up/orders",
-                answering([this](const Request& r) { return submit(r); }));
+                answering([this](const Request& r) { return submit(r); }, statuses_));
     router.add_prefix("GET", std::string(kOrdersPrefix),
-                      answering([this](const Request& r) { return order_resource(r); }));
+                      answering([this](const Request& r) { return order_resource(r); }, statuses_));
     router.get("/api/v1/terms/current",
-               answering([this](const Request& r) { return current_terms(r); }));
+               answering([this](const Request& r) { return current_terms(r); }, statuses_));
     router.add_prefix("GET", std::string(kTermsPrefix),
-                      answering([this](const Request& r) { return terms_text(r); }));
+                      answering([this](const Request& r) { return terms_text(r); }, statuses_));
 }
 
 Response FollowUpApi::eligibility(const Request& request) {
@@ -169,9 +178,16 @@ Response FollowUpApi::submit(const Request& request) {
     auto [response, promise] = Response::deferred();
     orders_.submit_async(
         nonce, document, bytes_of(signature), unix_now(),
-        [promise = promise](std::optional<orders::SubmittedOrder> order, std::exception_ptr error) {
+        [promise = promise, this](std::optional<orders::SubmittedOrder> order,
+                                  std::exception_ptr error) {
             if (error) {
-                promise->fail(error);
+                try {
+                    std::rethrow_exception(error);
+                } catch (const orders::EligibilityRefused& e) {
+                    promise->fulfil(refusal_answer(e, statuses_));
+                } catch (...) {
+                    promise->fail(error);
+                }
                 return;
             }
             json answer = {

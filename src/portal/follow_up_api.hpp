@@ -8,6 +8,7 @@
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
 #include "pki/certificate_store.hpp"
+#include "portal/http/http_errors.hpp"
 #include "portal/http/rate_limiter.hpp"
 #include "portal/http/router.hpp"
 
@@ -49,6 +50,7 @@ private:
     orders::TermsCatalogue terms_;
     const pki::CertificateStore& certificates_;
     const config::TrustCenterConfig& config_;
+    ErrorStatusTable statuses_;  // the server's statuses, for the answers built here
     RateLimiter eligibility_limiter_;
     RateLimiter status_limiter_;
 };

@@ -124,6 +124,25 @@ json message(const ErrorCode& code) {
     return {{"de", code.de}, {"en", code.en}};
 }
 
+namespace {
+// Where a refused holder goes instead.
+void add_way_forward(json& out, const orders::EligibilityDecision& decision) {
+    if (decision.partner) {
+        const auto& p = *decision.partner;
+        out["partner"] = {{"name", p.name},
+                          {"email", p.contact_email},
+                          {"phone", p.contact_phone},
+                          {"website", p.website}};
+    }
+    if (decision.open_order_number) {
+        out["open_order_number"] = *decision.open_order_number;
+    }
+    if (decision.window_opens_at) {
+        out["window_opens_at"] = timestamp(*decision.window_opens_at);
+    }
+}
+}  // namespace
+
 json eligibility(const orders::EligibilityReport& report) {
     const auto& decision = report.decision;
     json out = {{"eligible", decision.eligible()},
@@ -140,20 +159,16 @@ json eligibility(const orders::EligibilityReport& report) {
         // Also for eligible holders: one whose name or attributes changed goes this way too.
         out["new_order_prefill"] = new_order_prefill(*report.profile);
     }
-    if (decision.partner) {
-        const auto& p = *decision.partner;
-        out["partner"] = {{"name", p.name},
-                          {"email", p.contact_email},
-                          {"phone", p.contact_phone},
-                          {"website", p.website}};
-    }
-    if (decision.open_order_number) {
-        out["open_order_number"] = *decision.open_order_number;
-    }
-    if (decision.window_opens_at) {
-        out["window_opens_at"] = timestamp(*decision.window_opens_at);
-    }
+    add_way_forward(out, decision);
     return out;
+}
+
+json refusal(const orders::EligibilityRefused& refused) {
+    json error = {{"code", refused.id()},
+                  {"message", message(refused.code())},
+                  {"new_order_instead", refused.decision().new_order_instead}};
+    add_way_forward(error, refused.decision());
+    return {{"error", error}};
 }
 
 json draft(const orders::OrderDraft& d, const std::string& terms_url) {

@@ -27,6 +27,8 @@ std::string timestamp(std::int64_t unix_seconds);
 nlohmann::json message(const ErrorCode& code);  // {"de": …, "en": …}
 
 nlohmann::json eligibility(const orders::EligibilityReport& report);
+// A refused draft or submission: the error with the way forward (open order, partner, window).
+nlohmann::json refusal(const orders::EligibilityRefused& refused);
 
 nlohmann::json draft(const orders::OrderDraft& draft, const std::string& terms_url);
 

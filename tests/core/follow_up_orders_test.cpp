@@ -184,7 +184,8 @@ TEST_F(FollowUpOrdersTest, TwoConcurrentSubmissionsOfOneDocumentGiveOneOrder) {
 // Submissions queued while the database is busy go into one group commit together.
 struct Submitted {
     std::optional<SubmittedOrder> order;
-    std::string error;  // the error id, empty when stored
+    std::string error;                             // the error id, empty when stored
+    std::optional<std::string> open_order_number;  // named by an eligibility refusal
 };
 
 class SubmittedTogether {
@@ -197,10 +198,14 @@ public:
         answers_.push_back(answer->get_future());
         orders.submit_async(nonce, document, signature, now,
                             [answer](std::optional<SubmittedOrder> order, std::exception_ptr e) {
-                                Submitted result{order, ""};
+                                Submitted result{order, "", std::nullopt};
                                 if (e) {
                                     try {
                                         std::rethrow_exception(e);
+                                    } catch (const EligibilityRefused& refused) {
+                                        result.error = std::string(refused.id());
+                                        result.open_order_number =
+                                            refused.decision().open_order_number;
                                     } catch (const Error& error) {
                                         result.error = std::string(error.id());
                                     } catch (const std::exception& other) {
@@ -352,8 +357,11 @@ TEST_F(FollowUpOrdersTest, TwoDraftsOfOneCardInABatchGiveOneOpenOrder) {
     const auto results = together.results();
     const int stored = (results[0].order ? 1 : 0) + (results[1].order ? 1 : 0);
     EXPECT_EQ(stored, 1);
-    EXPECT_EQ(results[0].order ? results[1].error : results[0].error,
-              "eligibility.open_order_exists");
+    const auto& winner = results[0].order ? results[0] : results[1];
+    const auto& loser = results[0].order ? results[1] : results[0];
+    EXPECT_EQ(loser.error, "eligibility.open_order_exists");
+    ASSERT_TRUE(winner.order);
+    EXPECT_EQ(loser.open_order_number.value_or(""), winner.order->order_number);
     EXPECT_EQ(count("orders"), 1);
     EXPECT_TRUE(audit::verify(tc.db).intact);
 }

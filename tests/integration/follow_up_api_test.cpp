@@ -89,6 +89,11 @@ TEST_F(FollowUpApiTest, WholeFollowUpOrderFromEligibilityToConfirmationPdf) {
     EXPECT_EQ(again.body["reason"]["code"], "eligibility.open_order_exists");
     EXPECT_EQ(again.body["open_order_number"], number);
     expect_draft_refused("erika-mustermann", 409, "eligibility.open_order_exists");
+    // The refused draft also names the open order, and the way there is no new order.
+    const auto refused = draft(certificate_base64("erika-mustermann"));
+    EXPECT_EQ(refused.body["error"]["open_order_number"], number) << refused.raw;
+    EXPECT_EQ(refused.body["error"]["new_order_instead"], false) << refused.raw;
+    EXPECT_FALSE(refused.body["error"]["message"]["en"].get<std::string>().empty());
 }
 
 TEST_F(FollowUpApiTest, SameSignedDocumentTwiceGivesOneOrder) {
@@ -166,6 +171,8 @@ TEST_F(FollowUpApiTest, PartnerCardIsSentToThePartner) {
     EXPECT_EQ(a.body["partner"]["phone"], "+49 221 98765-0");
     EXPECT_EQ(a.body["partner"]["website"], "https://kammer-service.example");
     expect_draft_refused("partner", 403, "eligibility.partner_card");
+    const auto refused = draft(certificate_base64("partner"));
+    EXPECT_EQ(refused.body["error"]["partner"]["name"], authority::kDemoPartnerName) << refused.raw;
 }
 
 TEST_F(FollowUpApiTest, IdentificationTooOldLeadsToANewOrder) {
@@ -175,6 +182,8 @@ TEST_F(FollowUpApiTest, IdentificationTooOldLeadsToANewOrder) {
     EXPECT_EQ(a.body["new_order_prefill"]["given_name"], "Karl");
     EXPECT_EQ(a.body["new_order_prefill"]["surname"], "Altbestand");
     expect_draft_refused("identification-too-old", 403, "eligibility.identification_too_old");
+    const auto refused = draft(certificate_base64("identification-too-old"));
+    EXPECT_TRUE(refused.body["error"]["new_order_instead"].get<bool>()) << refused.raw;
 }
 
 TEST_F(FollowUpApiTest, CardOutsideTheRenewalWindowGetsTheOpeningDate) {

@@ -365,6 +365,9 @@ InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
     : Error(errors::invalid_input, std::to_string(fields.size()) + " field(s)"),
       fields_(std::move(fields)) {}
 
+EligibilityRefused::EligibilityRefused(EligibilityDecision decision, std::string certificate_serial)
+    : Error(*decision.refusal, std::move(certificate_serial)), decision_(std::move(decision)) {}
+
 FollowUpOrders::FollowUpOrders(FollowUpContext context)
     : context_(context),
       policy_(context.config.policy),
@@ -459,7 +462,7 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
     }
     const auto report = check(certificate_der, now);
     if (!report.decision.eligible()) {
-        throw Error(*report.decision.refusal, report.certificate_serial);
+        throw EligibilityRefused(report.decision, report.certificate_serial);
     }
     auto terms = terms_.in_force(now);
     if (!terms) {
@@ -593,7 +596,7 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
             const auto facts = facts_of(sub.signer.get(), validation, cards, open_orders);
             const auto decision = policy_.decide(facts, sub.now);
             if (!decision.eligible()) {
-                throw Error(*decision.refusal, sub.draft->certificate_serial);
+                throw EligibilityRefused(decision, sub.draft->certificate_serial);
             }
             // 4. The terms the holder reviewed are still the ones in force (R7).
             const auto& in_force = terms_in_force(sub.now);
@@ -673,8 +676,11 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
                 const auto again = drafts.find(sub->nonce);
                 if (again && again->order_id) {
                     sub->order = answer_used_draft(s, *again->order_id, sub->signature_sha256);
-                } else if (open_orders.find(sub->card_id)) {
-                    throw Error(errors::open_order_exists, sub->draft->certificate_serial);
+                } else if (auto open = open_orders.find(sub->card_id)) {
+                    EligibilityDecision refused;
+                    refused.refusal = &errors::open_order_exists;
+                    refused.open_order_number = std::move(open);
+                    throw EligibilityRefused(std::move(refused), sub->draft->certificate_serial);
                 } else {
                     std::rethrow_exception(failure);
                 }

@@ -49,6 +49,17 @@ private:
     std::vector<FieldError> fields_;
 };
 
+// Thrown when the card may not place the order (code eligibility.*), with the whole decision, so
+// an answer can show the way forward: the open order, the partner, when the window opens.
+class EligibilityRefused : public Error {
+public:
+    EligibilityRefused(EligibilityDecision decision, std::string certificate_serial);
+    const EligibilityDecision& decision() const noexcept { return decision_; }
+
+private:
+    EligibilityDecision decision_;
+};
+
 struct OrderDraft {
     std::string nonce;
     std::string document;  // exactly the bytes to sign (UTF-8 text)
