@@ -1,11 +1,12 @@
 #include "orders/follow_up_orders.hpp"
+#include "support/error_id.hpp"
 
 #include "audit/audit_log.hpp"
+#include "follow_up_fixture.hpp"
 #include "orders/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
 #include "pki/ocsp_evidence.hpp"
 #include "pki/revocation.hpp"
-#include "pki_fixture.hpp"
 #include "signature/cades.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,8 @@
 
 namespace sigcard::orders {
 namespace {
+
+using ::sigcard::testing::error_id;
 
 using pki::testing::TrustCenter;
 
@@ -28,15 +31,6 @@ OrderData order_data() {
     d.name_and_attributes_unchanged = true;
     d.terms_accepted = true;
     return d;
-}
-
-std::string error_id(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return std::string(e.id());
-    }
-    return "no error";
 }
 
 class FollowUpOrdersTest : public ::testing::Test {
@@ -83,14 +77,9 @@ protected:
 
     config::TrustCenterConfig config = pki::testing::test_config();
     TrustCenter tc{config};
-    pki::PathValidator validator{
-        tc.store,
-        tc.root.get(),
-        tc.issuing.get(),
-        {config.urls.ocsp, std::chrono::seconds(300), std::chrono::seconds(86400)}};
-    pki::OcspResponder ocsp{tc.store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key};
     TermsCatalogue terms{tc.db};
-    FollowUpOrders orders{{config, tc.db, validator, ocsp, tc.issuing.get()}};
+    pki::testing::FollowUpDesk desk{config, tc};
+    FollowUpOrders& orders = desk.orders;
     crypto::SoftwareSigner holder_key = crypto::SoftwareSigner::generate_ec();
     ossl::X509Ptr holder_cert;
     ossl::Bytes holder_der;

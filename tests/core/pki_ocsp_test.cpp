@@ -6,6 +6,7 @@
 #include "pki/ocsp_responder.hpp"
 #include "pki/revocation.hpp"
 #include "pki_fixture.hpp"
+#include "support/error_id.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,8 @@
 
 namespace sigcard::pki {
 namespace {
+
+using ::sigcard::testing::error_id;
 
 using testing::now;
 using testing::run;
@@ -173,15 +176,6 @@ TEST_F(Ocsp, ResponderKeyThatIsNotItsCertificatesGivesInternalError) {
 }
 
 // --- One response for a group of orders: attest() and read_evidence() ---
-
-std::string error_id(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return std::string(e.id());
-    }
-    return "no error";
-}
 
 std::string upper(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),

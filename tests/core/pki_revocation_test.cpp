@@ -2,23 +2,17 @@
 #include "pki/pki_errors.hpp"
 #include "pki/revocation.hpp"
 #include "pki_fixture.hpp"
+#include "support/error_id.hpp"
 
 #include <gtest/gtest.h>
 
 namespace sigcard::pki {
 namespace {
 
+using ::sigcard::testing::error_id;
+
 using testing::now;
 using testing::TrustCenter;
-
-std::string error_id(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return std::string(e.id());
-    }
-    return "no error";
-}
 
 // The reason code of the CRL entry for `serial`, -2 when not listed, -1 when listed without reason.
 int crl_reason(X509_CRL* crl, const X509* cert) {

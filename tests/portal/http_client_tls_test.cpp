@@ -6,25 +6,19 @@
 
 #include "portal/http/http_client.hpp"
 #include "portal/http/url.hpp"
+#include "support/error_id.hpp"
 #include "test_server.hpp"
 
 namespace sigcard::portal {
 namespace {
+
+using ::sigcard::testing::error_id;
 
 using namespace std::chrono_literals;
 using testing::Socket;
 using testing::start_server;
 using testing::TempDir;
 using testing::url;
-
-std::string error_id_of(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return std::string(e.id());
-    }
-    return "no error";
-}
 
 // A listening socket that never accepts: connects succeed (backlog), nobody ever answers.
 struct SilentServer {
@@ -55,7 +49,7 @@ TEST(Url, SplitsSchemeHostPortAndTarget) {
     EXPECT_EQ(v6.host_header(), "[::1]:8443");
     for (const char* bad : {"ftp://x/", "http://", "http://u:p@host/", "http://h:0/",
                             "http://h:99999/", "https://[::1/"}) {
-        EXPECT_EQ(error_id_of([&] { Url::parse(bad); }), "http_client.invalid_url") << bad;
+        EXPECT_EQ(error_id([&] { Url::parse(bad); }), "http_client.invalid_url") << bad;
     }
 }
 
@@ -84,7 +78,7 @@ TEST(HttpClient, TimesOutAgainstServerThatNeverAnswers) {
     config.timeout = 300ms;
     HttpClient client(config);
     const auto started = std::chrono::steady_clock::now();
-    EXPECT_EQ(error_id_of([&] { client.get(url(silent.port, "/ocsp")); }), "http_client.timeout");
+    EXPECT_EQ(error_id([&] { client.get(url(silent.port, "/ocsp")); }), "http_client.timeout");
     const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_GE(took, 250ms);
     EXPECT_LT(took, 2s);
@@ -101,7 +95,7 @@ TEST(HttpClient, RefusesResponseOverItsLimit) {
     config.response_limit = 10'000;
     HttpClient client(config);
     EXPECT_EQ(client.get(url(server->port(), "/small")).body.size(), 10'000u);
-    EXPECT_EQ(error_id_of([&] { client.get(url(server->port(), "/big")); }),
+    EXPECT_EQ(error_id([&] { client.get(url(server->port(), "/big")); }),
               "http_client.response_too_large");
     EXPECT_EQ(client.get(url(server->port(), "/small")).status, 200) << "usable after a refusal";
 }
@@ -113,8 +107,7 @@ TEST(HttpClient, ConnectionRefusedIsConnectFailed) {
         closed_port = once.port;
     }
     HttpClient client;
-    EXPECT_EQ(error_id_of([&] { client.get(url(closed_port, "/")); }),
-              "http_client.connect_failed");
+    EXPECT_EQ(error_id([&] { client.get(url(closed_port, "/")); }), "http_client.connect_failed");
 }
 
 class HttpsServer : public ::testing::Test {
@@ -153,7 +146,7 @@ TEST_F(HttpsServer, RoundTripVerifiesCertificateAndSendsHsts) {
 
 TEST_F(HttpsServer, ClientRefusesUnknownCaAndWrongName) {
     HttpClient system_store;  // our self-signed certificate is in no system store
-    EXPECT_EQ(error_id_of([&] { system_store.get(url(server->port(), "/hello", true)); }),
+    EXPECT_EQ(error_id([&] { system_store.get(url(server->port(), "/hello", true)); }),
               "http_client.tls_failed");
 
     TempDir other;
@@ -162,7 +155,7 @@ TEST_F(HttpsServer, ClientRefusesUnknownCaAndWrongName) {
     ClientConfig config;
     config.ca_file = foreign.certificate_chain;
     HttpClient wrong_anchor(config);
-    EXPECT_EQ(error_id_of([&] { wrong_anchor.get(url(server->port(), "/hello", true)); }),
+    EXPECT_EQ(error_id([&] { wrong_anchor.get(url(server->port(), "/hello", true)); }),
               "http_client.tls_failed");
 }
 
@@ -170,7 +163,7 @@ TEST_F(HttpsServer, PlainHttpClientGetsNoAnswer) {
     ClientConfig config;
     config.timeout = 2s;
     HttpClient client(config);
-    const auto id = error_id_of([&] { client.get(url(server->port(), "/hello")); });
+    const auto id = error_id([&] { client.get(url(server->port(), "/hello")); });
     EXPECT_TRUE(id == "http_client.protocol_error" || id == "http_client.connect_failed") << id;
 }
 
@@ -196,7 +189,7 @@ TEST(HttpServerSetup, BrokenCertificateFileIsTlsConfigInvalid) {
     std::ofstream(dir.path() / "key.pem") << "not a key";
     ServerConfig config;
     config.tls = TlsFiles{dir.path() / "cert.pem", dir.path() / "key.pem"};
-    EXPECT_EQ(error_id_of([&] { HttpServer(config, Router{}); }), "portal.tls_config_invalid");
+    EXPECT_EQ(error_id([&] { HttpServer(config, Router{}); }), "portal.tls_config_invalid");
 }
 
 TEST(HttpServerSetup, PortInUseIsBindFailed) {
@@ -204,7 +197,7 @@ TEST(HttpServerSetup, PortInUseIsBindFailed) {
     ServerConfig config;
     config.port = first->port();
     HttpServer second(config, Router{});
-    EXPECT_EQ(error_id_of([&] { second.start(); }), "portal.bind_failed");
+    EXPECT_EQ(error_id([&] { second.start(); }), "portal.bind_failed");
 }
 
 TEST(HttpServerSetup, CurlPlainHttpWithLargeBodyAndExpectContinue) {

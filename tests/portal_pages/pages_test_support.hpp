@@ -3,7 +3,7 @@
 // small browser that keeps cookies and reads the CSRF token out of forms.
 #pragma once
 
-#include "core/pki_fixture.hpp"
+#include "core/follow_up_fixture.hpp"
 
 #include "cards/card_register.hpp"
 #include "orders/follow_up_orders.hpp"
@@ -162,14 +162,9 @@ protected:
 
     config::TrustCenterConfig config = pki::testing::test_config();
     pki::testing::TrustCenter tc{config};
-    pki::PathValidator validator{
-        tc.store,
-        tc.root.get(),
-        tc.issuing.get(),
-        {config.urls.ocsp, std::chrono::seconds(300), std::chrono::seconds(86400)}};
-    pki::OcspResponder ocsp{tc.store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key};
     orders::TermsCatalogue terms{tc.db};
-    orders::FollowUpOrders orders{{config, tc.db, validator, ocsp, tc.issuing.get()}};
+    pki::testing::FollowUpDesk desk{config, tc};
+    orders::FollowUpOrders& orders = desk.orders;
     std::unique_ptr<HolderPages> pages;
     std::unique_ptr<HttpServer> server;
     std::string base;

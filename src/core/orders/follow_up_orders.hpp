@@ -148,9 +148,6 @@ public:
                                                const std::string& email) const;
     std::vector<OrderRecord> list(std::optional<OrderState> state = std::nullopt) const;
 
-    // Transactions and orders stored through group commit so far.
-    storage::GroupCommit::Counts commit_counts() const { return submissions_.counts(); }
-
     // Back office and production. Each checks the current state (order.invalid_transition) and
     // records an event and an audit record.
     void approve(const std::string& order_number, const std::string& actor, std::int64_t now);
