@@ -287,6 +287,25 @@ TEST_F(FollowUpApiTest, ReplayedNonceWithAnotherSignatureIsRefused) {
                               409, "order.nonce_replayed", before);
 }
 
+TEST_F(FollowUpApiTest, CardHeldBetweenDraftAndSubmissionIsRefusedAndNothingStored) {
+    const auto d = draft_for("lawyer");
+    const std::string document = d["document"];
+    const auto cms = sign("lawyer", document);
+    const auto serial =
+        pki::serial_hex(ossl::x509_from_pem(read_text(dir_ / "cards" / "lawyer.pem")).get());
+    const auto hold = sigcard(fmt::format("cert hold --dir {} {}", dir_.string(), serial));
+    ASSERT_EQ(hold.status, 0) << hold.output;
+    const auto before = counts();
+    const auto refused = submit(d["nonce"], document, cms);
+    expect_submission_refused(refused, 403, "eligibility.certificate_on_hold", before);
+    // Refused in the writer, answered later: still with the way forward.
+    EXPECT_FALSE(refused.body["error"]["new_order_instead"].get<bool>()) << refused.raw;
+    const auto release = sigcard(fmt::format("cert release --dir {} {}", dir_.string(), serial));
+    ASSERT_EQ(release.status, 0) << release.output;
+    // The draft is still usable once the hold is released.
+    EXPECT_EQ(submit(d["nonce"], document, cms).status, 201);
+}
+
 TEST_F(FollowUpApiTest, UnknownNonceIsRefused) {
     const auto d = draft_for("lawyer");
     const std::string document = d["document"];
