@@ -21,6 +21,45 @@ TEST(Database, MigratesOnceAndRecordsVersion) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Database, SharedEvidenceMigrationMovesEachOrdersOwnResponse) {
+    auto dir = std::filesystem::temp_directory_path() / ("sigcard-ev-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        Database db("sqlite:" + (dir / "t.db").string(), 1);
+        db.migrate(2);  // orders kept their own OCSP response then
+        db.with_session([](soci::session& s) {
+            s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+                 "VALUES ('v1', 0, 'aa', 'AGB', 0)";
+            for (const std::string n : {"1", "2"}) {
+                s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                     "document, document_sha256, signature, signature_sha256, certificate_serial, "
+                     "revocation_evidence, nonce, created_at, updated_at) VALUES ('FA-" + n +
+                         "', 'follow_up', 'submitted', '{}', 'v1', 'ZG9j', 'd" + n +
+                         "', 'c2ln', 's', '0" + n + "', 'ocsp-response-" + n + "', 'n" + n +
+                         "', 100" + n + ", 100" + n + ")";
+            }
+        });
+        EXPECT_EQ(db.migrate(), 1);
+        db.with_session([](soci::session& s) {
+            for (const std::string n : {"1", "2"}) {
+                std::string response;
+                long long produced_at = 0;
+                s << "SELECT e.response, e.produced_at FROM orders o JOIN revocation_evidence e "
+                     "ON e.id = o.evidence_id WHERE o.order_number = 'FA-" + n + "'",
+                    soci::into(response), soci::into(produced_at);
+                EXPECT_EQ(response, "ocsp-response-" + n);
+                EXPECT_EQ(produced_at, std::stoll("100" + n));
+            }
+            int evidence = 0;
+            s << "SELECT COUNT(*) FROM revocation_evidence", soci::into(evidence);
+            EXPECT_EQ(evidence, 2);
+            // The per-order column is gone.
+            EXPECT_THROW(s << "SELECT revocation_evidence FROM orders", soci::soci_error);
+        });
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Database, RollsBackATransactionThatThrows) {
     auto dir = std::filesystem::temp_directory_path() / ("sigcard-tx-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);

@@ -219,10 +219,10 @@ public:
     explicit OrderWriter(soci::session& s)
         : insert_((s.prepare << "INSERT INTO orders (order_number, kind, state, card_id, "
                                 "order_data, terms_version, document, document_sha256, signature, "
-                                "signature_sha256, certificate_serial, revocation_evidence, "
-                                "evidence_id, nonce, created_at, updated_at) VALUES (:number, "
-                                "'follow_up', :state, :card, :data, :terms, :doc, :doc_sha, :sig, "
-                                ":sig_sha, :serial, '', :evidence, :nonce, :created, :updated) "
+                                "signature_sha256, certificate_serial, evidence_id, nonce, "
+                                "created_at, updated_at) VALUES (:number, 'follow_up', :state, "
+                                ":card, :data, :terms, :doc, :doc_sha, :sig, :sig_sha, :serial, "
+                                ":evidence, :nonce, :created, :updated) "
                                 "RETURNING id",
                    soci::use(v_.number), soci::use(v_.state), soci::use(v_.card_id),
                    soci::use(v_.order_data), soci::use(v_.terms_version),
@@ -285,12 +285,11 @@ struct Submission final : storage::GroupCommit::Work {
     }
 };
 
-// The evidence column comes from the shared response, or from the order itself for orders stored
-// before evidence was shared.
+// An order with the revocation evidence it shares with the others of its group commit.
 constexpr const char* kOrderColumns =
     "o.id, o.order_number, o.state, o.card_id, o.new_card_id, o.certificate_serial, o.order_data, "
-    "o.terms_version, o.document, o.document_sha256, o.signature, "
-    "COALESCE(e.response, o.revocation_evidence), o.created_at, o.updated_at";
+    "o.terms_version, o.document, o.document_sha256, o.signature, e.response, o.created_at, "
+    "o.updated_at";
 constexpr const char* kOrdersWithEvidence =
     " FROM orders o LEFT JOIN revocation_evidence e ON e.id = o.evidence_id ";
 
@@ -309,7 +308,9 @@ OrderRecord order_from(const soci::row& row) {
     o.document = storage::from_base64(row.get<std::string>(8));
     o.document_sha256 = row.get<std::string>(9);
     o.signature = bytes_of(storage::from_base64(row.get<std::string>(10)));
-    o.revocation_evidence = bytes_of(storage::from_base64(row.get<std::string>(11)));
+    if (row.get_indicator(11) != soci::i_null) {
+        o.revocation_evidence = bytes_of(storage::from_base64(row.get<std::string>(11)));
+    }
     o.created_at = storage::row_int64(row, 12);
     o.updated_at = storage::row_int64(row, 13);
     return o;

@@ -131,11 +131,11 @@ int Database::schema_version() {
     });
 }
 
-int Database::migrate() {
+int Database::migrate(int up_to) {
     int applied = 0;
     const int current = schema_version();
     for (const auto& m : migrations()) {
-        if (m.version <= current) {
+        if (m.version <= current || m.version > up_to) {
             continue;
         }
         in_transaction([&](soci::session& s) {

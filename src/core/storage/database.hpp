@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -26,7 +27,8 @@ public:
     Dialect dialect() const noexcept { return dialect_; }
 
     // Applies every migration not yet applied; returns how many ran.
-    int migrate();
+    // `up_to`: stop after this version (tests of a migration start from the schema before it).
+    int migrate(int up_to = std::numeric_limits<int>::max());
     int schema_version();
 
     // Runs `work` with a pooled session.
