@@ -39,7 +39,7 @@ TEST(Database, SharedEvidenceMigrationMovesEachOrdersOwnResponse) {
                          "', 100" + n + ", 100" + n + ")";
             }
         });
-        EXPECT_EQ(db.migrate(), 1);
+        EXPECT_EQ(db.migrate(3), 1);
         db.with_session([](soci::session& s) {
             for (const std::string n : {"1", "2"}) {
                 std::string response;
@@ -55,6 +55,54 @@ TEST(Database, SharedEvidenceMigrationMovesEachOrdersOwnResponse) {
             EXPECT_EQ(evidence, 2);
             // The per-order column is gone.
             EXPECT_THROW(s << "SELECT revocation_evidence FROM orders", soci::soci_error);
+        });
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Database, DocumentMigrationKeepsEachOrdersDocumentInItsDraft) {
+    auto dir = std::filesystem::temp_directory_path() / ("sigcard-doc-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        Database db("sqlite:" + (dir / "t.db").string(), 1);
+        db.migrate(3);  // orders kept a copy of their draft's document then
+        db.with_session([](soci::session& s) {
+            s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+                 "VALUES ('v1', 0, 'aa', 'AGB', 0)";
+            // Order 1 has its draft; order 2's draft is missing.
+            s << "INSERT INTO order_drafts (nonce, certificate_serial, order_data, terms_version, "
+                 "document, document_sha256, issued_at) VALUES ('n1', '01', '{\"a\":1}', 'v1', "
+                 "'ZG9jMQ==', 'd1', 990)";
+            for (const std::string n : {"1", "2"}) {
+                s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                     "document, document_sha256, signature, signature_sha256, certificate_serial, "
+                     "nonce, created_at, updated_at) VALUES ('FA-" + n +
+                         "', 'follow_up', 'submitted', '{\"a\":" + n + "}', 'v1', 'ZG9j" +
+                         (n == "1" ? "MQ==" : "Mg==") + "', 'd" + n + "', 'c2ln', 's', '0" + n +
+                         "', 'n" + n + "', 100" + n + ", 100" + n + ")";
+            }
+        });
+        EXPECT_EQ(db.migrate(), 1);
+        db.with_session([](soci::session& s) {
+            for (const std::string n : {"1", "2"}) {
+                std::string document, data, serial;
+                long long issued_at = 0;
+                s << "SELECT d.document, d.order_data, d.certificate_serial, d.issued_at FROM "
+                     "orders o JOIN order_drafts d ON d.nonce = o.nonce WHERE o.order_number = "
+                     "'FA-" + n + "'",
+                    soci::into(document), soci::into(data), soci::into(serial),
+                    soci::into(issued_at);
+                EXPECT_EQ(document, n == "1" ? "ZG9jMQ==" : "ZG9jMg==");
+                EXPECT_EQ(serial, "0" + n);
+                // The existing draft stays as it was; the missing one is made from the order.
+                EXPECT_EQ(issued_at, n == "1" ? 990 : 1002);
+                EXPECT_EQ(data, "{\"a\":" + n + "}");
+            }
+            int drafts = 0;
+            s << "SELECT COUNT(*) FROM order_drafts", soci::into(drafts);
+            EXPECT_EQ(drafts, 2);
+            // The order's own copy is gone.
+            EXPECT_THROW(s << "SELECT document FROM orders", soci::soci_error);
         });
     }
     std::filesystem::remove_all(dir);

@@ -80,7 +80,7 @@ struct DraftRow {
     std::string certificate_serial;
     std::string order_data;
     std::string terms_version;
-    std::string document_b64;  // as stored: base64 of the rendered bytes
+    std::string document_sha256;  // of the rendered bytes
     std::int64_t issued_at = 0;
     std::optional<std::int64_t> order_id;  // set once an order used the draft
 };
@@ -90,11 +90,11 @@ class DraftLookup {
 public:
     explicit DraftLookup(soci::session& s)
         : statement_((s.prepare << "SELECT d.certificate_serial, d.order_data, d.terms_version, "
-                                   "d.document, d.issued_at, o.id FROM order_drafts d LEFT JOIN "
-                                   "orders o ON o.nonce = d.nonce WHERE d.nonce = :nonce",
+                                   "d.document_sha256, d.issued_at, o.id FROM order_drafts d LEFT "
+                                   "JOIN orders o ON o.nonce = d.nonce WHERE d.nonce = :nonce",
                       soci::use(nonce_), soci::into(row_.certificate_serial),
                       soci::into(row_.order_data), soci::into(row_.terms_version),
-                      soci::into(row_.document_b64), soci::into(issued_at_),
+                      soci::into(row_.document_sha256), soci::into(issued_at_),
                       soci::into(order_id_, order_id_ind_))) {}
 
     std::optional<DraftRow> find(const std::string& nonce) {
@@ -211,22 +211,22 @@ SubmittedOrder answer_used_draft(soci::session& s, std::int64_t order_id,
 class OrderWriter {
 public:
     struct Values {
-        std::string number, state, order_data, terms_version, document_b64, document_sha256,
-            signature_b64, signature_sha256, certificate_serial, nonce;
+        std::string number, state, order_data, terms_version, document_sha256, signature_b64,
+            signature_sha256, certificate_serial, nonce;
         long long card_id = 0, evidence_id = 0, created_at = 0;
     };
 
     explicit OrderWriter(soci::session& s)
         : insert_((s.prepare << "INSERT INTO orders (order_number, kind, state, card_id, "
-                                "order_data, terms_version, document, document_sha256, signature, "
+                                "order_data, terms_version, document_sha256, signature, "
                                 "signature_sha256, certificate_serial, evidence_id, nonce, "
                                 "created_at, updated_at) VALUES (:number, 'follow_up', :state, "
-                                ":card, :data, :terms, :doc, :doc_sha, :sig, :sig_sha, :serial, "
+                                ":card, :data, :terms, :doc_sha, :sig, :sig_sha, :serial, "
                                 ":evidence, :nonce, :created, :updated) "
                                 "RETURNING id",
                    soci::use(v_.number), soci::use(v_.state), soci::use(v_.card_id),
                    soci::use(v_.order_data), soci::use(v_.terms_version),
-                   soci::use(v_.document_b64), soci::use(v_.document_sha256),
+                   soci::use(v_.document_sha256),
                    soci::use(v_.signature_b64), soci::use(v_.signature_sha256),
                    soci::use(v_.certificate_serial), soci::use(v_.evidence_id), soci::use(v_.nonce),
                    soci::use(v_.created_at), soci::use(v_.created_at), soci::into(order_id_))) {}
@@ -249,7 +249,6 @@ private:
 struct Submission final : storage::GroupCommit::Work {
     // Established on the submitting thread.
     std::string nonce;
-    std::string document_b64;
     std::string document_sha256;
     std::string signature_b64;
     std::string signature_sha256;
@@ -285,13 +284,15 @@ struct Submission final : storage::GroupCommit::Work {
     }
 };
 
-// An order with the revocation evidence it shares with the others of its group commit.
+// An order with the revocation evidence it shares with the others of its group commit and the
+// signed document, which is its draft's.
 constexpr const char* kOrderColumns =
     "o.id, o.order_number, o.state, o.card_id, o.new_card_id, o.certificate_serial, o.order_data, "
-    "o.terms_version, o.document, o.document_sha256, o.signature, e.response, o.created_at, "
+    "o.terms_version, d.document, o.document_sha256, o.signature, e.response, o.created_at, "
     "o.updated_at";
 constexpr const char* kOrdersWithEvidence =
-    " FROM orders o LEFT JOIN revocation_evidence e ON e.id = o.evidence_id ";
+    " FROM orders o LEFT JOIN revocation_evidence e ON e.id = o.evidence_id "
+    "LEFT JOIN order_drafts d ON d.nonce = o.nonce ";
 
 OrderRecord order_from(const soci::row& row) {
     OrderRecord o;
@@ -305,7 +306,9 @@ OrderRecord order_from(const soci::row& row) {
     o.certificate_serial = row.get<std::string>(5);
     o.data = order_data_from_json(nlohmann::json::parse(row.get<std::string>(6)));
     o.terms_version = row.get<std::string>(7);
-    o.document = storage::from_base64(row.get<std::string>(8));
+    if (row.get_indicator(8) != soci::i_null) {
+        o.document = storage::from_base64(row.get<std::string>(8));
+    }
     o.document_sha256 = row.get<std::string>(9);
     o.signature = bytes_of(storage::from_base64(row.get<std::string>(10)));
     if (row.get_indicator(11) != soci::i_null) {
@@ -430,10 +433,17 @@ EligibilityFacts FollowUpOrders::facts_for(const X509* cert,
     });
 }
 
+ossl::X509Ptr FollowUpOrders::parsed_certificate(std::span<const std::uint8_t> der) const {
+    if (auto known = context_.validator.verified_certificate(der)) {
+        return known;
+    }
+    return ossl::x509_from_der(der);
+}
+
 EligibilityReport FollowUpOrders::check(std::span<const std::uint8_t> certificate_der,
                                         std::int64_t now) const {
     EligibilityReport report;
-    auto cert = ossl::x509_from_der(certificate_der);
+    auto cert = parsed_certificate(certificate_der);
     if (!cert) {
         report.decision.refusal = &errors::certificate_invalid;
         return report;
@@ -523,7 +533,10 @@ void FollowUpOrders::submit_async(const std::string& nonce, const std::string& d
     // 1. The signature over exactly these bytes (tampered documents fail here), and what can be
     // known of the signer's certificate without the database. The CPU-heavy part of a
     // submission runs here, on the caller's thread, in parallel with other submissions.
-    auto verified = signature::verify_cades(ossl::as_bytes(document), signature_der);
+    auto verified = signature::verify_cades(ossl::as_bytes(document), signature_der, {},
+                                            [this](std::span<const std::uint8_t> der) {
+                                                return parsed_certificate(der);
+                                            });
     auto work = std::make_unique<Submission>();
     work->nonce = nonce;
     work->now = now;
@@ -538,7 +551,6 @@ void FollowUpOrders::submit_async(const std::string& nonce, const std::string& d
     }
     work->signature_sha256 = ossl::hex(ossl::sha256(signature_der));
     work->signature_b64 = storage::to_base64(signature_der.data(), signature_der.size());
-    work->document_b64 = storage::to_base64(document);
     work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
     work->done = std::move(done);
     // 2.–5. in the next group commit: store_submissions().
@@ -575,7 +587,7 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
             if (!sub.draft) {
                 throw Error(errors::nonce_unknown);
             }
-            if (sub.draft->document_b64 != sub.document_b64) {
+            if (sub.draft->document_sha256 != sub.document_sha256) {
                 throw Error(errors::document_mismatch);
             }
             if (sub.signer_serial != sub.draft->certificate_serial || !sub.issued_by_this_ca) {
@@ -645,7 +657,6 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
             v.card_id = sub->card_id;
             v.order_data = sub->draft->order_data;
             v.terms_version = sub->draft->terms_version;
-            v.document_b64 = sub->document_b64;
             v.document_sha256 = sub->document_sha256;
             v.signature_b64 = sub->signature_b64;
             v.signature_sha256 = sub->signature_sha256;

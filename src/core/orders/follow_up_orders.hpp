@@ -167,6 +167,9 @@ public:
                                             const std::string& certificate_serial);
 
 private:
+    // The holder's certificate as the validator has seen and checked it before (the same bytes
+    // arrive with eligibility, draft and order), else freshly parsed; nullptr when malformed.
+    ossl::X509Ptr parsed_certificate(std::span<const std::uint8_t> der) const;
     EligibilityFacts facts_for(const X509* cert, const pki::ValidationResult& validation) const;
     // The writer thread's part of submissions: one transaction, one evidence, many orders.
     void store_submissions(soci::session& session, storage::GroupCommit::Batch& batch);

@@ -123,12 +123,18 @@ ValidationResult PathValidator::validate_before_status(const X509* cert, Seconds
     if (issued != X509_V_OK) {
         return result(Status::not_issued_by_this_ca, X509_verify_cert_error_string(issued));
     }
-    if (X509_verify(c, X509_get0_pubkey(issuing_ca_.get())) != 1) {
-        ossl::last_error();
-        // Without an authority key identifier a foreign CA is indistinguishable from a broken
-        // signature.
-        const bool claims_our_key = X509_get0_authority_key_id(c) != nullptr;
-        return result(claims_our_key ? Status::bad_signature : Status::not_issued_by_this_ca);
+    const Bytes der = ossl::to_der(cert);
+    if (!verified_->find(der)) {
+        if (X509_verify(c, X509_get0_pubkey(issuing_ca_.get())) != 1) {
+            ossl::last_error();
+            // Without an authority key identifier a foreign CA is indistinguishable from a
+            // broken signature.
+            const bool claims_our_key = X509_get0_authority_key_id(c) != nullptr;
+            return result(claims_our_key ? Status::bad_signature : Status::not_issued_by_this_ca);
+        }
+        if (X509_get0_pubkey(cert) != nullptr) {
+            verified_->remember(der, cert);
+        }
     }
     try {
         if (to_seconds(X509_get0_notBefore(cert)) > at) {
@@ -169,6 +175,10 @@ ValidationResult PathValidator::status_from_record(const X509* cert,
         }
     }
     return result(Status::unknown_to_this_ca);
+}
+
+ossl::X509Ptr PathValidator::verified_certificate(std::span<const std::uint8_t> der) const {
+    return verified_->find(der);
 }
 
 ValidationResult PathValidator::status_over_ocsp(const X509* cert, const std::string& url,

@@ -6,9 +6,11 @@
 #include "common/error.hpp"
 #include "crypto/ossl.hpp"
 #include "pki/certificate_store.hpp"
+#include "pki/verified_certificates.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,6 +73,11 @@ public:
     static ValidationResult status_from_record(const X509* cert,
                                                const std::optional<CertificateRecord>& record);
 
+    // A certificate with exactly these bytes whose signature by the issuing CA this validator
+    // has checked before, parsed with its key; nullptr when there is none. Validating it again
+    // skips the signature check, not the rest.
+    ossl::X509Ptr verified_certificate(std::span<const std::uint8_t> der) const;
+
 private:
     ValidationResult status_over_ocsp(const X509* cert, const std::string& url, Seconds at) const;
 
@@ -79,6 +86,7 @@ private:
     ossl::X509Ptr issuing_ca_;
     Options options_;
     OcspTransport transport_;
+    std::shared_ptr<VerifiedCertificates> verified_ = std::make_shared<VerifiedCertificates>();
 };
 
 }  // namespace sigcard::pki

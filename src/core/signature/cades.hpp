@@ -9,6 +9,7 @@
 #include "crypto/signer.hpp"
 
 #include <chrono>
+#include <functional>
 #include <span>
 
 namespace sigcard::signature {
@@ -31,10 +32,18 @@ struct VerifiedSignature {
     std::vector<ossl::X509Ptr> embedded_certificates;
 };
 
+// Parses a certificate's DER with its public key (nullptr when malformed).
+using CertificateParser = std::function<ossl::X509Ptr(std::span<const std::uint8_t> der)>;
+
 // Verifies a detached CAdES signature over `content`. `extra_certificates` may supply the
-// signer certificate when the CMS does not carry it. Throws signature.* errors.
+// signer certificate when the CMS does not carry it. The CMS is parsed without decoding the
+// public keys of the certificates it carries (in OpenSSL 3.0 that is most of the parse); the
+// signer's key comes from `parse_certificate` given the embedded certificate's bytes — a caller
+// that has seen the certificate before can hand back its parsed copy — or, by default, from
+// parsing those bytes. Throws signature.* errors.
 VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
                                std::span<const std::uint8_t> cms_der,
-                               std::span<const X509* const> extra_certificates = {});
+                               std::span<const X509* const> extra_certificates = {},
+                               const CertificateParser& parse_certificate = {});
 
 }  // namespace sigcard::signature

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <openssl/ess.h>
+#include <openssl/provider.h>
 
 #include <cstring>
 #include <ctime>
@@ -15,12 +16,43 @@ namespace {
 using EssV2Ptr = std::unique_ptr<ESS_SIGNING_CERT_V2, ossl::Deleter<ESS_SIGNING_CERT_V2_free>>;
 using EssV1Ptr = std::unique_ptr<ESS_SIGNING_CERT, ossl::Deleter<ESS_SIGNING_CERT_free>>;
 
+// A library context without any provider: parsing under it leaves the public keys of
+// certificates undecoded (OpenSSL parses them opportunistically and clears the failure).
+OSSL_LIB_CTX* keyless_context() {
+    struct Context {
+        OSSL_LIB_CTX* ctx = OSSL_LIB_CTX_new();
+        OSSL_PROVIDER* none = OSSL_PROVIDER_load(ctx, "null");
+        ~Context() {
+            OSSL_PROVIDER_unload(none);
+            OSSL_LIB_CTX_free(ctx);
+        }
+    };
+    static const Context context;
+    return context.ctx;
+}
+
+// Makes a library context this thread's default for a scope.
+class DefaultContext {
+public:
+    explicit DefaultContext(OSSL_LIB_CTX* ctx) : previous_(OSSL_LIB_CTX_set0_default(ctx)) {}
+    ~DefaultContext() { OSSL_LIB_CTX_set0_default(previous_); }
+    DefaultContext(const DefaultContext&) = delete;
+    DefaultContext& operator=(const DefaultContext&) = delete;
+
+private:
+    OSSL_LIB_CTX* previous_;
+};
+
 ossl::CmsPtr parse(std::span<const std::uint8_t> der) {
     if (der.empty() || der.size() > max_signature_size) {
         throw Error(errors::malformed, fmt::format("{} bytes", der.size()));
     }
     const unsigned char* p = der.data();
-    ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+    ossl::CmsPtr cms;
+    {
+        DefaultContext keyless(keyless_context());
+        cms.reset(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));
+    }
     if (!cms || p != der.data() + der.size()) {
         throw Error(errors::malformed, "not one DER CMS ContentInfo: " + ossl::last_error());
     }
@@ -62,6 +94,7 @@ ASN1_TYPE* required_attribute(CMS_SignerInfo* si, int nid, int type) {
     return value;
 }
 
+// The certificates the CMS carries, as parsed there: without their public keys.
 std::vector<ossl::X509Ptr> embedded(CMS_ContentInfo* cms) {
     std::vector<ossl::X509Ptr> out;
     ossl::X509StackPtr certs(CMS_get1_certs(cms));
@@ -71,12 +104,24 @@ std::vector<ossl::X509Ptr> embedded(CMS_ContentInfo* cms) {
     return out;
 }
 
+// The same certificate with its public key.
+ossl::X509Ptr with_key(const X509* keyless, const CertificateParser& parse_certificate) {
+    const auto der = ossl::to_der(keyless);
+    auto cert = parse_certificate ? parse_certificate(der) : ossl::x509_from_der(der);
+    if (!cert || X509_get0_pubkey(cert.get()) == nullptr) {
+        throw Error(errors::malformed, "embedded certificate unreadable: " + ossl::last_error());
+    }
+    return cert;
+}
+
 ossl::X509Ptr find_signer(CMS_SignerInfo* si, std::vector<ossl::X509Ptr>& certs,
-                          std::span<const X509* const> extra) {
+                          std::span<const X509* const> extra,
+                          const CertificateParser& parse_certificate) {
     for (auto& cert : certs) {
         if (CMS_SignerInfo_cert_cmp(si, cert.get()) == 0) {
-            X509_up_ref(cert.get());
-            return ossl::X509Ptr(cert.get());
+            auto signer = with_key(cert.get(), parse_certificate);
+            cert.reset();  // the keyless copy is no longer needed
+            return signer;
         }
     }
     for (const X509* cert : extra) {
@@ -155,7 +200,8 @@ std::chrono::system_clock::time_point signing_time(CMS_SignerInfo* si) {
 
 VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
                                std::span<const std::uint8_t> cms_der,
-                               std::span<const X509* const> extra_certificates) {
+                               std::span<const X509* const> extra_certificates,
+                               const CertificateParser& parse_certificate) {
     auto cms = parse(cms_der);
     CMS_SignerInfo* si = only_signer(cms.get());
     if (CMS_signed_get_attr_count(si) <= 0) {
@@ -166,7 +212,7 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
         throw Error(errors::invalid, "content-type attribute is not id-data");
     }
     auto certs = embedded(cms.get());
-    auto signer = find_signer(si, certs, extra_certificates);
+    auto signer = find_signer(si, certs, extra_certificates, parse_certificate);
 
     check_message_digest(si, digest_of(si), content);
     CMS_SignerInfo_set1_signer_cert(si, signer.get());
@@ -178,16 +224,12 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
     VerifiedSignature result;
     result.signing_time = signing_time(si);
     // Signer first, then the rest as embedded.
-    std::vector<ossl::X509Ptr> ordered;
-    for (auto& cert : certs) {
-        if (X509_cmp(cert.get(), signer.get()) != 0) {
-            ordered.push_back(std::move(cert));
-        }
-    }
     X509_up_ref(signer.get());
     result.embedded_certificates.emplace_back(signer.get());
-    for (auto& cert : ordered) {
-        result.embedded_certificates.push_back(std::move(cert));
+    for (const auto& cert : certs) {
+        if (cert) {
+            result.embedded_certificates.push_back(with_key(cert.get(), {}));
+        }
     }
     result.signer_certificate = std::move(signer);
     return result;
