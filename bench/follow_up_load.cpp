@@ -33,6 +33,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -178,9 +179,9 @@ Portal start_portal(const std::filesystem::path& build, const std::filesystem::p
     throw std::runtime_error("portal did not start");
 }
 
-// CPU seconds (user + system) a process has used so far.
-double cpu_seconds(pid_t pid) {
-    std::ifstream in(fmt::format("/proc/{}/stat", pid));
+// CPU seconds (user + system) a process or thread has used so far, from its /proc stat file.
+double cpu_seconds(const std::filesystem::path& stat) {
+    std::ifstream in(stat);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
     std::istringstream fields(text.substr(text.rfind(')') + 2));
@@ -192,6 +193,20 @@ double cpu_seconds(pid_t pid) {
         }
     }
     return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double cpu_seconds(pid_t pid) { return cpu_seconds(fmt::format("/proc/{}/stat", pid)); }
+
+// CPU seconds of a process's threads by thread name (sigcard-http, sigcard-writer, …).
+std::map<std::string, double> cpu_by_thread(pid_t pid) {
+    std::map<std::string, double> out;
+    for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid))) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        out[name] += cpu_seconds(task.path() / "stat");
+    }
+    return out;
 }
 
 double openssl_verify_per_second() {
@@ -236,6 +251,7 @@ int main(int argc, char** argv) {
     std::atomic<int> failures{0};
     std::string first_failure;
     std::mutex failure_mutex;
+    const auto threads_before = cpu_by_thread(portal.pid);
     const double portal_cpu_before = cpu_seconds(portal.pid);
     const double driver_cpu_before = cpu_seconds(::getpid());
     const auto start = Clock::now();
@@ -250,6 +266,10 @@ int main(int argc, char** argv) {
     });
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double portal_cpu = cpu_seconds(portal.pid) - portal_cpu_before;
+    auto threads = cpu_by_thread(portal.pid);
+    for (const auto& [name, before] : threads_before) {
+        threads[name] -= before;
+    }
     const double driver_cpu = cpu_seconds(::getpid()) - driver_cpu_before;
     ::kill(portal.pid, SIGTERM);
     ::waitpid(portal.pid, nullptr, 0);
@@ -284,6 +304,14 @@ int main(int argc, char** argv) {
     fmt::print("  CPU per order: portal {:.0f} µs, load driver {:.0f} µs ({:.0f} % of 2 CPUs busy)\n",
                1e6 * portal_cpu / count, 1e6 * driver_cpu / count,
                100.0 * (portal_cpu + driver_cpu) / (2.0 * seconds));
+    std::string by_thread;
+    for (const auto& [name, cpu] : threads) {
+        if (cpu > 0) {
+            by_thread += fmt::format("{}{} {:.0f} µs", by_thread.empty() ? "" : ", ", name,
+                                     1e6 * cpu / count);
+        }
+    }
+    fmt::print("  portal CPU per order by thread:   {}\n", by_thread);
     fmt::print("  openssl speed ecdsap256 verify:   {:.0f}/s on 2 cores\n", verify);
     fmt::print("  crypto bound (3 verifies/order):  {:.0f} orders/s\n", bound);
     fmt::print("  CPU per order at half the bound:  {:.0f} µs (both cores, portal and driver)\n",

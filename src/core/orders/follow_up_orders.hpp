@@ -19,9 +19,14 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace sigcard::audit {
+class Appender;
+}
 
 namespace sigcard::orders {
 
@@ -142,6 +147,8 @@ public:
                       std::span<const std::uint8_t> signature_der, std::int64_t now,
                       SubmissionDone done);
 
+    ~FollowUpOrders();
+
     std::optional<OrderRecord> find(const std::string& order_number) const;
     // For holders: the order only when the email matches (else nullopt, no hint which was wrong).
     std::optional<OrderRecord> find_for_holder(const std::string& order_number,
@@ -173,6 +180,9 @@ private:
     EligibilityFacts facts_for(const X509* cert, const pki::ValidationResult& validation) const;
     // The writer thread's part of submissions: one transaction, one evidence, many orders.
     void store_submissions(soci::session& session, storage::GroupCommit::Batch& batch);
+    struct WriterStatements;
+    void store_submissions(soci::session& session, WriterStatements& statements,
+                           audit::Appender& audit, storage::GroupCommit::Batch& batch);
     void transition(const std::string& order_number, std::initializer_list<OrderState> from,
                     OrderState to, const std::string& actor, const std::string& note,
                     std::int64_t now, std::optional<std::int64_t> new_card_id = std::nullopt);
@@ -181,6 +191,8 @@ private:
     EligibilityPolicy policy_;
     TermsCatalogue terms_;
     cards::CardRegister cards_;
+    // The writer's prepared statements, kept from batch to batch on the same session.
+    std::unique_ptr<WriterStatements> writer_statements_;
     // Last: its writer thread uses the members above and is joined first on destruction.
     storage::GroupCommit submissions_;  // submitted orders share transactions (one fsync)
 };

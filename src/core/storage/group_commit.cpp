@@ -1,5 +1,7 @@
 #include "storage/group_commit.hpp"
 
+#include <pthread.h>
+
 namespace sigcard::storage {
 
 GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batch)
@@ -31,6 +33,7 @@ GroupCommit::Counts GroupCommit::counts() const {
 }
 
 void GroupCommit::write_loop() {
+    ::pthread_setname_np(::pthread_self(), "sigcard-writer");  // for top and profilers
     for (;;) {
         Batch batch;
         {

@@ -2,6 +2,8 @@
 // Serving one connection is in server_connection.cpp.
 #include "portal/http/http_server.hpp"
 
+#include <pthread.h>
+
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
@@ -123,6 +125,7 @@ struct HttpServer::Impl {
     }
 
     void run_thread() {
+        ::pthread_setname_np(::pthread_self(), "sigcard-http");  // for top and profilers
         // A handler that escaped every catch must not take the whole pool down with it.
         for (;;) {
             try {
