@@ -54,6 +54,39 @@ TEST_F(CadesTest, CreatedSignatureVerifiesAndNamesSignerAndTime) {
     EXPECT_EQ(verified.signing_time, t);
     ASSERT_EQ(verified.embedded_certificates.size(), 2u);
     EXPECT_EQ(X509_cmp(verified.embedded_certificates[0].get(), cert_.get()), 0);
+    // The CMS is parsed without the embedded keys; what comes back has them.
+    for (const auto& embedded : verified.embedded_certificates) {
+        EXPECT_NE(X509_get0_pubkey(embedded.get()), nullptr);
+    }
+}
+
+TEST_F(CadesTest, SignerKeyComesFromTheCertificateParserForTheEmbeddedBytes) {
+    const auto cms = signature::create_cades(holder_, cert_.get(), order_);
+    std::vector<ossl::Bytes> asked;
+    const auto verified = signature::verify_cades(
+        order_, cms, {}, [&](std::span<const std::uint8_t> der) {
+            asked.emplace_back(der.begin(), der.end());
+            X509_up_ref(cert_.get());
+            return ossl::X509Ptr(cert_.get());
+        });
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0], ossl::to_der(cert_.get()));
+    EXPECT_EQ(verified.signer_certificate.get(), cert_.get());  // the parser's copy
+
+    // A parser that hands back nothing makes the signer unreadable.
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(
+                             order_, cms, {},
+                             [](std::span<const std::uint8_t>) { return ossl::X509Ptr(); }),
+                         "signature.malformed");
+    // The signature is checked with the key the parser hands back: another key fails.
+    auto other = SoftwareSigner::generate_ec();
+    auto other_cert = ca_.issue(other.public_key(), "Erika Mustermann");
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms, {},
+                                                 [&](std::span<const std::uint8_t>) {
+                                                     X509_up_ref(other_cert.get());
+                                                     return ossl::X509Ptr(other_cert.get());
+                                                 }),
+                         "signature.invalid");
 }
 
 TEST_F(CadesTest, CarriesTheCadesBaselineAttributes) {

@@ -85,6 +85,61 @@ TEST_F(PathValidation, BrokenSignature) {
     EXPECT_EQ(r.status, VS::bad_signature);
 }
 
+TEST_F(PathValidation, RemembersOnlyCertificatesWhoseSignatureVerified) {
+    const auto v = validator();
+    auto cert = tc.issue();
+    const auto der = ossl::to_der(cert.get());
+    EXPECT_EQ(v.verified_certificate(der), nullptr);
+    ASSERT_EQ(v.validate(der, now()).status, VS::ok);
+    const auto known = v.verified_certificate(der);
+    ASSERT_NE(known, nullptr);
+    EXPECT_EQ(ossl::to_der(known.get()), der);
+    EXPECT_NE(X509_get0_pubkey(known.get()), nullptr);  // parsed with its key
+
+    // A broken signature is refused every time and never remembered.
+    auto broken = der;
+    broken[broken.size() - 3] ^= 0x01;
+    EXPECT_EQ(v.validate(broken, now()).status, VS::bad_signature);
+    EXPECT_EQ(v.validate(broken, now()).status, VS::bad_signature);
+    EXPECT_EQ(v.verified_certificate(broken), nullptr);
+}
+
+TEST_F(PathValidation, RememberedCertificateIsStillCheckedForTimeAndStatus) {
+    const auto v = validator();
+    auto cert = tc.issue(testing::lawyer(), Validity{now() - days(400), now() + days(30)});
+    ASSERT_EQ(v.validate(cert.get(), now()).status, VS::ok);
+    ASSERT_NE(v.verified_certificate(ossl::to_der(cert.get())), nullptr);
+    // The memo spares the CA signature check only: validity and status are read each time.
+    EXPECT_EQ(v.validate(cert.get(), now() + days(31)).status, VS::expired);
+    place_on_hold(tc.store, serial_hex(cert.get()), now());
+    EXPECT_EQ(v.validate(cert.get(), now()).status, VS::on_hold);
+}
+
+TEST(VerifiedCertificates, FindsExactBytesOnlyAndDropsTheOldestWhenFull) {
+    TrustCenter tc;
+    VerifiedCertificates memo(2);
+    std::vector<ossl::X509Ptr> certs;
+    std::vector<ossl::Bytes> ders;
+    for (int i = 0; i < 3; ++i) {
+        certs.push_back(tc.issue());
+        ders.push_back(ossl::to_der(certs.back().get()));
+    }
+    memo.remember(ders[0], certs[0].get());
+    memo.remember(ders[1], certs[1].get());
+    EXPECT_EQ(memo.find(ders[0]).get(), certs[0].get());
+    auto changed = ders[0];
+    changed[changed.size() / 2] ^= 0x01;
+    EXPECT_EQ(memo.find(changed), nullptr);
+    memo.remember(ders[2], certs[2].get());  // full: the first one goes
+    EXPECT_EQ(memo.size(), 2u);
+    EXPECT_EQ(memo.find(ders[0]), nullptr);
+    EXPECT_EQ(memo.find(ders[1]).get(), certs[1].get());
+    EXPECT_EQ(memo.find(ders[2]).get(), certs[2].get());
+    memo.remember(ders[2], certs[2].get());  // again: no change
+    EXPECT_EQ(memo.size(), 2u);
+    EXPECT_NE(memo.find(ders[1]), nullptr);
+}
+
 TEST_F(PathValidation, UnrecordedCertificateIsUnknownToThisCa) {
     CertificateAuthority unrecorded(testing::test_config(), nullptr);
     auto key = crypto::SoftwareSigner::generate_ec();

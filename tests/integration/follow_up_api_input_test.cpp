@@ -108,7 +108,9 @@ TEST_F(FollowUpApiTest, WrongTypesAndMissingFieldsNameTheField) {
 
 TEST_F(FollowUpApiTest, BadBase64IsRefused) {
     const auto before = counts();
-    for (const std::string bad : {"not base64!", "QUJD=", "QU JD", "QUJD\n"}) {
+    // Also the URL-safe alphabet and letters beyond ASCII.
+    for (const std::string bad :
+         {"not base64!", "QUJD=", "QU JD", "QUJD\n", "QU-D", "QU_D", "QU\xc3\xa4"}) {
         const auto a = eligibility(bad);
         EXPECT_EQ(a.status, 400) << bad << a.raw;
         EXPECT_EQ(a.error_code(), "request.malformed");
