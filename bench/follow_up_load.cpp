@@ -136,8 +136,8 @@ std::vector<std::string> draft_and_sign(const std::filesystem::path& dir, const 
         const auto document = draft.at("document").get<std::string>();
         const auto cms = signature::create_cades(holders[i].key, holders[i].certificate.get(),
                                                  ossl::as_bytes(document));
+        // As the terminal client sends it: the portal keeps the document, the signature covers it.
         bodies[i] = nlohmann::json{{"nonce", draft.at("nonce")},
-                                   {"document_base64", draft.at("document_base64")},
                                    {"signature_base64", storage::to_base64(cms.data(), cms.size())}}
                         .dump();
     });

@@ -166,10 +166,9 @@ DraftAnswer FollowUpPortal::create_draft(std::span<const std::uint8_t> certifica
 
 PlacedOrder FollowUpPortal::submit(const PortalDraft& draft,
                                    std::span<const std::uint8_t> signature_der) {
+    // The portal keeps the draft's document: the signature alone says it was signed.
     const auto json = post_json("/api/v1/follow-up/orders",
-                                {{"nonce", draft.nonce},
-                                 {"document_base64", base64(ossl::as_bytes(draft.document))},
-                                 {"signature_base64", base64(signature_der)}},
+                                {{"nonce", draft.nonce}, {"signature_base64", base64(signature_der)}},
                                 {200, 201});
     PlacedOrder order{text_field(json, "order_number"), text_field(json, "state"),
                       text_field(json, "confirmation_url")};

@@ -169,7 +169,11 @@ Response FollowUpApi::submit(const Request& request) {
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto nonce = api_json::required_string(body, "nonce");
-    const auto document = api_json::required_base64(body, "document_base64", kMaxDocumentBytes);
+    // The document may be left out: the signature must then cover the draft's document.
+    std::optional<std::string> document;
+    if (body.contains("document_base64")) {
+        document = api_json::required_base64(body, "document_base64", kMaxDocumentBytes);
+    }
     // Oversized signatures get their own code from the verifier, so only the body limit applies.
     const auto signature =
         api_json::required_base64(body, "signature_base64", config_.policy.max_request_bytes);
@@ -177,7 +181,8 @@ Response FollowUpApi::submit(const Request& request) {
     // of the signature and the signer's certificate are thrown here, the rest arrive later.
     auto [response, promise] = Response::deferred();
     orders_.submit_async(
-        nonce, document, bytes_of(signature), unix_now(),
+        nonce, document ? std::optional<std::string_view>(*document) : std::nullopt,
+        bytes_of(signature), unix_now(),
         [promise = promise, this](std::optional<orders::SubmittedOrder> order,
                                   std::exception_ptr error) {
             if (error) {

@@ -102,7 +102,13 @@ TEST_F(FollowUpApiTest, WrongTypesAndMissingFieldsNameTheField) {
     }
     const auto missing = post("/api/v1/follow-up/orders", json{{"nonce", "x"}});
     EXPECT_EQ(missing.status, 400);
-    EXPECT_EQ(missing.body["error"].value("field", ""), "document_base64");
+    EXPECT_EQ(missing.body["error"].value("field", ""), "signature_base64");
+    // The document is optional, but when given it must be base64 like the rest.
+    const auto bad_document = post("/api/v1/follow-up/orders",
+                                   json{{"nonce", "x"}, {"document_base64", "%%%"},
+                                        {"signature_base64", "QUJD"}});
+    EXPECT_EQ(bad_document.status, 400);
+    EXPECT_EQ(bad_document.body["error"].value("field", ""), "document_base64");
     EXPECT_EQ(counts(), before);
 }
 

@@ -104,7 +104,8 @@ private:
 // for this call and sees the cards produced so far.
 inline ossl::Bytes sign_with_card(const std::filesystem::path& tc_dir,
                                   const std::string& token_label, const std::string& content,
-                                  const std::string& pin = "123456") {
+                                  const std::string& pin = "123456",
+                                  crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256) {
     ::setenv("SOFTHSM2_CONF", (tc_dir / "hsm" / "softhsm2.conf").c_str(), 1);
     ossl::Bytes cms;
     {
@@ -114,7 +115,8 @@ inline ossl::Bytes sign_with_card(const std::filesystem::path& tc_dir,
         const auto certificate = card::qualified_signing_certificate(session);
         auto signer = card::Pkcs11Signer::for_certificate(session, certificate);
         cms =
-            signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(content));
+            signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(content),
+                                    digest);
     }
     ::unsetenv("SOFTHSM2_CONF");
     return cms;
@@ -265,8 +267,14 @@ protected:
                                                      {"document_base64", base64(document)},
                                                      {"signature_base64", base64(cms)}});
     }
-    ossl::Bytes sign(const std::string& slug, const std::string& document) {
-        return sign_with_card(dir_, token_label(slug), document);
+    // Without the document: the portal takes the draft's.
+    ApiAnswer submit_signature_only(const std::string& nonce, const ossl::Bytes& cms) {
+        return post("/api/v1/follow-up/orders",
+                    json{{"nonce", nonce}, {"signature_base64", base64(cms)}});
+    }
+    ossl::Bytes sign(const std::string& slug, const std::string& document,
+                     crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256) {
+        return sign_with_card(dir_, token_label(slug), document, "123456", digest);
     }
 
     StoredCounts counts() {

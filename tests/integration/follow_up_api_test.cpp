@@ -256,6 +256,41 @@ TEST_F(FollowUpApiTest, TamperedDocumentIsRefused) {
                               before);
 }
 
+TEST_F(FollowUpApiTest, SignatureAloneCoversTheDraftsDocument) {
+    // SHA-256 (compared with the draft's hash) and SHA-384 (the draft's bytes hashed again).
+    for (const auto digest : {crypto::DigestAlgorithm::sha256, crypto::DigestAlgorithm::sha384}) {
+        const auto d = draft_for("lawyer");
+        const std::string document = d["document"];
+        const auto placed = submit_signature_only(d["nonce"], sign("lawyer", document, digest));
+        ASSERT_EQ(placed.status, 201) << placed.raw;
+        const std::string number = placed.body["order_number"];
+        // The order holds the draft's document, as shown to the holder and signed.
+        const auto shown = sigcard(fmt::format("order show {} --dir {}", number, dir_.string()));
+        ASSERT_EQ(shown.status, 0) << shown.output;
+        EXPECT_THAT(shown.output,
+                    HasSubstr(fmt::format("SHA-256 {} ({} bytes",
+                                          d["document_sha256"].get<std::string>(),
+                                          document.size())));
+        // Rejected, so that the card may order again in the next round.
+        const auto reject = sigcard(
+            fmt::format("order reject {} --reason test --dir {}", number, dir_.string()));
+        ASSERT_EQ(reject.status, 0) << reject.output;
+    }
+}
+
+TEST_F(FollowUpApiTest, SignatureAloneOverOtherBytesIsRefused) {
+    for (const auto digest : {crypto::DigestAlgorithm::sha256, crypto::DigestAlgorithm::sha384}) {
+        const auto d = draft_for("lawyer");
+        std::string tampered = d["document"];
+        ASSERT_NE(tampered.find("Köln"), std::string::npos) << tampered;
+        tampered.replace(tampered.find("Köln"), 5, "Bonn!");
+        const auto cms = sign("lawyer", tampered, digest);
+        const auto before = counts();
+        expect_submission_refused(submit_signature_only(d["nonce"], cms), 422,
+                                  "order.document_mismatch", before);
+    }
+}
+
 TEST_F(FollowUpApiTest, DocumentChangedAfterSigningIsRefused) {
     const auto d = draft_for("lawyer");
     const std::string document = d["document"];

@@ -249,7 +249,9 @@ private:
 struct Submission final : storage::GroupCommit::Work {
     // Established on the submitting thread.
     std::string nonce;
-    std::string document_sha256;
+    std::string document_sha256;  // of the signed document; empty when only signed_digest is known
+    ossl::Bytes signed_digest;    // the signed message digest by digest_nid, when not SHA-256
+    int digest_nid = 0;
     std::string signature_b64;
     std::string signature_sha256;
     ossl::X509Ptr signer;
@@ -391,6 +393,18 @@ struct FollowUpOrders::WriterStatements {
                     soci::use(evidence_response), soci::use(evidence_at),
                     soci::into(evidence_id))) {}
 
+    // The digest of a draft's document by another algorithm than the SHA-256 kept with it.
+    ossl::Bytes draft_document_digest(const std::string& nonce, int digest_nid) {
+        std::string document_b64;
+        *session << "SELECT document FROM order_drafts WHERE nonce = :nonce", soci::use(nonce),
+            soci::into(document_b64);
+        const EVP_MD* md = EVP_get_digestbynid(digest_nid);
+        if (!session->got_data() || md == nullptr) {
+            return {};
+        }
+        return ossl::digest(md, ossl::as_bytes(storage::from_base64(document_b64)));
+    }
+
     long long insert_evidence(std::string response, std::int64_t at) {
         evidence_response = std::move(response);
         evidence_at = at;
@@ -399,7 +413,7 @@ struct FollowUpOrders::WriterStatements {
         return evidence_id;
     }
 
-    const soci::session* session;
+    soci::session* session;
     DraftLookup drafts;
     pki::CertificateStore::Lookup certificates;
     cards::CardRegister::EligibilityLookup cards;
@@ -569,16 +583,19 @@ SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::strin
     return future.get();
 }
 
-void FollowUpOrders::submit_async(const std::string& nonce, const std::string& document,
+void FollowUpOrders::submit_async(const std::string& nonce,
+                                  std::optional<std::string_view> document,
                                   std::span<const std::uint8_t> signature_der, std::int64_t now,
                                   SubmissionDone done) {
     // 1. The signature over exactly these bytes (tampered documents fail here), and what can be
     // known of the signer's certificate without the database. The CPU-heavy part of a
     // submission runs here, on the caller's thread, in parallel with other submissions.
-    auto verified = signature::verify_cades(ossl::as_bytes(document), signature_der, {},
-                                            [this](std::span<const std::uint8_t> der) {
-                                                return parsed_certificate(der);
-                                            });
+    const auto parser = [this](std::span<const std::uint8_t> der) {
+        return parsed_certificate(der);
+    };
+    auto verified = document
+                        ? signature::verify_cades(ossl::as_bytes(*document), signature_der, {}, parser)
+                        : signature::verify_cades_without_content(signature_der, {}, parser);
     auto work = std::make_unique<Submission>();
     work->nonce = nonce;
     work->now = now;
@@ -593,7 +610,15 @@ void FollowUpOrders::submit_async(const std::string& nonce, const std::string& d
     }
     work->signature_sha256 = ossl::hex(ossl::sha256(signature_der));
     work->signature_b64 = storage::to_base64(signature_der.data(), signature_der.size());
-    work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(document)));
+    if (document) {
+        work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(*document)));
+    } else if (verified.digest_nid == NID_sha256) {
+        work->document_sha256 = ossl::hex(verified.message_digest);
+    } else {
+        // Signed with another digest: the writer hashes the draft's document that way.
+        work->signed_digest = std::move(verified.message_digest);
+        work->digest_nid = verified.digest_nid;
+    }
     work->done = std::move(done);
     // 2.–5. in the next group commit: store_submissions().
     submissions_.enqueue(std::move(work));
@@ -642,6 +667,10 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
             sub.draft = drafts.find(sub.nonce);
             if (!sub.draft) {
                 throw Error(errors::nonce_unknown);
+            }
+            if (sub.document_sha256.empty() &&
+                statements.draft_document_digest(sub.nonce, sub.digest_nid) == sub.signed_digest) {
+                sub.document_sha256 = sub.draft->document_sha256;
             }
             if (sub.draft->document_sha256 != sub.document_sha256) {
                 throw Error(errors::document_mismatch);

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sigcard::audit {
@@ -143,7 +144,9 @@ public:
     // durable (with the order) or refused (with the error as submit() would throw it).
     using SubmissionDone =
         std::function<void(std::optional<SubmittedOrder> order, std::exception_ptr error)>;
-    void submit_async(const std::string& nonce, const std::string& document,
+    // Without `document` the signature must cover the draft's document: its signed digest is
+    // compared with the draft's in the writer (the holder need not send the bytes back).
+    void submit_async(const std::string& nonce, std::optional<std::string_view> document,
                       std::span<const std::uint8_t> signature_der, std::int64_t now,
                       SubmissionDone done);
 

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <span>
 
 namespace sigcard::signature {
@@ -30,6 +31,10 @@ struct VerifiedSignature {
     std::chrono::system_clock::time_point signing_time;
     // All certificates embedded in the CMS (signer first), for path building.
     std::vector<ossl::X509Ptr> embedded_certificates;
+    // The signed message-digest attribute: the signed content's digest by `digest_nid`
+    // (NID_sha256, NID_sha384 or NID_sha512).
+    ossl::Bytes message_digest;
+    int digest_nid = 0;
 };
 
 // Parses a certificate's DER with its public key (nullptr when malformed).
@@ -45,5 +50,12 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
                                std::span<const std::uint8_t> cms_der,
                                std::span<const X509* const> extra_certificates = {},
                                const CertificateParser& parse_certificate = {});
+
+// verify_cades() for a caller that keeps the signed content itself: everything but comparing the
+// content's digest with `message_digest`, which the caller then must do (or the signature proves
+// nothing about the content).
+VerifiedSignature verify_cades_without_content(std::span<const std::uint8_t> cms_der,
+                                               std::span<const X509* const> extra_certificates = {},
+                                               const CertificateParser& parse_certificate = {});
 
 }  // namespace sigcard::signature

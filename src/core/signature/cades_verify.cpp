@@ -144,15 +144,11 @@ const EVP_MD* digest_of(CMS_SignerInfo* si) {
     return EVP_get_digestbynid(nid);
 }
 
-void check_message_digest(CMS_SignerInfo* si, const EVP_MD* md,
-                          std::span<const std::uint8_t> content) {
+ossl::Bytes message_digest(CMS_SignerInfo* si) {
     const ASN1_TYPE* value = required_attribute(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING);
     const ASN1_OCTET_STRING* claimed = value->value.octet_string;
-    const auto actual = ossl::digest(md, content);
-    if (static_cast<std::size_t>(ASN1_STRING_length(claimed)) != actual.size() ||
-        std::memcmp(ASN1_STRING_get0_data(claimed), actual.data(), actual.size()) != 0) {
-        throw Error(errors::content_mismatch);
-    }
+    const unsigned char* data = ASN1_STRING_get0_data(claimed);
+    return {data, data + ASN1_STRING_length(claimed)};
 }
 
 void check_signing_certificate(CMS_SignerInfo* si, X509* signer) {
@@ -196,12 +192,10 @@ std::chrono::system_clock::time_point signing_time(CMS_SignerInfo* si) {
     return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-}  // namespace
-
-VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
-                               std::span<const std::uint8_t> cms_der,
-                               std::span<const X509* const> extra_certificates,
-                               const CertificateParser& parse_certificate) {
+VerifiedSignature verify(std::optional<std::span<const std::uint8_t>> content,
+                         std::span<const std::uint8_t> cms_der,
+                         std::span<const X509* const> extra_certificates,
+                         const CertificateParser& parse_certificate) {
     auto cms = parse(cms_der);
     CMS_SignerInfo* si = only_signer(cms.get());
     if (CMS_signed_get_attr_count(si) <= 0) {
@@ -214,7 +208,11 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
     auto certs = embedded(cms.get());
     auto signer = find_signer(si, certs, extra_certificates, parse_certificate);
 
-    check_message_digest(si, digest_of(si), content);
+    const EVP_MD* md = digest_of(si);
+    auto claimed = message_digest(si);
+    if (content && claimed != ossl::digest(md, *content)) {
+        throw Error(errors::content_mismatch);
+    }
     CMS_SignerInfo_set1_signer_cert(si, signer.get());
     if (CMS_SignerInfo_verify(si) != 1) {
         throw Error(errors::invalid, ossl::last_error());
@@ -223,6 +221,8 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
 
     VerifiedSignature result;
     result.signing_time = signing_time(si);
+    result.message_digest = std::move(claimed);
+    result.digest_nid = EVP_MD_get_type(md);
     // Signer first, then the rest as embedded.
     X509_up_ref(signer.get());
     result.embedded_certificates.emplace_back(signer.get());
@@ -233,6 +233,21 @@ VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
     }
     result.signer_certificate = std::move(signer);
     return result;
+}
+
+}  // namespace
+
+VerifiedSignature verify_cades(std::span<const std::uint8_t> content,
+                               std::span<const std::uint8_t> cms_der,
+                               std::span<const X509* const> extra_certificates,
+                               const CertificateParser& parse_certificate) {
+    return verify(content, cms_der, extra_certificates, parse_certificate);
+}
+
+VerifiedSignature verify_cades_without_content(std::span<const std::uint8_t> cms_der,
+                                               std::span<const X509* const> extra_certificates,
+                                               const CertificateParser& parse_certificate) {
+    return verify(std::nullopt, cms_der, extra_certificates, parse_certificate);
 }
 
 }  // namespace sigcard::signature
