@@ -14,6 +14,7 @@
 // of that commit.
 //
 // usage: follow_up_load BUILD_DIR [orders=800] [clients=16] [portal_threads=2]
+// SIGCARD_LOAD_KEEP=1 keeps the trust center folder (database, logs) for inspection.
 #include "authority/trust_center.hpp"
 #include "cards/card_register.hpp"
 #include "common/clock.hpp"
@@ -197,6 +198,19 @@ double cpu_seconds(const std::filesystem::path& stat) {
 
 double cpu_seconds(pid_t pid) { return cpu_seconds(fmt::format("/proc/{}/stat", pid)); }
 
+// Bytes a process has handed to write calls so far (files and sockets), from /proc/PID/io.
+double bytes_written(pid_t pid) {
+    std::ifstream in(fmt::format("/proc/{}/io", pid));
+    std::string key;
+    double value = 0;
+    while (in >> key >> value) {
+        if (key == "wchar:") {
+            return value;
+        }
+    }
+    return 0;
+}
+
 // CPU seconds of a process's threads by thread name (sigcard-http, sigcard-writer, …).
 std::map<std::string, double> cpu_by_thread(pid_t pid) {
     std::map<std::string, double> out;
@@ -253,6 +267,7 @@ int main(int argc, char** argv) {
     std::mutex failure_mutex;
     const auto threads_before = cpu_by_thread(portal.pid);
     const double portal_cpu_before = cpu_seconds(portal.pid);
+    const double written_before = bytes_written(portal.pid);
     const double driver_cpu_before = cpu_seconds(::getpid());
     const auto start = Clock::now();
     on_clients(dir, bodies.size(), clients, [&](portal::HttpClient& client, std::size_t i) {
@@ -266,6 +281,7 @@ int main(int argc, char** argv) {
     });
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double portal_cpu = cpu_seconds(portal.pid) - portal_cpu_before;
+    const double written = bytes_written(portal.pid) - written_before;
     auto threads = cpu_by_thread(portal.pid);
     for (const auto& [name, before] : threads_before) {
         threads[name] -= before;
@@ -312,12 +328,18 @@ int main(int argc, char** argv) {
         }
     }
     fmt::print("  portal CPU per order by thread:   {}\n", by_thread);
+    fmt::print("  portal writes per order:          {:.1f} KiB (database, log and answers)\n",
+               written / 1024.0 / count);
     fmt::print("  openssl speed ecdsap256 verify:   {:.0f}/s on 2 cores\n", verify);
     fmt::print("  crypto bound (3 verifies/order):  {:.0f} orders/s\n", bound);
     fmt::print("  CPU per order at half the bound:  {:.0f} µs (both cores, portal and driver)\n",
                bound > 0 ? 2e6 / (bound / 2.0) : 0.0);
     fmt::print("  ratio to the crypto bound:        {:.0f} %  (target: at least 50 %)\n",
                bound > 0 ? 100.0 * rate / bound : 0.0);
-    std::filesystem::remove_all(dir);
+    if (std::getenv("SIGCARD_LOAD_KEEP") != nullptr) {
+        fmt::print("  trust center kept for inspection: {}\n", dir.string());
+    } else {
+        std::filesystem::remove_all(dir);
+    }
     return failures == 0 && stored == count ? 0 : 1;
 }

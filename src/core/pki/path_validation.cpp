@@ -95,7 +95,8 @@ PathValidator::PathValidator(const CertificateStore& store, const X509* root,
       root_(share(root)),
       issuing_ca_(share(issuing_ca)),
       options_(std::move(options)),
-      transport_(std::move(transport)) {}
+      transport_(std::move(transport)),
+      verified_(std::make_shared<VerifiedCertificates>(options_.remembered_certificates)) {}
 
 ValidationResult PathValidator::validate(std::span<const std::uint8_t> der, Seconds at) const {
     auto cert = ossl::x509_from_der(der);

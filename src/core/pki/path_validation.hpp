@@ -53,6 +53,9 @@ public:
         std::string own_ocsp_url;                      // status for these comes from the store
         std::chrono::seconds clock_skew{300};          // tolerated on thisUpdate / nextUpdate
         std::chrono::seconds max_response_age{86400};  // when a response has no nextUpdate
+        // How many checked holder certificates are kept parsed (about 8 KiB each): enough for
+        // the holders between draft and submission at once.
+        std::size_t remembered_certificates = 8192;
     };
 
     PathValidator(const CertificateStore& store, const X509* root, const X509* issuing_ca,
@@ -86,7 +89,7 @@ private:
     ossl::X509Ptr issuing_ca_;
     Options options_;
     OcspTransport transport_;
-    std::shared_ptr<VerifiedCertificates> verified_ = std::make_shared<VerifiedCertificates>();
+    std::shared_ptr<VerifiedCertificates> verified_;
 };
 
 }  // namespace sigcard::pki

@@ -19,7 +19,7 @@ namespace sigcard::pki {
 
 class VerifiedCertificates {
 public:
-    explicit VerifiedCertificates(std::size_t capacity = 16384);
+    explicit VerifiedCertificates(std::size_t capacity);
 
     // The remembered certificate with exactly these bytes, or nullptr.
     ossl::X509Ptr find(std::span<const std::uint8_t> der) const;
