@@ -82,7 +82,7 @@ TEST(Database, DocumentMigrationKeepsEachOrdersDocumentInItsDraft) {
                          "', 'n" + n + "', 100" + n + ", 100" + n + ")";
             }
         });
-        EXPECT_EQ(db.migrate(), 1);
+        EXPECT_EQ(db.migrate(4), 1);
         db.with_session([](soci::session& s) {
             for (const std::string n : {"1", "2"}) {
                 std::string document, data, serial;
@@ -103,6 +103,72 @@ TEST(Database, DocumentMigrationKeepsEachOrdersDocumentInItsDraft) {
             EXPECT_EQ(drafts, 2);
             // The order's own copy is gone.
             EXPECT_THROW(s << "SELECT document FROM orders", soci::soci_error);
+        });
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
+    auto dir = std::filesystem::temp_directory_path() / ("sigcard-dh-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        Database db("sqlite:" + (dir / "t.db").string(), 1);
+        db.migrate(4);  // the document's hash was unique then
+        db.with_session([](soci::session& s) {
+            s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+                 "VALUES ('v1', 0, 'aa', 'AGB', 0)";
+            for (const std::string n : {"1", "2", "3"}) {
+                s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                     "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+                     "created_at, updated_at) VALUES ('FA-" + n + "', 'follow_up', 'submitted', "
+                     "'{}', 'v1', 'd" + n + "', 'c2ln', 's', '0" + n + "', 'n" + n + "', 100" + n +
+                         ", 100" + n + ")";
+            }
+            s << "INSERT INTO order_events (order_id, at, to_state, actor) VALUES (2, 1, "
+                 "'submitted', 'holder')";
+            s << "DELETE FROM orders WHERE order_number = 'FA-3'";  // id 3 must not come back
+            EXPECT_THROW(s << "INSERT INTO orders (order_number, kind, state, order_data, "
+                              "terms_version, document_sha256, signature, signature_sha256, "
+                              "certificate_serial, nonce, created_at, updated_at) VALUES ('FA-9', "
+                              "'follow_up', 'submitted', '{}', 'v1', 'd1', 'x', 's', '09', 'n9', "
+                              "1, 1)",
+                         soci::soci_error);
+        });
+        EXPECT_EQ(db.migrate(), 1);
+        db.with_session([](soci::session& s) {
+            std::string number, nonce;
+            long long event_order = 0;
+            s << "SELECT o.order_number, o.nonce, e.order_id FROM order_events e JOIN orders o "
+                 "ON o.id = e.order_id",
+                soci::into(number), soci::into(nonce), soci::into(event_order);
+            EXPECT_EQ(number, "FA-2");
+            EXPECT_EQ(nonce, "n2");
+            EXPECT_EQ(event_order, 2);
+            const std::string insert =
+                "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+                "created_at, updated_at) VALUES (:number, 'follow_up', 'submitted', '{}', 'v1', "
+                "'d1', 'x', 's', '09', :nonce, 1, 1)";
+            // The document's hash may repeat now; the nonce may not.
+            std::string n9 = "FA-9", nonce9 = "n9";
+            s << insert, soci::use(n9), soci::use(nonce9);
+            std::string n10 = "FA-10", nonce1 = "n1";
+            EXPECT_THROW((s << insert, soci::use(n10), soci::use(nonce1)), soci::soci_error);
+            long long id = 0;
+            s << "SELECT id FROM orders WHERE order_number = 'FA-9'", soci::into(id);
+            EXPECT_EQ(id, 4);  // after the deleted 3, as before the rebuild
+            // Foreign keys still hold, towards and from the rebuilt table.
+            EXPECT_THROW(s << "INSERT INTO order_events (order_id, at, to_state, actor) VALUES "
+                              "(999, 1, 'submitted', 'x')",
+                         soci::soci_error);
+            EXPECT_THROW(s << "UPDATE orders SET card_id = 999 WHERE order_number = 'FA-9'",
+                         soci::soci_error);
+            // One open order per card is still enforced.
+            int indexes = 0;
+            s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' "
+                 "AND name IN ('orders_card', 'orders_one_open_per_card', 'orders_state')",
+                soci::into(indexes);
+            EXPECT_EQ(indexes, 3);
         });
     }
     std::filesystem::remove_all(dir);

@@ -104,6 +104,22 @@ TEST_F(FollowUpOrdersTest, GarbageInsteadOfACertificateIsReportedNotThrown) {
     EXPECT_EQ(report.decision.refusal->id, "eligibility.certificate_invalid");
 }
 
+TEST_F(FollowUpOrdersTest, NoncesAreUniqueAndSortInTheOrderTheyWereIssued) {
+    std::vector<std::string> nonces;
+    for (int i = 0; i < 5; ++i) {
+        nonces.push_back(orders.create_draft(holder_der, order_data(), now).nonce);
+    }
+    for (std::size_t i = 0; i < nonces.size(); ++i) {
+        EXPECT_EQ(nonces[i].size(), 48u) << nonces[i];  // 8 bytes of time, 16 random
+        EXPECT_EQ(nonces[i].find_first_not_of("0123456789abcdef"), std::string::npos);
+        if (i > 0) {
+            EXPECT_LT(nonces[i - 1], nonces[i]);
+            // Unguessable: the random part differs even when the time part does not.
+            EXPECT_NE(nonces[i - 1].substr(16), nonces[i].substr(16));
+        }
+    }
+}
+
 TEST_F(FollowUpOrdersTest, ASignedDraftBecomesOneStoredOrderWithEvidence) {
     const auto draft = orders.create_draft(holder_der, order_data(), now);
     EXPECT_NE(draft.document.find("Nonce: " + draft.nonce), std::string::npos);

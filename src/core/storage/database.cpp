@@ -134,19 +134,48 @@ int Database::schema_version() {
 int Database::migrate(int up_to) {
     int applied = 0;
     const int current = schema_version();
+    const std::string dialect = dialect_ == Dialect::postgresql ? "postgresql" : "sqlite";
     for (const auto& m : migrations()) {
-        if (m.version <= current || m.version > up_to) {
+        if (m.version <= current || m.version > up_to ||
+            (!m.dialect.empty() && m.dialect != dialect)) {
             continue;
         }
-        in_transaction([&](soci::session& s) {
-            for (const auto& statement : split_statements(for_dialect(m.sql, dialect_))) {
-                s << statement;
+        with_session([&](soci::session& s) {
+            // SQLite: foreign keys off while a migration runs, as SQLite's own procedure for
+            // rebuilding a table asks (a DROP TABLE would otherwise delete through them), and
+            // checked as a whole before the commit instead.
+            const bool sqlite = dialect_ == Dialect::sqlite;
+            if (sqlite) {
+                s << "PRAGMA foreign_keys=OFF";
             }
-            const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count();
-            s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
-                soci::use(m.version), soci::use(m.name), soci::use(now);
+            try {
+                in_transaction(s, [&](soci::session& tx) {
+                    for (const auto& statement : split_statements(for_dialect(m.sql, dialect_))) {
+                        tx << statement;
+                    }
+                    if (sqlite) {
+                        soci::rowset<soci::row> broken = (tx.prepare << "PRAGMA foreign_key_check");
+                        if (broken.begin() != broken.end()) {
+                            throw std::runtime_error("migration " + m.name +
+                                                     " leaves broken foreign keys");
+                        }
+                    }
+                    const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count();
+                    tx << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, "
+                          ":n, :t)",
+                        soci::use(m.version), soci::use(m.name), soci::use(now);
+                });
+            } catch (...) {
+                if (sqlite) {
+                    s << "PRAGMA foreign_keys=ON";
+                }
+                throw;
+            }
+            if (sqlite) {
+                s << "PRAGMA foreign_keys=ON";
+            }
         });
         ++applied;
     }
