@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace sigcard::storage {
@@ -172,6 +173,41 @@ TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
         });
     }
     std::filesystem::remove_all(dir);
+}
+
+// PostgreSQL, when SIGCARD_TEST_POSTGRESQL holds a libpq connection string (scripts/test starts
+// the local cluster and sets it): every migration applies there too, and the order constraints
+// the code relies on hold.
+TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
+    const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
+    if (conninfo == nullptr) {
+        GTEST_SKIP() << "SIGCARD_TEST_POSTGRESQL is not set: no PostgreSQL to test against";
+    }
+    Database db(std::string("postgresql:") + conninfo, 1);
+    db.with_session([](soci::session& s) {
+        s << "DROP SCHEMA public CASCADE";
+        s << "CREATE SCHEMA public";
+    });
+    EXPECT_GT(db.migrate(), 0);
+    EXPECT_EQ(db.migrate(), 0);
+    db.with_session([](soci::session& s) {
+        int version = 0;
+        s << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
+        EXPECT_EQ(version, 5);
+        s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+             "VALUES ('v1', 0, 'aa', 'AGB', 0)";
+        const std::string insert =
+            "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+            "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+            "created_at, updated_at) VALUES (:number, 'follow_up', 'submitted', '{}', 'v1', "
+            "'d1', 'x', 's', '09', :nonce, 1, 1)";
+        std::string n1 = "FA-1", nonce1 = "n1", n2 = "FA-2", nonce2 = "n2", n3 = "FA-3";
+        s << insert, soci::use(n1), soci::use(nonce1);
+        s << insert, soci::use(n2), soci::use(nonce2);  // the same document hash: allowed
+        EXPECT_THROW((s << insert, soci::use(n3), soci::use(nonce1)), soci::soci_error);
+        // Orders keep no document of their own (migration 4) and no evidence column (3).
+        EXPECT_THROW(s << "SELECT document FROM orders", soci::soci_error);
+    });
 }
 
 TEST(Database, RollsBackATransactionThatThrows) {
