@@ -54,6 +54,8 @@ void publish_fresh_crl(TrustCenter& tc) {
 pki::PathValidator::Options validator_options(const TrustCenter& tc) {
     pki::PathValidator::Options options;
     options.own_ocsp_url = tc.config().urls.ocsp;
+    options.remembered_certificates =
+        static_cast<std::size_t>(tc.config().portal.remembered_certificates);
     return options;
 }
 

@@ -72,6 +72,10 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "portal", "tls", c.portal.tls);
     read(table, "portal", "tls_certificate", c.portal.tls_certificate);
     read(table, "portal", "tls_key", c.portal.tls_key);
+    read(table, "portal", "remembered_certificates", c.portal.remembered_certificates);
+    if (c.portal.remembered_certificates < 1) {
+        throw std::runtime_error(file.string() + ": portal.remembered_certificates must be at least 1");
+    }
     return c;
 }
 
@@ -106,7 +110,8 @@ std::string TrustCenterConfig::to_toml() const {
                                {"port", portal.port},
                                {"tls", portal.tls},
                                {"tls_certificate", portal.tls_certificate},
-                               {"tls_key", portal.tls_key}}},
+                               {"tls_key", portal.tls_key},
+                               {"remembered_certificates", portal.remembered_certificates}}},
     };
     std::ostringstream out;
     out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";

@@ -42,6 +42,9 @@ struct Portal {
     bool tls = true;
     std::string tls_certificate;  // relative to the dir
     std::string tls_key;
+    // Holder certificates kept parsed and checked between eligibility, draft and submission
+    // (about 8 KiB each): enough for the holders in the middle of an order at once.
+    int remembered_certificates = 8192;
 };
 
 struct TrustCenterConfig {
