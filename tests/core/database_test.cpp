@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 namespace sigcard::storage {
 namespace {
@@ -171,6 +172,47 @@ TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
                 soci::into(indexes);
             EXPECT_EQ(indexes, 3);
         });
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Database, MigrationLeavingBrokenForeignKeysIsRolledBackAndKeysStayOn) {
+    auto dir = std::filesystem::temp_directory_path() / ("sigcard-fk-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    {
+        Database db("sqlite:" + (dir / "t.db").string(), 1);
+        db.migrate();
+        const int before = db.schema_version();
+        // Runs with foreign keys off, like a table rebuild: an event for an order that is not there.
+        const std::vector<Migration> broken = {
+            {before + 1, "9999_broken", "",
+             "CREATE TABLE scratch (x INTEGER);\n"
+             "INSERT INTO order_events (order_id, at, to_state, actor) VALUES (4711, 1, "
+             "'submitted', 'x');"}};
+        try {
+            db.migrate(broken);
+            ADD_FAILURE() << "a migration leaving broken foreign keys was applied";
+        } catch (const std::runtime_error& e) {
+            // Refused by the check before the commit, not by the insert itself.
+            EXPECT_NE(std::string(e.what()).find("9999_broken leaves broken foreign keys"),
+                      std::string::npos)
+                << e.what();
+        }
+        EXPECT_EQ(db.schema_version(), before);
+        db.with_session([](soci::session& s) {
+            int events = -1;
+            s << "SELECT COUNT(*) FROM order_events", soci::into(events);
+            EXPECT_EQ(events, 0);
+            EXPECT_THROW(s << "SELECT x FROM scratch", soci::soci_error);  // rolled back
+            // And foreign keys are enforced again on that connection.
+            EXPECT_THROW(s << "INSERT INTO order_events (order_id, at, to_state, actor) VALUES "
+                              "(4711, 1, 'submitted', 'x')",
+                         soci::soci_error);
+        });
+        // Only for the other dialect: skipped here.
+        const std::vector<Migration> other = {
+            {before + 1, "9999_other", "postgresql", "CREATE TABLE only_on_postgresql (x INT)"}};
+        EXPECT_EQ(db.migrate(other), 0);
     }
     std::filesystem::remove_all(dir);
 }

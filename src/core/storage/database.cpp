@@ -131,11 +131,13 @@ int Database::schema_version() {
     });
 }
 
-int Database::migrate(int up_to) {
+int Database::migrate(int up_to) { return migrate(migrations(), up_to); }
+
+int Database::migrate(const std::vector<Migration>& list, int up_to) {
     int applied = 0;
     const int current = schema_version();
     const std::string dialect = dialect_ == Dialect::postgresql ? "postgresql" : "sqlite";
-    for (const auto& m : migrations()) {
+    for (const auto& m : list) {
         if (m.version <= current || m.version > up_to ||
             (!m.dialect.empty() && m.dialect != dialect)) {
             continue;

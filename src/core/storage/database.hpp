@@ -3,6 +3,8 @@
 // (storage/migrations/NNNN_name.sql), applied in order and recorded in schema_migrations.
 #pragma once
 
+#include "storage/migrations.hpp"
+
 #include <soci/soci.h>
 
 #include <cstdint>
@@ -29,6 +31,8 @@ public:
     // Applies every migration not yet applied; returns how many ran.
     // `up_to`: stop after this version (tests of a migration start from the schema before it).
     int migrate(int up_to = std::numeric_limits<int>::max());
+    // The same with other migrations than the embedded ones (sorted by version), for tests.
+    int migrate(const std::vector<Migration>& list, int up_to = std::numeric_limits<int>::max());
     int schema_version();
 
     // Runs `work` with a pooled session.
