@@ -632,10 +632,12 @@ void FollowUpOrders::submit_async(const std::string& nonce,
     }
     work->signature_sha256 = ossl::hex(ossl::sha256(signature_der));
     work->signature_b64 = storage::to_base64(signature_der.data(), signature_der.size());
-    if (document) {
-        work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(*document)));
-    } else if (verified.digest_nid == NID_sha256) {
+    // The signed digest is the document's (verify_cades compared them when it was sent): with
+    // SHA-256 it is the hash the draft keeps, so the document is not hashed again.
+    if (verified.digest_nid == NID_sha256) {
         work->document_sha256 = ossl::hex(verified.message_digest);
+    } else if (document) {
+        work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(*document)));
     } else {
         // Signed with another digest: the writer hashes the draft's document that way.
         work->signed_digest = std::move(verified.message_digest);
