@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +11,7 @@ namespace sigcard::storage {
 namespace {
 
 TEST(Database, MigratesOnceAndRecordsVersion) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-db-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-db");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         EXPECT_GT(db.migrate(), 0);
@@ -20,12 +20,10 @@ TEST(Database, MigratesOnceAndRecordsVersion) {
         EXPECT_EQ(db.migrate(), 0);
         EXPECT_EQ(db.schema_version(), version);
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Database, SharedEvidenceMigrationMovesEachOrdersOwnResponse) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-ev-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-ev");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         db.migrate(2);  // orders kept their own OCSP response then
@@ -59,12 +57,10 @@ TEST(Database, SharedEvidenceMigrationMovesEachOrdersOwnResponse) {
             EXPECT_THROW(s << "SELECT revocation_evidence FROM orders", soci::soci_error);
         });
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Database, DocumentMigrationKeepsEachOrdersDocumentInItsDraft) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-doc-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-doc");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         db.migrate(3);  // orders kept a copy of their draft's document then
@@ -107,12 +103,10 @@ TEST(Database, DocumentMigrationKeepsEachOrdersDocumentInItsDraft) {
             EXPECT_THROW(s << "SELECT document FROM orders", soci::soci_error);
         });
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-dh-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-dh");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         db.migrate(4);  // the document's hash was unique then
@@ -173,12 +167,10 @@ TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
             EXPECT_EQ(indexes, 3);
         });
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Database, MigrationLeavingBrokenForeignKeysIsRolledBackAndKeysStayOn) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-fk-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-fk");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         db.migrate();
@@ -214,7 +206,6 @@ TEST(Database, MigrationLeavingBrokenForeignKeysIsRolledBackAndKeysStayOn) {
             {before + 1, "9999_other", "postgresql", "CREATE TABLE only_on_postgresql (x INT)"}};
         EXPECT_EQ(db.migrate(other), 0);
     }
-    std::filesystem::remove_all(dir);
 }
 
 // PostgreSQL, when SIGCARD_TEST_POSTGRESQL holds a libpq connection string (scripts/test starts
@@ -253,8 +244,7 @@ TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
 }
 
 TEST(Database, RollsBackATransactionThatThrows) {
-    auto dir = std::filesystem::temp_directory_path() / ("sigcard-tx-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    testing::TempDir dir("sigcard-tx");
     {
         Database db("sqlite:" + (dir / "t.db").string(), 1);
         db.migrate();
@@ -268,7 +258,6 @@ TEST(Database, RollsBackATransactionThatThrows) {
         db.with_session([&](soci::session& s) { s << "SELECT COUNT(*) FROM certificates", soci::into(count); });
         EXPECT_EQ(count, 0);
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(Base64, RoundTripsEveryLength) {
