@@ -1,0 +1,45 @@
+// The load driver's HTTPS client: one kept-alive TLS connection, blocking, with the peer's
+// certificate checked against the trust center's root. It does only what the driver's timed
+// requests need (POST with a body, answers with Content-Length), straight on OpenSSL, so that
+// the client's share of the two CPUs stays small and the portal's figures are not the client's.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace sigcard::bench {
+
+struct HttpAnswer {
+    int status = 0;
+    std::string body;
+};
+
+class KeepAliveTlsClient {
+public:
+    // Connects to host:port (an IP address, checked against the certificate's IP SAN).
+    KeepAliveTlsClient(const std::string& host, std::uint16_t port,
+                       const std::filesystem::path& ca_file);
+    ~KeepAliveTlsClient();
+    KeepAliveTlsClient(const KeepAliveTlsClient&) = delete;
+    KeepAliveTlsClient& operator=(const KeepAliveTlsClient&) = delete;
+
+    // Throws std::runtime_error when the connection fails or the answer is malformed.
+    HttpAnswer post(const std::string& path, const std::string& body,
+                    const std::string& content_type);
+
+private:
+    void write_all(const std::string& bytes);
+    void read_more();
+
+    std::string host_;
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context_;
+    std::unique_ptr<SSL, decltype(&SSL_free)> tls_;
+    int socket_ = -1;
+    std::string received_;  // bytes read and not yet consumed
+};
+
+}  // namespace sigcard::bench
