@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <stdexcept>
+
 namespace sigcard::audit {
 namespace {
 
@@ -94,6 +97,38 @@ TEST_F(AuditLogTest, RolledBackChangeLeavesNoRecord) {
                  std::runtime_error);
     EXPECT_EQ(verify(db).records, 0);
     EXPECT_TRUE(verify(db).intact);
+}
+
+// The submission writer keeps one appender for its session: each transaction starts with
+// restart(), which must read the chain's end as stored, also after a transaction that rolled back.
+TEST_F(AuditLogTest, AnAppenderKeptAcrossTransactionsContinuesTheStoredChain) {
+    db.with_session([&](soci::session& s) {
+        std::optional<Appender> appender;
+        db.in_transaction(s, [&](soci::session& tx) {
+            appender.emplace(tx, db.dialect());
+            appender->append("system", "order.submitted", "FA-1", "{}");
+            appender->append("system", "order.submitted", "FA-2", "{}");
+            appender->finish();
+        });
+        EXPECT_THROW(db.in_transaction(s,
+                                       [&](soci::session&) {
+                                           appender->restart();
+                                           appender->append("system", "order.submitted", "FA-X",
+                                                            "{}");
+                                           appender->finish();
+                                           throw std::runtime_error("batch failed");
+                                       }),
+                     std::runtime_error);
+        db.in_transaction(s, [&](soci::session&) {
+            appender->restart();
+            const auto record = appender->append("system", "order.submitted", "FA-3", "{}");
+            EXPECT_EQ(record.seq, 3);
+            appender->finish();
+        });
+    });
+    const auto result = verify(db);
+    EXPECT_TRUE(result.intact) << result.reason;
+    EXPECT_EQ(result.records, 3);
 }
 
 }  // namespace

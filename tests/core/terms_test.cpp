@@ -32,6 +32,22 @@ TEST_F(TermsTest, TheVersionInForceIsTheLatestAlreadyValid) {
     EXPECT_EQ(terms.list().size(), 2u);
 }
 
+// The submission writer keeps one lookup for its session and compares only versions: the lookup
+// must name the same version as in_force, also after terms were published meanwhile.
+TEST_F(TermsTest, TheVersionLookupNamesTheSameVersionAsInForce) {
+    db.with_session([&](soci::session& s) {
+        TermsCatalogue::VersionLookup lookup(s);
+        EXPECT_FALSE(lookup.in_force(1000));
+        terms.publish("AGB eins", "1", 1000, "operator:test");
+        terms.publish("AGB zwei", "2", 2000, "operator:test");
+        EXPECT_FALSE(lookup.in_force(999));
+        for (const std::int64_t at : {1000, 1999, 2000, 9999}) {
+            EXPECT_EQ(lookup.in_force(at), terms.in_force(at)->version) << at;
+        }
+        EXPECT_EQ(lookup.in_force(1500), "1");
+    });
+}
+
 TEST_F(TermsTest, PublishingAnExistingVersionIsRefusedAndChangesNothing) {
     terms.publish("AGB eins", "1", 1000, "operator:test");
     try {

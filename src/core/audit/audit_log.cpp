@@ -39,21 +39,36 @@ AuditRecord append(soci::session& s, storage::Dialect dialect, std::string actor
     return record;
 }
 
+namespace {
+
+// The head row is locked for the rest of the transaction (SQLite: the transaction already holds
+// the write lock), so concurrent appenders from several portals form one chain.
+std::string read_head_query(storage::Dialect dialect) {
+    return std::string("SELECT seq, hash FROM audit_head WHERE id = 1") +
+           (dialect == storage::Dialect::postgresql ? " FOR UPDATE" : "");
+}
+
+}  // namespace
+
 Appender::Appender(soci::session& s, storage::Dialect dialect)
-    : session_(s),
-      insert_((s.prepare << "INSERT INTO audit_log (seq, at, actor, action, subject, details, "
+    : insert_((s.prepare << "INSERT INTO audit_log (seq, at, actor, action, subject, details, "
                             "prev_hash, hash) VALUES (:seq, :at, :actor, :action, :subject, "
                             ":details, :prev, :hash)",
                soci::use(record_.seq), soci::use(record_.at), soci::use(record_.actor),
                soci::use(record_.action), soci::use(record_.subject), soci::use(record_.details),
-               soci::use(record_.prev_hash), soci::use(record_.hash))) {
-    // The head row is locked for the rest of the transaction (SQLite: the transaction already
-    // holds the write lock), so concurrent appenders from several portals form one chain.
-    const std::string lock = dialect == storage::Dialect::postgresql ? " FOR UPDATE" : "";
-    long long seq = 0;
-    s << "SELECT seq, hash FROM audit_head WHERE id = 1" + lock, soci::into(seq),
-        soci::into(head_hash_);
-    head_seq_ = seq;
+               soci::use(record_.prev_hash), soci::use(record_.hash))),
+      read_head_((s.prepare << read_head_query(dialect), soci::into(stored_seq_),
+                  soci::into(stored_hash_))),
+      write_head_((s.prepare << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1",
+                   soci::use(stored_seq_), soci::use(stored_hash_))) {
+    restart();
+}
+
+void Appender::restart() {
+    read_head_.execute(true);
+    storage::finish(read_head_);
+    head_seq_ = stored_seq_;
+    head_hash_ = stored_hash_;
 }
 
 AuditRecord Appender::append(std::string actor, std::string action, std::string subject,
@@ -78,9 +93,9 @@ void Appender::rewind(Position position) {
 }
 
 void Appender::finish() {
-    const long long seq = head_seq_;
-    session_ << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1", soci::use(seq),
-        soci::use(head_hash_);
+    stored_seq_ = head_seq_;
+    stored_hash_ = head_hash_;
+    write_head_.execute(true);
 }
 
 AuditVerification verify(storage::Database& db) {

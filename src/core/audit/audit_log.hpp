@@ -36,10 +36,13 @@ AuditRecord append(soci::session& session, storage::Dialect dialect, std::string
 // Many appends in one transaction, for a writer that records a batch: reads (on PostgreSQL:
 // locks) the head once when constructed, inserts each record with one prepared statement, and
 // writes the head once in finish(), which must run before the transaction commits. A record whose
-// insert fails leaves the chain as it was.
+// insert fails leaves the chain as it was. A writer that keeps its session may keep the appender
+// too, with its prepared statements, and call restart() at the start of each later transaction.
 class Appender {
 public:
     Appender(soci::session& session, storage::Dialect dialect);
+    // A new transaction on the same session: reads (locks) the head again.
+    void restart();
     AuditRecord append(std::string actor, std::string action, std::string subject,
                        std::string details);
     void finish();
@@ -54,11 +57,14 @@ public:
     void rewind(Position position);
 
 private:
-    soci::session& session_;
     AuditRecord record_;  // the one being inserted; the chain's last after a successful insert
     std::int64_t head_seq_ = 0;
     std::string head_hash_;
+    long long stored_seq_ = 0;  // the head row as read, and as written by finish()
+    std::string stored_hash_;
     soci::statement insert_;
+    soci::statement read_head_;
+    soci::statement write_head_;
 };
 
 AuditVerification verify(storage::Database& db);

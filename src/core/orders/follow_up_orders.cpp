@@ -226,10 +226,10 @@ public:
                                 "RETURNING id",
                    soci::use(v_.number), soci::use(v_.state), soci::use(v_.card_id),
                    soci::use(v_.order_data), soci::use(v_.terms_version),
-                   soci::use(v_.document_sha256),
-                   soci::use(v_.signature_b64), soci::use(v_.signature_sha256),
-                   soci::use(v_.certificate_serial), soci::use(v_.evidence_id), soci::use(v_.nonce),
-                   soci::use(v_.created_at), soci::use(v_.created_at), soci::into(order_id_))) {}
+                   soci::use(v_.document_sha256), soci::use(v_.signature_b64),
+                   soci::use(v_.signature_sha256), soci::use(v_.certificate_serial),
+                   soci::use(v_.evidence_id), soci::use(v_.nonce), soci::use(v_.created_at),
+                   soci::use(v_.created_at), soci::into(order_id_))) {}
 
     // The draft's nonce is unique among orders: a second order for one draft fails here.
     std::int64_t insert(Values values) {
@@ -377,12 +377,15 @@ EligibilityRefused::EligibilityRefused(EligibilityDecision decision, std::string
 // Prepared once per writer session instead of once per batch (preparing was a seventh of the
 // writer's time): lookups and inserts of store_submissions().
 struct FollowUpOrders::WriterStatements {
-    explicit WriterStatements(soci::session& s)
+    // Constructed inside a transaction: the appender reads (locks) the audit head.
+    WriterStatements(soci::session& s, storage::Dialect dialect)
         : session(&s),
+          audit(s, dialect),
           drafts(s),
           certificates(s),
           cards(s),
           open_orders(s),
+          terms(s),
           orders(s),
           events(s),
           savepoint(s.prepare << "SAVEPOINT submission"),
@@ -414,10 +417,12 @@ struct FollowUpOrders::WriterStatements {
     }
 
     soci::session* session;
+    audit::Appender audit;
     DraftLookup drafts;
     pki::CertificateStore::Lookup certificates;
     cards::CardRegister::EligibilityLookup cards;
     OpenOrderLookup open_orders;
+    TermsCatalogue::VersionLookup terms;
     OrderWriter orders;
     EventWriter events;
     soci::statement savepoint, release, rollback;
@@ -496,10 +501,10 @@ namespace {
 // period sort together, so the orders' unique index on them grows at its end instead of writing
 // a page at a random place for every order.
 std::string new_nonce() {
-    const auto micros = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    const auto micros =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     ossl::Bytes bytes(8);
     for (int i = 0; i < 8; ++i) {
         bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(micros >> (56 - 8 * i));
@@ -615,9 +620,9 @@ void FollowUpOrders::submit_async(const std::string& nonce,
     const auto parser = [this](std::span<const std::uint8_t> der) {
         return parsed_certificate(der);
     };
-    auto verified = document
-                        ? signature::verify_cades(ossl::as_bytes(*document), signature_der, {}, parser)
-                        : signature::verify_cades_without_content(signature_der, {}, parser);
+    auto verified =
+        document ? signature::verify_cades(ossl::as_bytes(*document), signature_der, {}, parser)
+                 : signature::verify_cades_without_content(signature_der, {}, parser);
     auto work = std::make_unique<Submission>();
     work->nonce = nonce;
     work->now = now;
@@ -649,14 +654,15 @@ void FollowUpOrders::submit_async(const std::string& nonce,
 }
 
 void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::Batch& batch) {
-    // First: on PostgreSQL this locks the audit head, so batches of several portal instances
+    // First: on PostgreSQL the audit head is locked, so batches of several portal instances
     // take turns and each sees what the one before committed.
-    audit::Appender audit(s, context_.database.dialect());
     if (!writer_statements_ || writer_statements_->session != &s) {
-        writer_statements_ = std::make_unique<WriterStatements>(s);
+        writer_statements_ = std::make_unique<WriterStatements>(s, context_.database.dialect());
+    } else {
+        writer_statements_->audit.restart();
     }
     try {
-        store_submissions(s, *writer_statements_, audit, batch);
+        store_submissions(s, *writer_statements_, batch);
     } catch (...) {
         writer_statements_.reset();  // the batch failed: prepare afresh next time
         throw;
@@ -664,16 +670,17 @@ void FollowUpOrders::store_submissions(soci::session& s, storage::GroupCommit::B
 }
 
 void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& statements,
-                                       audit::Appender& audit,
                                        storage::GroupCommit::Batch& batch) {
+    auto& audit = statements.audit;
     auto& drafts = statements.drafts;
     auto& certificates = statements.certificates;
     auto& cards = statements.cards;
     auto& open_orders = statements.open_orders;
-    std::optional<std::pair<std::int64_t, std::optional<TermsVersion>>> terms;  // per second
-    auto terms_in_force = [&](std::int64_t at) -> const std::optional<TermsVersion>& {
+    // The version only: the check compares versions, the terms' text need not be read.
+    std::optional<std::pair<std::int64_t, std::optional<std::string>>> terms;  // per second
+    auto terms_in_force = [&](std::int64_t at) -> const std::optional<std::string>& {
         if (!terms || terms->first != at) {
-            terms.emplace(at, TermsCatalogue::in_force(s, at));
+            terms.emplace(at, statements.terms.in_force(at));
         }
         return terms->second;
     };
@@ -722,7 +729,7 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
             }
             // 4. The terms the holder reviewed are still the ones in force (R7).
             const auto& in_force = terms_in_force(sub.now);
-            if (!in_force || in_force->version != sub.draft->terms_version) {
+            if (!in_force || *in_force != sub.draft->terms_version) {
                 throw Error(errors::terms_outdated, sub.draft->terms_version);
             }
             sub.card_id = facts.card->id;

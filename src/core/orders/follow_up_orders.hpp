@@ -185,7 +185,7 @@ private:
     void store_submissions(soci::session& session, storage::GroupCommit::Batch& batch);
     struct WriterStatements;
     void store_submissions(soci::session& session, WriterStatements& statements,
-                           audit::Appender& audit, storage::GroupCommit::Batch& batch);
+                           storage::GroupCommit::Batch& batch);
     void transition(const std::string& order_number, std::initializer_list<OrderState> from,
                     OrderState to, const std::string& actor, const std::string& note,
                     std::int64_t now, std::optional<std::int64_t> new_card_id = std::nullopt);

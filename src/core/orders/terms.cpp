@@ -67,6 +67,21 @@ std::optional<TermsVersion> TermsCatalogue::in_force(soci::session& s, std::int6
         s, "WHERE valid_from <= :at ORDER BY valid_from DESC, published_at DESC LIMIT 1", {}, at);
 }
 
+TermsCatalogue::VersionLookup::VersionLookup(soci::session& s)
+    : statement_((s.prepare << "SELECT version FROM terms_versions WHERE valid_from <= :at "
+                               "ORDER BY valid_from DESC, published_at DESC LIMIT 1",
+                  soci::into(version_, indicator_), soci::use(at_))) {}
+
+std::optional<std::string> TermsCatalogue::VersionLookup::in_force(std::int64_t at) {
+    at_ = at;
+    indicator_ = soci::i_null;
+    if (!statement_.execute(true) || indicator_ != soci::i_ok) {
+        return std::nullopt;
+    }
+    storage::finish(statement_);
+    return version_;
+}
+
 std::optional<TermsVersion> TermsCatalogue::find(const std::string& version) const {
     return db_.with_session(
         [&](soci::session& s) { return query_one(s, "WHERE version = :v", version, 0); });

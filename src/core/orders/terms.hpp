@@ -30,6 +30,20 @@ public:
     std::optional<TermsVersion> in_force(std::int64_t at) const;
     // The same within the caller's transaction.
     static std::optional<TermsVersion> in_force(soci::session& session, std::int64_t at);
+
+    // Only the version in force, within the caller's transaction, with one statement prepared
+    // for the session: for checks that compare versions and need not read the terms' text.
+    class VersionLookup {
+    public:
+        explicit VersionLookup(soci::session& session);
+        std::optional<std::string> in_force(std::int64_t at);
+
+    private:
+        long long at_ = 0;
+        std::string version_;
+        soci::indicator indicator_ = soci::i_null;
+        soci::statement statement_;
+    };
     std::optional<TermsVersion> find(const std::string& version) const;
     std::vector<TermsVersion> list() const;
 
