@@ -76,7 +76,8 @@ protected:
     }
 
     config::TrustCenterConfig config = pki::testing::test_config();
-    TrustCenter tc{config};
+    // Two connections, as the portal has several: the writer may get another one for each batch.
+    TrustCenter tc{config, 2};
     TermsCatalogue terms{tc.db};
     pki::testing::FollowUpDesk desk{config, tc};
     FollowUpOrders& orders = desk.orders;
@@ -150,6 +151,30 @@ TEST_F(FollowUpOrdersTest, ASignedDraftBecomesOneStoredOrderWithEvidence) {
     EXPECT_EQ(status, V_OCSP_CERTSTATUS_GOOD);
     EXPECT_TRUE(audit::verify(tc.db).intact);
     EXPECT_EQ(audit::verify(tc.db).records, 2);  // terms published, order submitted
+}
+
+// The writer keeps its prepared statements for the connection it prepared them on. When another
+// user of the pool holds that connection as the next batch begins, the batch runs on another one:
+// statements of the first would run outside the batch's transaction (and wait for its lock).
+TEST_F(FollowUpOrdersTest, ABatchOnAnotherPooledConnectionIsStoredInItsTransaction) {
+    const auto first = orders.create_draft(holder_der, order_data(), now);
+    orders.submit(first.nonce, first.document, sign(holder_key, holder_cert.get(), first.document),
+                  now + 10);
+    crypto::SoftwareSigner other_key = crypto::SoftwareSigner::generate_ec();
+    const auto other_cert = issue_for(other_key, now + 30 * kDay);
+    add_card(other_cert.get());
+    const auto second = orders.create_draft(ossl::to_der(other_cert.get()), order_data(), now);
+    const auto signature = sign(other_key, other_cert.get(), second.document);
+    const auto started = std::chrono::steady_clock::now();
+    tc.db.with_session([&](soci::session&) {  // holds the connection the first batch had
+        const auto stored = orders.submit(second.nonce, second.document, signature, now + 20);
+        EXPECT_FALSE(stored.already_submitted);
+    });
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(count("orders"), 2);
+    const auto audit = audit::verify(tc.db);
+    EXPECT_TRUE(audit.intact) << audit.reason;
+    EXPECT_EQ(audit.records, 3);  // terms published, two orders submitted
 }
 
 TEST_F(FollowUpOrdersTest, TheSameSignedDocumentTwiceGivesOneOrder) {

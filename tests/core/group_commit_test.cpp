@@ -100,5 +100,32 @@ TEST_F(GroupCommitTest, DestructionFinishesWhatIsQueued) {
     EXPECT_EQ(rows(), 20);
 }
 
+// A processor may keep statements prepared on its session: every batch gets the same connection,
+// also when every pooled connection is held by someone else as the batch begins.
+TEST_F(GroupCommitTest, EveryBatchRunsOnTheWritersOwnConnection) {
+    std::vector<const void*> connections;
+    GroupCommit commit(db, [&](soci::session& s, GroupCommit::Batch& batch) {
+        connections.push_back(s.get_backend());
+        insert_all(s, batch);
+    });
+    const auto commit_one = [&](int key) {
+        std::promise<std::exception_ptr> settled;
+        auto result = settled.get_future();
+        commit.enqueue(std::make_unique<Insert>(key, settled));
+        EXPECT_EQ(result.get(), nullptr);
+    };
+    commit_one(1);
+    db.with_session([&](soci::session&) {
+        db.with_session([&](soci::session&) {
+            db.with_session([&](soci::session&) {
+                db.with_session([&](soci::session&) { commit_one(2); });  // the whole pool held
+            });
+        });
+    });
+    ASSERT_EQ(connections.size(), 2u);
+    EXPECT_EQ(connections[0], connections[1]);
+    EXPECT_EQ(rows(), 2);
+}
+
 }  // namespace
 }  // namespace sigcard::storage

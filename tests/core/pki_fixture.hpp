@@ -112,8 +112,10 @@ struct TrustCenter {
     ossl::X509Ptr issuing;
     ossl::X509Ptr ocsp;
 
-    explicit TrustCenter(config::TrustCenterConfig config = test_config())
-        : db("sqlite:" + (dir.path() / "pki.db").string(), 1),
+    // `connections`: the database's pool (one by default, so a nested lease shows as a hang).
+    explicit TrustCenter(config::TrustCenterConfig config = test_config(),
+                         std::size_t connections = 1)
+        : db("sqlite:" + (dir.path() / "pki.db").string(), connections),
           store(db),
           ca(std::move(config), &store) {
         db.migrate();

@@ -74,20 +74,28 @@ std::vector<std::string> split_statements(const std::string& sql) {
 }  // namespace
 
 Database::Database(const std::string& url, std::size_t pool_size)
-    : dialect_(dialect_of(url)), pool_size_(pool_size) {
+    : dialect_(dialect_of(url)), target_(url.substr(url.find(':') + 1)), pool_size_(pool_size) {
     pool_ = std::make_unique<soci::connection_pool>(pool_size_);
-    const std::string target = url.substr(url.find(':') + 1);
     for (std::size_t i = 0; i < pool_size_; ++i) {
-        soci::session& s = pool_->at(i);
-        if (dialect_ == Dialect::sqlite) {
-            s.open(soci::sqlite3, "db=" + target + " timeout=30 shared_cache=false");
-            s << "PRAGMA journal_mode=WAL";
-            s << "PRAGMA synchronous=FULL";
-            s << "PRAGMA foreign_keys=ON";
-        } else {
-            s.open(soci::postgresql, target);
-        }
+        open(pool_->at(i));
     }
+}
+
+void Database::open(soci::session& s) {
+    if (dialect_ == Dialect::sqlite) {
+        s.open(soci::sqlite3, "db=" + target_ + " timeout=30 shared_cache=false");
+        s << "PRAGMA journal_mode=WAL";
+        s << "PRAGMA synchronous=FULL";
+        s << "PRAGMA foreign_keys=ON";
+    } else {
+        s.open(soci::postgresql, target_);
+    }
+}
+
+std::unique_ptr<soci::session> Database::connect() {
+    auto session = std::make_unique<soci::session>();
+    open(*session);
+    return session;
 }
 
 Database::~Database() = default;
@@ -131,7 +139,9 @@ int Database::schema_version() {
     });
 }
 
-int Database::migrate(int up_to) { return migrate(migrations(), up_to); }
+int Database::migrate(int up_to) {
+    return migrate(migrations(), up_to);
+}
 
 int Database::migrate(const std::vector<Migration>& list, int up_to) {
     int applied = 0;

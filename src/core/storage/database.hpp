@@ -35,6 +35,11 @@ public:
     int migrate(const std::vector<Migration>& list, int up_to = std::numeric_limits<int>::max());
     int schema_version();
 
+    // A connection of its own, outside the pool, set up as the pooled ones: for a writer thread
+    // that keeps prepared statements for its lifetime (a pooled lease may be another connection
+    // each time, and statements prepared on one would run outside the other's transaction).
+    std::unique_ptr<soci::session> connect();
+
     // Runs `work` with a pooled session.
     template <typename F>
     auto with_session(F&& work) {
@@ -51,8 +56,8 @@ public:
         return in_transaction(session, std::forward<F>(work));
     }
 
-    // The same on a session the caller holds (e.g. a writer thread that keeps its session and
-    // its prepared statements for its lifetime).
+    // The same on a session the caller holds (e.g. a writer thread that keeps its own connection
+    // and its prepared statements for its lifetime, see connect()).
     template <typename F>
     auto in_transaction(soci::session& session, F&& work) {
         begin(session);
@@ -72,11 +77,13 @@ public:
     }
 
 private:
+    void open(soci::session& session);
     void begin(soci::session& session);
     void commit(soci::session& session);
     void rollback(soci::session& session) noexcept;
 
     Dialect dialect_;
+    std::string target_;  // the url without its dialect prefix
     std::size_t pool_size_;
     std::unique_ptr<soci::connection_pool> pool_;
 };

@@ -6,6 +6,7 @@ namespace sigcard::storage {
 
 GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batch)
     : db_(db),
+      session_(db.connect()),
       processor_(std::move(processor)),
       max_batch_(max_batch),
       writer_([this] { write_loop(); }) {}
@@ -55,9 +56,7 @@ void GroupCommit::write_loop() {
 void GroupCommit::write(Batch& batch) {
     std::exception_ptr failure;
     try {
-        db_.with_session([&](soci::session& s) {
-            db_.in_transaction(s, [&](soci::session& tx) { processor_(tx, batch); });
-        });
+        db_.in_transaction(*session_, [&](soci::session& tx) { processor_(tx, batch); });
     } catch (...) {
         // Nothing of this batch is durable: nobody may be told otherwise.
         failure = std::current_exception();

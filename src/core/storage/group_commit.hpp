@@ -29,8 +29,9 @@ public:
         virtual void settle(std::exception_ptr failure) noexcept = 0;
     };
     using Batch = std::vector<std::unique_ptr<Work>>;
-    // Runs inside the batch's transaction on a session held for that batch. A work that must not
-    // be stored undoes its own changes (savepoints) and remembers why; an exception escaping the
+    // Runs inside the batch's transaction on the writer's own connection, the same session for
+    // every batch (so a processor may keep statements prepared on it). A work that must not be
+    // stored undoes its own changes (savepoints) and remembers why; an exception escaping the
     // processor rolls the whole batch back and is every work's failure.
     using Processor = std::function<void(soci::session&, Batch&)>;
 
@@ -53,6 +54,7 @@ private:
     void write(Batch& batch);
 
     Database& db_;
+    std::unique_ptr<soci::session> session_;  // the writer's own connection, outside the pool
     Processor processor_;
     std::size_t max_batch_;
     mutable std::mutex mutex_;
