@@ -387,8 +387,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::filesystem::path build = std::filesystem::absolute(argv[1]);
-    const int count = argc > 2 ? std::stoi(argv[2]) : 800;
-    const int clients = argc > 3 ? std::stoi(argv[3]) : 64;
+    const int count = argc > 2 ? std::max(1, std::stoi(argv[2])) : 800;
+    const int clients = argc > 3 ? std::max(1, std::stoi(argv[3])) : 64;
     const int portal_threads = argc > 4 ? std::stoi(argv[4]) : 2;
     const int rounds = argc > 5 ? std::max(1, std::stoi(argv[5])) : 3;
     const auto dir =

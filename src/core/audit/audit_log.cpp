@@ -57,18 +57,17 @@ Appender::Appender(soci::session& s, storage::Dialect dialect)
                soci::use(record_.seq), soci::use(record_.at), soci::use(record_.actor),
                soci::use(record_.action), soci::use(record_.subject), soci::use(record_.details),
                soci::use(record_.prev_hash), soci::use(record_.hash))),
-      read_head_((s.prepare << read_head_query(dialect), soci::into(stored_seq_),
-                  soci::into(stored_hash_))),
+      read_head_((s.prepare << read_head_query(dialect), soci::into(head_seq_column_),
+                  soci::into(head_hash_))),
       write_head_((s.prepare << "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1",
-                   soci::use(stored_seq_), soci::use(stored_hash_))) {
+                   soci::use(head_seq_column_), soci::use(head_hash_))) {
     restart();
 }
 
 void Appender::restart() {
     read_head_.execute(true);
     storage::finish(read_head_);
-    head_seq_ = stored_seq_;
-    head_hash_ = stored_hash_;
+    head_seq_ = head_seq_column_;
 }
 
 AuditRecord Appender::append(std::string actor, std::string action, std::string subject,
@@ -93,8 +92,7 @@ void Appender::rewind(Position position) {
 }
 
 void Appender::finish() {
-    stored_seq_ = head_seq_;
-    stored_hash_ = head_hash_;
+    head_seq_column_ = head_seq_;
     write_head_.execute(true);
 }
 

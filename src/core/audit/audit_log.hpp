@@ -60,8 +60,7 @@ private:
     AuditRecord record_;  // the one being inserted; the chain's last after a successful insert
     std::int64_t head_seq_ = 0;
     std::string head_hash_;
-    long long stored_seq_ = 0;  // the head row as read, and as written by finish()
-    std::string stored_hash_;
+    long long head_seq_column_ = 0;  // head_seq_ as the head row's statements bind it
     soci::statement insert_;
     soci::statement read_head_;
     soci::statement write_head_;

@@ -13,6 +13,11 @@ namespace sigcard::orders {
 
 namespace {
 
+// The version in force at :at: the latest already valid; of two valid from the same time, the
+// one published later.
+constexpr const char* kInForce =
+    "WHERE valid_from <= :at ORDER BY valid_from DESC, published_at DESC LIMIT 1";
+
 std::optional<TermsVersion> query_one(soci::session& s, const std::string& where,
                                       const std::string& param, std::int64_t at) {
     TermsVersion t;
@@ -63,13 +68,11 @@ std::optional<TermsVersion> TermsCatalogue::in_force(std::int64_t at) const {
 }
 
 std::optional<TermsVersion> TermsCatalogue::in_force(soci::session& s, std::int64_t at) {
-    return query_one(
-        s, "WHERE valid_from <= :at ORDER BY valid_from DESC, published_at DESC LIMIT 1", {}, at);
+    return query_one(s, kInForce, {}, at);
 }
 
 TermsCatalogue::VersionLookup::VersionLookup(soci::session& s)
-    : statement_((s.prepare << "SELECT version FROM terms_versions WHERE valid_from <= :at "
-                               "ORDER BY valid_from DESC, published_at DESC LIMIT 1",
+    : statement_((s.prepare << std::string("SELECT version FROM terms_versions ") + kInForce,
                   soci::into(version_, indicator_), soci::use(at_))) {}
 
 std::optional<std::string> TermsCatalogue::VersionLookup::in_force(std::int64_t at) {
