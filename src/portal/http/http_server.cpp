@@ -59,7 +59,7 @@ void ServerState::unregister_connection(const std::shared_ptr<ConnectionControl>
 void ServerState::close_idle_connections() {
     const std::lock_guard lock(connections_mutex);
     for (const auto& control : connections) {
-        // The connection's own strand owns its stream: close it from there, never from here.
+        // The connection's loop owns its stream: close it from there, never from here.
         asio::post(control->executor, [control] {
             if (control->idle && control->stream != nullptr) {
                 control->stream->cancel();
@@ -73,11 +73,28 @@ bool ServerState::wait_for_connections(std::chrono::milliseconds timeout) {
     return connections_changed.wait_for(lock, timeout, [this] { return connections.empty(); });
 }
 
+// One event loop per server thread, each run by that thread alone, and every connection on one
+// of them (round robin): a connection's handlers never run on two threads, without a strand, and
+// the loops share no queue or lock. (One loop run by all threads cost a strand per connection
+// and a shared, locked queue; see docs/performance.md.)
+using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
+using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+
+IoContexts make_io_contexts(std::size_t count) {
+    IoContexts loops;
+    for (std::size_t i = 0; i < count; ++i) {
+        loops.push_back(std::make_unique<asio::io_context>(1));  // concurrency hint: one thread
+    }
+    return loops;
+}
+
 struct HttpServer::Impl {
     ServerState state;
     // Declared after `state`, so destroyed first: pending coroutines hold references into it.
-    asio::io_context io{};
-    tcp::acceptor acceptor{asio::make_strand(io)};
+    IoContexts loops = make_io_contexts(state.config.threads);
+    std::vector<WorkGuard> keep_running;  // a loop without connections yet must not return
+    tcp::acceptor acceptor{*loops.front()};
+    std::size_t next_loop = 0;
     std::vector<std::thread> threads;
     std::uint16_t bound_port = 0;
     bool started = false;
@@ -102,8 +119,8 @@ struct HttpServer::Impl {
 
     asio::awaitable<void> accept_loop() {
         for (;;) {
-            // Each connection gets its own strand: its coroutine never runs on two threads at once.
-            tcp::socket socket(asio::make_strand(io));
+            tcp::socket socket(*loops[next_loop]);
+            next_loop = (next_loop + 1) % loops.size();
             beast::error_code ec;
             co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
@@ -124,7 +141,7 @@ struct HttpServer::Impl {
         }
     }
 
-    void run_thread() {
+    void run_thread(asio::io_context& io) {
         ::pthread_setname_np(::pthread_self(), "sigcard-http");  // for top and profilers
         // A handler that escaped every catch must not take the whole pool down with it.
         for (;;) {
@@ -152,8 +169,9 @@ void HttpServer::start() {
     impl_->listen();
     impl_->started = true;
     asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), asio::detached);
-    for (std::size_t i = 0; i < impl_->state.config.threads; ++i) {
-        impl_->threads.emplace_back([this] { impl_->run_thread(); });
+    for (auto& loop : impl_->loops) {
+        impl_->keep_running.push_back(asio::make_work_guard(*loop));
+        impl_->threads.emplace_back([this, &loop] { impl_->run_thread(*loop); });
     }
     spdlog::info("http server listening on {}:{} ({}, {} threads)", impl_->state.config.address,
                  impl_->bound_port, impl_->state.tls_context ? "https" : "http",
@@ -182,7 +200,10 @@ void HttpServer::stop() {
         spdlog::warn("http server stop: connections still busy after {} ms, cutting them",
                      impl_->state.config.stop_timeout.count());
     }
-    impl_->io.stop();
+    impl_->keep_running.clear();
+    for (auto& loop : impl_->loops) {
+        loop->stop();
+    }
     for (auto& thread : impl_->threads) {
         thread.join();
     }

@@ -130,7 +130,7 @@ Response answer(const ServerState& server, RequestParser& parser, const Peer& pe
     }
 }
 
-// Where a deferred answer arrives: set on the connection's strand, which also runs the waiting
+// Where a deferred answer arrives: set on the connection's event loop, which also runs the waiting
 // coroutine, so the two never race. The timer never expires; cancelling it wakes the waiter.
 struct DeferredArrival {
     explicit DeferredArrival(const asio::any_io_executor& executor) : wake_up(executor) {
@@ -142,7 +142,7 @@ struct DeferredArrival {
 
 // Keeps the promise's delivery to this connection for exactly as long as the connection waits:
 // once its coroutine is gone (answered, or destroyed at shutdown), a late answer is dropped
-// instead of posted to a strand that may no longer exist.
+// instead of posted to an event loop that may no longer exist.
 class DeferredWait {
 public:
     DeferredWait(detail::PendingAnswer& pending, detail::PendingAnswer::Delivery deliver)

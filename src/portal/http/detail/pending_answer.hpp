@@ -1,6 +1,6 @@
 // Internal: what a deferred response's promise and the connection waiting for it share. The
 // promise settles it once, from any thread; the connection learns the outcome through a callback
-// that hands it over to the connection's own strand.
+// that hands it over to the connection's own event loop.
 #pragma once
 
 #include <exception>

@@ -16,7 +16,7 @@
 
 namespace sigcard::portal {
 
-// Lets stop() reach a connection: touched only on the connection's strand.
+// Lets stop() reach a connection: touched only on the connection's event loop.
 struct ConnectionControl {
     asio::any_io_executor executor;
     beast::tcp_stream* stream = nullptr;  // null once the connection is gone
