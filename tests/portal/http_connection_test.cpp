@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -86,6 +87,40 @@ TEST(HttpConnection, ConcurrentClientsOnSeveralThreads) {
     EXPECT_EQ(correct.load(), threads * requests_each);
     EXPECT_EQ(server->metrics().status_class(2),
               static_cast<std::uint64_t>(threads * requests_each));
+}
+
+// Each server thread runs its own event loop: connections must be dealt to all of them, or a
+// handler that blocks would hold up every other connection although a thread is free.
+TEST(HttpConnection, ConnectionsAreServedOnEveryServerThread) {
+    std::mutex mutex;
+    std::condition_variable both_inside;
+    int inside = 0;
+    std::set<std::thread::id> server_threads;
+    Router router;
+    router.get("/meet", [&](const Request&) {
+        std::unique_lock lock(mutex);
+        ++inside;
+        server_threads.insert(std::this_thread::get_id());
+        both_inside.notify_all();
+        // Blocks its thread until the other connection's handler runs too: only possible when
+        // the two connections are on different threads.
+        const bool met = both_inside.wait_for(lock, 5s, [&] { return inside >= 2; });
+        return Response::text(met ? "met" : "alone");
+    });
+    ServerConfig config;
+    config.threads = 2;
+    auto server = start_server(std::move(router), config);
+    std::vector<std::string> answers(2);
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        clients.emplace_back(
+            [&, i] { answers[i] = HttpClient().get(url(server->port(), "/meet")).body; });
+    }
+    for (auto& client : clients) {
+        client.join();
+    }
+    EXPECT_EQ(answers, (std::vector<std::string>{"met", "met"}));
+    EXPECT_EQ(server_threads.size(), 2U);
 }
 
 TEST(HttpConnection, SlowClientIsCutOffAfterRequestTimeout) {

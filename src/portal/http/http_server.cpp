@@ -76,7 +76,10 @@ bool ServerState::wait_for_connections(std::chrono::milliseconds timeout) {
 // One event loop per server thread, each run by that thread alone, and every connection on one
 // of them (round robin): a connection's handlers never run on two threads, without a strand, and
 // the loops share no queue or lock. (One loop run by all threads cost a strand per connection
-// and a shared, locked queue; see docs/performance.md.)
+// and a shared, locked queue; see docs/performance.md.) The price: a handler that blocks holds up
+// the other connections of its loop, not only its own; slow work belongs in a deferred answer.
+// Accepting runs on a loop and thread of its own, so that such a handler never holds up new
+// connections bound for the other loops.
 using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
 using WorkGuard = asio::executor_work_guard<asio::io_context::executor_type>;
 
@@ -93,8 +96,10 @@ struct HttpServer::Impl {
     // Declared after `state`, so destroyed first: pending coroutines hold references into it.
     IoContexts loops = make_io_contexts(state.config.threads);
     std::vector<WorkGuard> keep_running;  // a loop without connections yet must not return
-    tcp::acceptor acceptor{*loops.front()};
+    asio::io_context accept_loop_context{1};
+    tcp::acceptor acceptor{accept_loop_context};
     std::size_t next_loop = 0;
+    std::thread accept_thread;
     std::vector<std::thread> threads;
     std::uint16_t bound_port = 0;
     bool started = false;
@@ -141,8 +146,8 @@ struct HttpServer::Impl {
         }
     }
 
-    void run_thread(asio::io_context& io) {
-        ::pthread_setname_np(::pthread_self(), "sigcard-http");  // for top and profilers
+    static void run_thread(asio::io_context& io, const char* name) {
+        ::pthread_setname_np(::pthread_self(), name);  // for top and profilers
         // A handler that escaped every catch must not take the whole pool down with it.
         for (;;) {
             try {
@@ -169,9 +174,12 @@ void HttpServer::start() {
     impl_->listen();
     impl_->started = true;
     asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), asio::detached);
+    // Runs until stop() closes the acceptor and the accept loop ends.
+    impl_->accept_thread =
+        std::thread([this] { Impl::run_thread(impl_->accept_loop_context, "sigcard-accept"); });
     for (auto& loop : impl_->loops) {
         impl_->keep_running.push_back(asio::make_work_guard(*loop));
-        impl_->threads.emplace_back([this, &loop] { impl_->run_thread(*loop); });
+        impl_->threads.emplace_back([&loop] { Impl::run_thread(*loop, "sigcard-http"); });
     }
     spdlog::info("http server listening on {}:{} ({}, {} threads)", impl_->state.config.address,
                  impl_->bound_port, impl_->state.tls_context ? "https" : "http",
@@ -195,6 +203,7 @@ void HttpServer::stop() {
         acceptor_closed.set_value();
     });
     acceptor_closed.get_future().wait();
+    impl_->accept_thread.join();
     impl_->state.close_idle_connections();
     if (!impl_->state.wait_for_connections(impl_->state.config.stop_timeout)) {
         spdlog::warn("http server stop: connections still busy after {} ms, cutting them",
