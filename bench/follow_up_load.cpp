@@ -228,17 +228,35 @@ double bytes_written(pid_t pid) {
     return 0;
 }
 
-// CPU seconds of a process's threads by thread name (sigcard-http, sigcard-writer, …).
-std::map<std::string, double> cpu_by_thread(pid_t pid) {
+// A figure summed over a process's threads by thread name (sigcard-http, sigcard-writer, …);
+// `of` reads it from a thread's /proc/PID/task/TID folder.
+template <typename Figure>
+std::map<std::string, double> by_thread_name(pid_t pid, Figure of) {
     std::map<std::string, double> out;
     for (const auto& task :
          std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid))) {
         std::ifstream comm(task.path() / "comm");
         std::string name;
         std::getline(comm, name);
-        out[name] += cpu_seconds(task.path() / "stat");
+        out[name] += of(task.path());
     }
     return out;
+}
+
+// CPU seconds by thread name.
+std::map<std::string, double> cpu_by_thread(pid_t pid) {
+    return by_thread_name(
+        pid, [](const std::filesystem::path& task) { return cpu_seconds(task / "stat"); });
+}
+
+// Seconds a process's threads were ready to run but waited for a CPU, by thread name (the
+// second figure of /proc/PID/task/TID/schedstat): a serial thread that waits is the limit.
+std::map<std::string, double> run_queue_wait_by_thread(pid_t pid) {
+    return by_thread_name(pid, [](const std::filesystem::path& task) {
+        std::ifstream schedstat(task / "schedstat");
+        double running_ns = 0, waiting_ns = 0;
+        return schedstat >> running_ns >> waiting_ns ? waiting_ns / 1e9 : 0.0;
+    });
 }
 
 double openssl_verify_per_second() {
@@ -266,6 +284,7 @@ struct Round {
     std::vector<double> latencies_ms;  // sorted
     double portal_cpu = 0, driver_cpu = 0, written = 0;
     std::map<std::string, double> portal_threads_cpu;
+    std::map<std::string, double> portal_threads_wait;  // ready to run, no CPU free (s)
     double verify_per_second = 0;
 
     double rate() const { return static_cast<double>(orders - failures) / seconds; }
@@ -296,6 +315,7 @@ Round run_round(const std::filesystem::path& dir, const Portal& portal, std::spa
             dir / "ca" / "root.pem"));
     }
     const auto threads_before = cpu_by_thread(portal.pid);
+    const auto waits_before = run_queue_wait_by_thread(portal.pid);
     const double portal_cpu_before = cpu_seconds(portal.pid);
     const double written_before = bytes_written(portal.pid);
     const double driver_cpu_before = cpu_seconds(::getpid());
@@ -335,6 +355,10 @@ Round run_round(const std::filesystem::path& dir, const Portal& portal, std::spa
     for (const auto& [name, before] : threads_before) {
         round.portal_threads_cpu[name] -= before;
     }
+    round.portal_threads_wait = run_queue_wait_by_thread(portal.pid);
+    for (const auto& [name, before] : waits_before) {
+        round.portal_threads_wait[name] -= before;
+    }
     round.failures = failures;
     std::sort(round.latencies_ms.begin(), round.latencies_ms.end());
     round.verify_per_second = openssl_verify_per_second();
@@ -362,6 +386,11 @@ void print_round(std::size_t number, const Round& r) {
         }
     }
     fmt::print("  portal CPU per order by thread:   {}\n", by_thread);
+    if (const auto writer = r.portal_threads_wait.find("sigcard-writer");
+        writer != r.portal_threads_wait.end()) {
+        fmt::print("  writer ready but without a CPU:   {:.0f} % of the timed phase\n",
+                   100.0 * writer->second / r.seconds);
+    }
     fmt::print("  portal writes per order:          {:.1f} KiB (database, log and answers)\n",
                r.written / 1024.0 / n);
     fmt::print("  openssl speed ecdsap256 verify:   {:.0f}/s on 2 cores, right after\n",

@@ -63,8 +63,8 @@ TEST_F(CadesTest, CreatedSignatureVerifiesAndNamesSignerAndTime) {
 TEST_F(CadesTest, SignerKeyComesFromTheCertificateParserForTheEmbeddedBytes) {
     const auto cms = signature::create_cades(holder_, cert_.get(), order_);
     std::vector<ossl::Bytes> asked;
-    const auto verified = signature::verify_cades(
-        order_, cms, {}, [&](std::span<const std::uint8_t> der) {
+    const auto verified =
+        signature::verify_cades(order_, cms, {}, [&](std::span<const std::uint8_t> der) {
             asked.emplace_back(der.begin(), der.end());
             X509_up_ref(cert_.get());
             return ossl::X509Ptr(cert_.get());
@@ -74,11 +74,12 @@ TEST_F(CadesTest, SignerKeyComesFromTheCertificateParserForTheEmbeddedBytes) {
     EXPECT_EQ(verified.signer_certificate.get(), cert_.get());  // the parser's copy
 
     // A parser that hands back nothing makes the signer unreadable.
-    EXPECT_SIGCARD_ERROR(signature::verify_cades(
-                             order_, cms, {},
-                             [](std::span<const std::uint8_t>) { return ossl::X509Ptr(); }),
-                         "signature.malformed");
-    // The signature is checked with the key the parser hands back: another key fails.
+    EXPECT_SIGCARD_ERROR(
+        signature::verify_cades(order_, cms, {},
+                                [](std::span<const std::uint8_t>) { return ossl::X509Ptr(); }),
+        "signature.malformed");
+    // The signer is what the parser hands back for the embedded bytes: another certificate
+    // (another key) is not the one the signature names.
     auto other = SoftwareSigner::generate_ec();
     auto other_cert = ca_.issue(other.public_key(), "Erika Mustermann");
     EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms, {},
@@ -86,7 +87,7 @@ TEST_F(CadesTest, SignerKeyComesFromTheCertificateParserForTheEmbeddedBytes) {
                                                      X509_up_ref(other_cert.get());
                                                      return ossl::X509Ptr(other_cert.get());
                                                  }),
-                         "signature.invalid");
+                         "signature.signer_certificate_missing");
 }
 
 TEST_F(CadesTest, CarriesTheCadesBaselineAttributes) {
@@ -195,6 +196,39 @@ TEST_F(CadesTest, GarbageEmptyTruncatedAndHugeAreMalformed) {
     EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, trailing), "signature.malformed");
     const ossl::Bytes huge(signature::max_signature_size + 1, 0x30);
     EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, huge), "signature.malformed");
+}
+
+// The embedded certificates are read apart from the rest of the CMS: one that is no certificate
+// makes the signature malformed, whether a memo knows other bytes or not.
+TEST_F(CadesTest, EmbeddedCertificateThatIsNoCertificateIsMalformed) {
+    auto cms = signature::create_cades(holder_, cert_.get(), order_);
+    const auto cert_der = ossl::to_der(cert_.get());
+    const auto at = std::search(cms.begin(), cms.end(), cert_der.begin(), cert_der.end());
+    ASSERT_NE(at, cms.end());
+    ASSERT_EQ(at[4], 0x30);  // tbsCertificate, after the outer header 30 82 LL LL
+    at[4] = 0x04;            // now an OCTET STRING: the bytes are no certificate
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms), "signature.malformed");
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms, {},
+                                                 [](std::span<const std::uint8_t> der) {
+                                                     return ossl::x509_from_der(der);
+                                                 }),
+                         "signature.malformed");
+}
+
+// A signature with the issuing CA's certificate embedded as well: the signer first, then the
+// others, each with its key.
+TEST_F(CadesTest, EveryEmbeddedCertificateIsHandedBackWithItsKey) {
+    auto cms = openssl_signature(holder_.private_key(), cert_.get(), order_, CMS_CADES);
+    auto parsed = from_bytes(cms);
+    ASSERT_EQ(CMS_add1_cert(parsed.get(), ca_.certificate.get()), 1);
+    cms = to_bytes(parsed.get());
+    const auto verified = signature::verify_cades(order_, cms);
+    ASSERT_EQ(verified.embedded_certificates.size(), 2u);
+    EXPECT_EQ(X509_cmp(verified.embedded_certificates[0].get(), cert_.get()), 0);
+    EXPECT_EQ(X509_cmp(verified.embedded_certificates[1].get(), ca_.certificate.get()), 0);
+    for (const auto& cert : verified.embedded_certificates) {
+        EXPECT_NE(X509_get0_pubkey(cert.get()), nullptr);
+    }
 }
 
 TEST_F(CadesTest, AttachedSignatureIsMalformedForOrders) {

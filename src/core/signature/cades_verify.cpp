@@ -1,4 +1,5 @@
 // Verification of detached CAdES order signatures (see cades.hpp).
+#include "pki/der.hpp"
 #include "signature/cades.hpp"
 #include "signature/signature_errors.hpp"
 
@@ -43,10 +44,52 @@ private:
     OSSL_LIB_CTX* previous_;
 };
 
-ossl::CmsPtr parse(std::span<const std::uint8_t> der) {
-    if (der.empty() || der.size() > max_signature_size) {
-        throw Error(errors::malformed, fmt::format("{} bytes", der.size()));
+// A SignedData with its certificates field cut out, and those certificates' DER as they came.
+// OpenSSL 3.0 spends more on parsing an embedded certificate (its names, its key decoders) than
+// on the rest of the CMS, and the signer's certificate is mostly known by its exact bytes (the
+// validator's memo, see CertificateParser); the certificates are not signed, so cutting them
+// changes nothing that is verified. nullopt when the CMS is not laid out as expected (BER,
+// other certificate choices, none embedded): it is then parsed whole.
+struct CertificatesApart {
+    ossl::Bytes cms;
+    std::vector<std::span<const std::uint8_t>> certificates;
+};
+
+std::optional<CertificatesApart> certificates_apart(std::span<const std::uint8_t> der) {
+    namespace d = pki::der;
+    try {
+        const auto content_info = d::single(der, d::tag::sequence);
+        d::Reader ci(content_info.content);
+        const auto type = ci.next(d::tag::oid);
+        const auto wrapped = ci.next(d::tag::context(0));
+        if (!ci.at_end()) {
+            return std::nullopt;
+        }
+        const auto signed_data = d::single(wrapped.content, d::tag::sequence);
+        d::Reader sd(signed_data.content);
+        const auto version = sd.next(d::tag::integer);
+        const auto digests = sd.next(d::tag::set);
+        const auto encapsulated = sd.next(d::tag::sequence);
+        if (!sd.peek_is(d::tag::context(0))) {
+            return std::nullopt;
+        }
+        const auto certificates = sd.next(d::tag::context(0));
+        CertificatesApart apart;
+        for (d::Reader certs(certificates.content); !certs.at_end();) {
+            apart.certificates.push_back(certs.next(d::tag::sequence).whole);
+        }
+        const std::span<const std::uint8_t> rest(
+            certificates.whole.data() + certificates.whole.size(),
+            signed_data.content.data() + signed_data.content.size());
+        const auto without = d::sequence({version.whole, digests.whole, encapsulated.whole, rest});
+        apart.cms = d::sequence({type.whole, d::tlv(d::tag::context(0), without)});
+        return apart;
+    } catch (const Error&) {
+        return std::nullopt;
     }
+}
+
+ossl::CmsPtr parse(std::span<const std::uint8_t> der) {
     const unsigned char* p = der.data();
     ossl::CmsPtr cms;
     {
@@ -104,6 +147,21 @@ std::vector<ossl::X509Ptr> embedded(CMS_ContentInfo* cms) {
     return out;
 }
 
+// Certificates cut out of the CMS, each parsed with its key (most from the memo).
+std::vector<ossl::X509Ptr> parsed(const std::vector<std::span<const std::uint8_t>>& certificates,
+                                  const CertificateParser& parse_certificate) {
+    std::vector<ossl::X509Ptr> out;
+    for (const auto der : certificates) {
+        auto cert = parse_certificate ? parse_certificate(der) : ossl::x509_from_der(der);
+        if (!cert || X509_get0_pubkey(cert.get()) == nullptr) {
+            throw Error(errors::malformed,
+                        "embedded certificate unreadable: " + ossl::last_error());
+        }
+        out.push_back(std::move(cert));
+    }
+    return out;
+}
+
 // The same certificate with its public key.
 ossl::X509Ptr with_key(const X509* keyless, const CertificateParser& parse_certificate) {
     const auto der = ossl::to_der(keyless);
@@ -114,11 +172,16 @@ ossl::X509Ptr with_key(const X509* keyless, const CertificateParser& parse_certi
     return cert;
 }
 
-ossl::X509Ptr find_signer(CMS_SignerInfo* si, std::vector<ossl::X509Ptr>& certs,
+// `keyed`: the certificates were parsed with their keys (else keyless, as the CMS parser left
+// them).
+ossl::X509Ptr find_signer(CMS_SignerInfo* si, std::vector<ossl::X509Ptr>& certs, bool keyed,
                           std::span<const X509* const> extra,
                           const CertificateParser& parse_certificate) {
     for (auto& cert : certs) {
-        if (CMS_SignerInfo_cert_cmp(si, cert.get()) == 0) {
+        if (cert && CMS_SignerInfo_cert_cmp(si, cert.get()) == 0) {
+            if (keyed) {
+                return std::move(cert);
+            }
             auto signer = with_key(cert.get(), parse_certificate);
             cert.reset();  // the keyless copy is no longer needed
             return signer;
@@ -196,7 +259,11 @@ VerifiedSignature verify(std::optional<std::span<const std::uint8_t>> content,
                          std::span<const std::uint8_t> cms_der,
                          std::span<const X509* const> extra_certificates,
                          const CertificateParser& parse_certificate) {
-    auto cms = parse(cms_der);
+    if (cms_der.empty() || cms_der.size() > max_signature_size) {
+        throw Error(errors::malformed, fmt::format("{} bytes", cms_der.size()));
+    }
+    const auto apart = certificates_apart(cms_der);
+    auto cms = parse(apart ? std::span<const std::uint8_t>(apart->cms) : cms_der);
     CMS_SignerInfo* si = only_signer(cms.get());
     if (CMS_signed_get_attr_count(si) <= 0) {
         throw Error(errors::missing_signed_attributes, "no signed attributes");
@@ -205,8 +272,9 @@ VerifiedSignature verify(std::optional<std::span<const std::uint8_t>> content,
     if (OBJ_obj2nid(type->value.object) != NID_pkcs7_data) {
         throw Error(errors::invalid, "content-type attribute is not id-data");
     }
-    auto certs = embedded(cms.get());
-    auto signer = find_signer(si, certs, extra_certificates, parse_certificate);
+    const bool keyed = apart.has_value();
+    auto certs = keyed ? parsed(apart->certificates, parse_certificate) : embedded(cms.get());
+    auto signer = find_signer(si, certs, keyed, extra_certificates, parse_certificate);
 
     const EVP_MD* md = digest_of(si);
     auto claimed = message_digest(si);
@@ -226,9 +294,10 @@ VerifiedSignature verify(std::optional<std::span<const std::uint8_t>> content,
     // Signer first, then the rest as embedded.
     X509_up_ref(signer.get());
     result.embedded_certificates.emplace_back(signer.get());
-    for (const auto& cert : certs) {
+    for (auto& cert : certs) {
         if (cert) {
-            result.embedded_certificates.push_back(with_key(cert.get(), {}));
+            result.embedded_certificates.push_back(keyed ? std::move(cert)
+                                                         : with_key(cert.get(), {}));
         }
     }
     result.signer_certificate = std::move(signer);
