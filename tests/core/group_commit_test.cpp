@@ -1,11 +1,16 @@
 #include "storage/group_commit.hpp"
+#include "storage/log_flush.hpp"
 
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <filesystem>
 #include <future>
+#include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace sigcard::storage {
@@ -125,6 +130,118 @@ TEST_F(GroupCommitTest, EveryBatchRunsOnTheWritersOwnConnection) {
     ASSERT_EQ(connections.size(), 2u);
     EXPECT_EQ(connections[0], connections[1]);
     EXPECT_EQ(rows(), 2);
+}
+
+// A flush that waits until the test opens it, and counts: the log flush of the database inside.
+class HeldFlush {
+public:
+    explicit HeldFlush(Database& db) : log_(*db.connect()) {}
+    GroupCommit::Flush function() {
+        return [this] {
+            std::unique_lock lock(mutex_);
+            ++started_;
+            changed_.notify_all();
+            changed_.wait(lock, [this] { return open_; });
+            if (fail_) {
+                throw std::system_error(EIO, std::generic_category(), "fdatasync");
+            }
+            log_.flush();
+        };
+    }
+    void wait_started(int n) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return started_ >= n; });
+    }
+    void open(bool fail = false) {
+        std::lock_guard lock(mutex_);
+        open_ = true;
+        fail_ = fail;
+        changed_.notify_all();
+    }
+
+private:
+    LogFlush log_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int started_ = 0;
+    bool open_ = false;
+    bool fail_ = false;
+};
+
+// The writer commits the next batch while the last one is being flushed, and no work is settled
+// (answered) before the flush that covers its commit has returned.
+TEST_F(GroupCommitTest, TheNextBatchIsWrittenWhileTheLastIsFlushedAndNoneIsSettledBeforeItsFlush) {
+    HeldFlush held(db);
+    std::promise<std::exception_ptr> first, second;
+    auto first_settled = first.get_future();
+    auto second_settled = second.get_future();
+    GroupCommit commit(db, insert_all, 128, held.function());
+    commit.enqueue(std::make_unique<Insert>(1, first));
+    held.wait_started(1);  // the first batch is committed, its flush is held
+    commit.enqueue(std::make_unique<Insert>(2, second));
+    // The second batch commits although the first one's flush has not returned.
+    for (int i = 0; i < 500 && commit.counts().transactions < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(commit.counts().transactions, 2u);
+    EXPECT_EQ(rows(), 2);
+    // Neither is answered while the flush is held.
+    EXPECT_EQ(first_settled.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+    EXPECT_EQ(second_settled.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+    held.open();
+    EXPECT_EQ(first_settled.get(), nullptr);
+    EXPECT_EQ(second_settled.get(), nullptr);
+}
+
+// When the log cannot be flushed, the committed batches may be lost: every work of them learns
+// that instead of an answer saying it is stored.
+TEST_F(GroupCommitTest, AFailedFlushIsEveryUnflushedWorksFailure) {
+    HeldFlush held(db);
+    std::vector<std::promise<std::exception_ptr>> settled(3);
+    GroupCommit commit(db, insert_all, 128, held.function());
+    for (int i = 0; i < 3; ++i) {
+        commit.enqueue(std::make_unique<Insert>(i, settled[static_cast<std::size_t>(i)]));
+    }
+    held.wait_started(1);
+    held.open(/*fail=*/true);
+    for (auto& s : settled) {
+        const auto failure = s.get_future().get();
+        ASSERT_NE(failure, nullptr);
+        EXPECT_THROW(std::rethrow_exception(failure), std::system_error);
+    }
+}
+
+// The writer's connection leaves the flush to LogFlush; every other connection still waits for
+// the disk in its own commit.
+TEST_F(GroupCommitTest, OnlyTheWritersConnectionCommitsWithoutWaitingForTheDisk) {
+    const auto synchronous = [](soci::session& s) {
+        int level = -1;
+        s << "PRAGMA synchronous", soci::into(level);
+        return level;
+    };
+    int writer_level = -1;
+    std::promise<std::exception_ptr> settled;
+    auto result = settled.get_future();
+    GroupCommit commit(db, [&](soci::session& s, GroupCommit::Batch& batch) {
+        writer_level = synchronous(s);
+        insert_all(s, batch);
+    });
+    commit.enqueue(std::make_unique<Insert>(1, settled));
+    EXPECT_EQ(result.get(), nullptr);
+    EXPECT_EQ(writer_level, 1);                                                       // NORMAL
+    EXPECT_EQ(db.with_session([&](soci::session& s) { return synchronous(s); }), 2);  // FULL
+}
+
+// The log flushed is the one at the database's path, also after SQLite made it anew.
+TEST_F(GroupCommitTest, TheLogFlushFollowsTheLogFile) {
+    LogFlush log(*db.connect());
+    EXPECT_NO_THROW(log.flush());
+    const auto wal = dir / "g.db-wal";
+    ASSERT_TRUE(std::filesystem::exists(wal));
+    std::filesystem::rename(wal, dir / "moved");
+    EXPECT_THROW(log.flush(), std::system_error);  // no log at the path: not reported flushed
+    std::filesystem::rename(dir / "moved", wal);
+    EXPECT_NO_THROW(log.flush());
 }
 
 }  // namespace

@@ -596,7 +596,8 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
 SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::string& document,
                                       std::span<const std::uint8_t> signature_der,
                                       std::int64_t now) {
-    // Shared with the writer thread, which may still be inside set_value when get() returns.
+    // Shared with the group commit's thread, which may still be inside set_value when get()
+    // returns.
     auto answer = std::make_shared<std::promise<SubmittedOrder>>();
     auto future = answer->get_future();
     submit_async(nonce, document, signature_der, now,

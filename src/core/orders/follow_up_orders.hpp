@@ -140,8 +140,8 @@ public:
 
     // submit() without waiting: checks the signature and the signer's certificate on the calling
     // thread (throwing what submit() throws for them), then queues the rest for the next group
-    // commit and returns. `done` is called exactly once, on the writer thread, after the order is
-    // durable (with the order) or refused (with the error as submit() would throw it).
+    // commit and returns. `done` is called exactly once, on the group commit's thread, after the
+    // order is durable (with the order) or refused (with the error as submit() would throw it).
     using SubmissionDone =
         std::function<void(std::optional<SubmittedOrder> order, std::exception_ptr error)>;
     // Without `document` the signature must cover the draft's document: its signed digest is

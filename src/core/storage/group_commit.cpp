@@ -1,14 +1,43 @@
 #include "storage/group_commit.hpp"
 
+#include "storage/log_flush.hpp"
+
 #include <pthread.h>
 
 namespace sigcard::storage {
 
-GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batch)
+namespace {
+
+// The writer's own connection commits without waiting for the disk (SQLite: synchronous=NORMAL;
+// a PostgreSQL commit waits for its flush as before); the flusher thread flushes the log.
+std::unique_ptr<soci::session> writer_connection(Database& db) {
+    auto session = db.connect();
+    if (db.dialect() == Dialect::sqlite) {
+        *session << "PRAGMA synchronous=NORMAL";
+    }
+    return session;
+}
+
+GroupCommit::Flush log_flush_of(soci::session& session) {
+    auto log = std::make_shared<LogFlush>(session);
+    return [log] { log->flush(); };
+}
+
+void settle(GroupCommit::Batch& batch, const std::exception_ptr& failure) {
+    for (auto& work : batch) {
+        work->settle(failure);
+    }
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batch, Flush flush)
     : db_(db),
-      session_(db.connect()),
+      session_(writer_connection(db)),
       processor_(std::move(processor)),
       max_batch_(max_batch),
+      flush_(flush ? std::move(flush) : log_flush_of(*session_)),
+      flusher_([this] { flush_loop(); }),
       writer_([this] { write_loop(); }) {}
 
 GroupCommit::~GroupCommit() {
@@ -18,6 +47,12 @@ GroupCommit::~GroupCommit() {
     }
     wake_.notify_all();
     writer_.join();
+    {
+        std::lock_guard lock(mutex_);
+        writer_done_ = true;
+    }
+    committed_.notify_all();
+    flusher_.join();
 }
 
 void GroupCommit::enqueue(std::unique_ptr<Work> work) {
@@ -43,31 +78,56 @@ void GroupCommit::write_loop() {
             if (queue_.empty()) {
                 return;  // stopping, nothing left
             }
-            // Everything that arrived while the last batch was being flushed goes together.
+            // Everything that arrived while the last batch was being written goes together.
             while (!queue_.empty() && batch.size() < max_batch_) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
         }
-        write(batch);
+        write(std::move(batch));
     }
 }
 
-void GroupCommit::write(Batch& batch) {
-    std::exception_ptr failure;
+void GroupCommit::write(Batch batch) {
     try {
         db_.in_transaction(*session_, [&](soci::session& tx) { processor_(tx, batch); });
     } catch (...) {
-        // Nothing of this batch is durable: nobody may be told otherwise.
-        failure = std::current_exception();
+        // Nothing of this batch was stored: nobody may be told otherwise.
+        settle(batch, std::current_exception());
+        return;
     }
-    if (!failure) {
+    {
         std::lock_guard lock(mutex_);
         counts_.transactions += 1;
         counts_.works += batch.size();
+        unflushed_.push_back(std::move(batch));
     }
-    for (auto& work : batch) {
-        work->settle(failure);
+    committed_.notify_one();
+}
+
+void GroupCommit::flush_loop() {
+    ::pthread_setname_np(::pthread_self(), "sigcard-flush");
+    for (;;) {
+        std::vector<Batch> batches;
+        {
+            std::unique_lock lock(mutex_);
+            committed_.wait(lock, [this] { return writer_done_ || !unflushed_.empty(); });
+            if (unflushed_.empty()) {
+                return;  // the writer is done and everything it committed is settled
+            }
+            batches.swap(unflushed_);
+        }
+        // One flush for every batch committed before it began.
+        std::exception_ptr failure;
+        try {
+            flush_();
+        } catch (...) {
+            // Committed but perhaps not on disk: no answer may say it is stored.
+            failure = std::current_exception();
+        }
+        for (auto& batch : batches) {
+            settle(batch, failure);
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 // Group commit: concurrent writers share one transaction — and so one fsync — instead of paying
 // for one each. Callers queue their work and return at once; one writer thread takes everything
 // that queued while the last batch was being written, hands the batch to a processor inside one
-// transaction, commits, and only then settles each work. An acknowledged order is therefore never
-// lost, a busy portal is not bound by the disk's flush rate, and no caller's thread waits.
+// transaction and commits; a flusher thread then makes the committed batches durable (one flush
+// for all that committed meanwhile, see log_flush.hpp) and only then settles each work. An
+// acknowledged order is therefore never lost, a busy portal is bound neither by the disk's flush
+// rate nor by its latency (the writer runs the next batch while the last one is flushed), and no
+// caller's thread waits.
 #pragma once
 
 #include "storage/database.hpp"
@@ -24,8 +27,8 @@ public:
     class Work {
     public:
         virtual ~Work() = default;
-        // Called once on the writer thread after the batch: `failure` is null when the batch's
-        // transaction committed, else why nothing of the batch was stored.
+        // Called once after the batch: `failure` is null when the batch's transaction committed
+        // and was flushed (on the flusher thread), else why it may not be reported stored.
         virtual void settle(std::exception_ptr failure) noexcept = 0;
     };
     using Batch = std::vector<std::unique_ptr<Work>>;
@@ -35,7 +38,11 @@ public:
     // processor rolls the whole batch back and is every work's failure.
     using Processor = std::function<void(soci::session&, Batch&)>;
 
-    GroupCommit(Database& db, Processor processor, std::size_t max_batch = 128);
+    // Makes every batch committed before it was called durable; throws when it could not.
+    using Flush = std::function<void()>;
+
+    // `flush`: by default the database's own (LogFlush); tests wrap it to watch the order.
+    GroupCommit(Database& db, Processor processor, std::size_t max_batch = 128, Flush flush = {});
     ~GroupCommit();  // finishes what is queued
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
@@ -51,17 +58,23 @@ public:
 
 private:
     void write_loop();
-    void write(Batch& batch);
+    void write(Batch batch);
+    void flush_loop();
 
     Database& db_;
     std::unique_ptr<soci::session> session_;  // the writer's own connection, outside the pool
     Processor processor_;
     std::size_t max_batch_;
+    Flush flush_;
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;       // the writer: work queued, or stopping
+    std::condition_variable committed_;  // the flusher: batches committed, or the writer done
     std::deque<std::unique_ptr<Work>> queue_;
+    std::vector<Batch> unflushed_;  // committed, not yet durable, in commit order
     bool stopping_ = false;
+    bool writer_done_ = false;
     Counts counts_;
+    std::thread flusher_;
     std::thread writer_;
 };
 
