@@ -5,10 +5,11 @@
 // keys standing for N cards: one open order per card), starts sigcard-portal, and lets each
 // holder do what the holder's client does before submitting: ask the portal for an order draft
 // (eligibility checked, document rendered) and sign it. Then, timed, all signed orders are
-// submitted from C concurrent keep-alive HTTPS connections. The timed clients are plain blocking
-// OpenSSL connections (keep_alive_tls_client.hpp), not the portal's general HttpClient: the
-// driver shares the two CPUs with the portal, and every microsecond it spends is one the portal
-// does not get.
+// submitted from C concurrent keep-alive HTTPS connections, one request at a time on each. The
+// timed clients are plain OpenSSL connections (keep_alive_tls_client.hpp), all driven by one
+// thread with epoll, not the portal's general HttpClient nor a thread per connection: the driver
+// shares the two CPUs with the portal, and every microsecond it spends is one the portal does
+// not get.
 // An order is checked with three ECDSA P-256 verifications: its CAdES signature, the holder
 // certificate's signature, and the signature of its OCSP evidence. The portal verifies the
 // CAdES signature of every order; the holder certificate's signature was checked when the
@@ -39,15 +40,18 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <ranges>
 #include <regex>
 #include <span>
@@ -297,6 +301,92 @@ struct Round {
     }
 };
 
+// The timed part: every body submitted once, each connection with one request at a time (as a
+// holder's client sends one order and waits for its answer), all connections driven by this one
+// thread with epoll. One thread instead of one per connection: the driver shares the two CPUs
+// with the portal, and 64 blocking threads cost it a context switch per answer.
+void submit_all(std::vector<std::unique_ptr<bench::KeepAliveTlsClient>>& connections,
+                const std::vector<std::string>& bodies, const std::string& path, Round& round,
+                std::atomic<int>& failures, std::mutex& failure_mutex) {
+    const int poller = ::epoll_create1(EPOLL_CLOEXEC);
+    if (poller < 0) {
+        throw std::runtime_error("epoll_create1");
+    }
+    struct InFlight {
+        std::size_t order = 0;
+        Clock::time_point sent;
+    };
+    std::vector<InFlight> in_flight(connections.size());
+    std::size_t next = 0, answered = 0;
+    const auto record = [&](std::size_t order, Clock::time_point sent, const bench::HttpAnswer& a) {
+        round.latencies_ms[order] =
+            std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+        // Counted only with the order number it was stored under.
+        const bool stored_order =
+            a.status == 201 && a.body.find("\"order_number\"") != std::string::npos;
+        if (!stored_order && failures++ == 0) {
+            std::lock_guard lock(failure_mutex);
+            round.first_failure = fmt::format("{} {}", a.status, a.body);
+        }
+        ++answered;
+    };
+    const auto send_next = [&](std::size_t c) {
+        if (next >= bodies.size()) {
+            return;
+        }
+        in_flight[c] = {next, Clock::now()};
+        try {
+            connections[c]->send(path, bodies[next], "application/json");
+        } catch (const std::exception& e) {
+            record(next, in_flight[c].sent, {0, e.what()});
+            ::epoll_ctl(poller, EPOLL_CTL_DEL, connections[c]->socket(), nullptr);  // given up
+        }
+        ++next;
+    };
+    for (std::size_t c = 0; c < connections.size(); ++c) {
+        connections[c]->set_nonblocking();
+        epoll_event interest{};
+        interest.events = EPOLLIN;
+        interest.data.u64 = c;
+        ::epoll_ctl(poller, EPOLL_CTL_ADD, connections[c]->socket(), &interest);
+        send_next(c);
+    }
+    std::array<epoll_event, 128> ready{};
+    while (answered < bodies.size()) {
+        const int n = ::epoll_wait(poller, ready.data(), static_cast<int>(ready.size()), 60'000);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            break;  // a minute without any answer: the rest are counted as failed below
+        }
+        for (int e = 0; e < n; ++e) {
+            const std::size_t c = ready[static_cast<std::size_t>(e)].data.u64;
+            std::optional<bench::HttpAnswer> answer;
+            try {
+                answer = connections[c]->answer();
+            } catch (const std::exception& ex) {
+                answer = bench::HttpAnswer{0, ex.what()};
+                ::epoll_ctl(poller, EPOLL_CTL_DEL, connections[c]->socket(), nullptr);
+            }
+            if (answer) {
+                record(in_flight[c].order, in_flight[c].sent, *answer);
+                if (answer->status != 0) {
+                    send_next(c);
+                }
+            }
+        }
+    }
+    if (answered < bodies.size()) {  // a minute without any answer
+        if (failures == 0) {
+            std::lock_guard lock(failure_mutex);
+            round.first_failure = "no answer within a minute";
+        }
+        failures += static_cast<int>(bodies.size() - answered);
+    }
+    ::close(poller);
+}
+
 Round run_round(const std::filesystem::path& dir, const Portal& portal, std::span<Holder> holders,
                 int clients) {
     const std::string base = fmt::format("https://127.0.0.1:{}", portal.port);
@@ -319,34 +409,8 @@ Round run_round(const std::filesystem::path& dir, const Portal& portal, std::spa
     const double portal_cpu_before = cpu_seconds(portal.pid);
     const double written_before = bytes_written(portal.pid);
     const double driver_cpu_before = cpu_seconds(::getpid());
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> workers;
     const auto start = Clock::now();
-    for (auto& connection : connections) {
-        workers.emplace_back([&, client = connection.get()] {
-            for (std::size_t i = next++; i < bodies.size(); i = next++) {
-                const auto t0 = Clock::now();
-                bench::HttpAnswer answer;
-                try {
-                    answer = client->post(path, bodies[i], "application/json");
-                } catch (const std::exception& e) {
-                    answer.body = e.what();
-                }
-                round.latencies_ms[i] =
-                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-                // Counted only with the order number it was stored under.
-                const bool stored_order = answer.status == 201 &&
-                                          answer.body.find("\"order_number\"") != std::string::npos;
-                if (!stored_order && failures++ == 0) {
-                    std::lock_guard lock(failure_mutex);
-                    round.first_failure = fmt::format("{} {}", answer.status, answer.body);
-                }
-            }
-        });
-    }
-    for (auto& w : workers) {
-        w.join();
-    }
+    submit_all(connections, bodies, path, round, failures, failure_mutex);
     round.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     round.portal_cpu = cpu_seconds(portal.pid) - portal_cpu_before;
     round.written = bytes_written(portal.pid) - written_before;

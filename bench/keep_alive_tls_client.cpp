@@ -1,8 +1,10 @@
 #include "keep_alive_tls_client.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -88,51 +90,91 @@ KeepAliveTlsClient::~KeepAliveTlsClient() {
 }
 
 void KeepAliveTlsClient::write_all(const std::string& bytes) {
-    std::size_t written = 0;
-    if (SSL_write_ex(tls_.get(), bytes.data(), bytes.size(), &written) != 1 ||
-        written != bytes.size()) {
-        throw tls_failure("TLS write");
+    for (;;) {
+        std::size_t written = 0;
+        if (SSL_write_ex(tls_.get(), bytes.data(), bytes.size(), &written) == 1) {
+            if (written != bytes.size()) {
+                throw std::runtime_error("TLS write: partial");
+            }
+            return;
+        }
+        // Non-blocking and the socket's buffer full: wait until it drains, write the rest.
+        if (SSL_get_error(tls_.get(), 0) != SSL_ERROR_WANT_WRITE) {
+            throw tls_failure("TLS write");
+        }
+        pollfd wait{socket_, POLLOUT, 0};
+        ::poll(&wait, 1, 1000);
     }
 }
 
-void KeepAliveTlsClient::read_more() {
+bool KeepAliveTlsClient::read_available() {
     std::array<char, 16 * 1024> chunk{};
     std::size_t read = 0;
-    if (SSL_read_ex(tls_.get(), chunk.data(), chunk.size(), &read) != 1 || read == 0) {
-        throw tls_failure("TLS read (connection closed?)");
+    if (SSL_read_ex(tls_.get(), chunk.data(), chunk.size(), &read) == 1 && read > 0) {
+        received_.append(chunk.data(), read);
+        return true;
     }
-    received_.append(chunk.data(), read);
+    if (SSL_get_error(tls_.get(), 0) == SSL_ERROR_WANT_READ) {
+        return false;
+    }
+    throw tls_failure("TLS read (connection closed?)");
 }
 
-HttpAnswer KeepAliveTlsClient::post(const std::string& path, const std::string& body,
-                                    const std::string& content_type) {
+std::string KeepAliveTlsClient::request(const std::string& path, const std::string& body,
+                                        const std::string& content_type) const {
     std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host_ +
                           "\r\nContent-Type: " + content_type +
                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     request += body;
-    write_all(request);
+    return request;
+}
 
-    std::size_t head_end;
-    while ((head_end = received_.find("\r\n\r\n")) == std::string::npos) {
-        read_more();
+// The first answer in what was received, taken out of it; nullopt while incomplete.
+std::optional<HttpAnswer> KeepAliveTlsClient::take_answer() {
+    const std::size_t head_end = received_.find("\r\n\r\n");
+    if (head_end == std::string::npos) {
+        return std::nullopt;
     }
     const std::string_view head(received_.data(), head_end);
     if (!head.starts_with("HTTP/1.1 ") || head.size() < 12) {
         throw std::runtime_error("malformed answer: " + std::string(head.substr(0, 80)));
     }
-    HttpAnswer answer;
-    answer.status = std::stoi(std::string(head.substr(9, 3)));
     const long long length = content_length(head);
     if (length < 0) {
         throw std::runtime_error("answer without Content-Length");
     }
     const std::size_t body_start = head_end + 4;
-    while (received_.size() < body_start + static_cast<std::size_t>(length)) {
-        read_more();
+    if (received_.size() < body_start + static_cast<std::size_t>(length)) {
+        return std::nullopt;
     }
+    HttpAnswer answer;
+    answer.status = std::stoi(std::string(head.substr(9, 3)));
     answer.body = received_.substr(body_start, static_cast<std::size_t>(length));
     received_.erase(0, body_start + static_cast<std::size_t>(length));
     return answer;
+}
+
+void KeepAliveTlsClient::set_nonblocking() {
+    const int flags = ::fcntl(socket_, F_GETFL);
+    if (flags < 0 || ::fcntl(socket_, F_SETFL, flags | O_NONBLOCK) != 0) {
+        throw std::runtime_error("fcntl O_NONBLOCK: " + std::to_string(errno));
+    }
+}
+
+void KeepAliveTlsClient::send(const std::string& path, const std::string& body,
+                              const std::string& content_type) {
+    write_all(request(path, body, content_type));
+}
+
+std::optional<HttpAnswer> KeepAliveTlsClient::answer() {
+    for (;;) {
+        if (auto answer = take_answer()) {
+            return answer;
+        }
+        if (!read_available()) {
+            return std::nullopt;
+        }
+    }
 }
 
 }  // namespace sigcard::bench
