@@ -324,6 +324,41 @@ TEST_F(FollowUpOrdersTest, OrdersCommittedTogetherShareOneSignedEvidenceNamingEa
     EXPECT_EQ(audit.records, 1 + 6);  // terms published, six orders submitted
 }
 
+// The responder's key when the HSM does not answer.
+class UnreachableHsm final : public crypto::Signer {
+public:
+    explicit UnreachableHsm(EVP_PKEY* key) : key_(key) {}
+    EVP_PKEY* public_key() const override { return key_; }
+    ossl::Bytes sign(crypto::DigestAlgorithm, std::span<const std::uint8_t>) override {
+        throw std::runtime_error("HSM not reachable");
+    }
+
+private:
+    EVP_PKEY* key_;
+};
+
+// The evidence is made beside the writer while it stores the batch's orders: when it cannot be
+// made, nothing of the batch is stored, the holder learns why, and the draft stays unused.
+TEST_F(FollowUpOrdersTest, WithoutEvidenceNothingOfTheBatchIsStored) {
+    const auto draft = orders.create_draft(holder_der, order_data(), now);
+    const auto signature = sign(holder_key, holder_cert.get(), draft.document);
+    {
+        UnreachableHsm hsm(tc.ocsp_key.public_key());
+        pki::OcspResponder failing(tc.store, tc.issuing.get(), tc.ocsp.get(), hsm);
+        FollowUpOrders without_evidence({config, tc.db, desk.validator, failing, tc.issuing.get()});
+        EXPECT_THROW(without_evidence.submit(draft.nonce, draft.document, signature, now + 1),
+                     std::runtime_error);
+    }
+    EXPECT_EQ(count("orders"), 0);
+    EXPECT_EQ(count("revocation_evidence"), 0);
+    EXPECT_EQ(count("order_events"), 0);
+    EXPECT_EQ(audit::verify(tc.db).records, 1);  // the terms published, nothing else
+    // The same signed document goes through once the HSM answers again.
+    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 2);
+    EXPECT_FALSE(order.order_number.empty());
+    EXPECT_EQ(count("orders"), 1);
+}
+
 TEST_F(FollowUpOrdersTest, ARefusalInABatchLeavesTheOthersStored) {
     const auto draft = orders.create_draft(holder_der, order_data(), now);
     auto other_key = crypto::SoftwareSigner::generate_ec();

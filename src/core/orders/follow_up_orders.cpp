@@ -7,10 +7,14 @@
 #include "signature/cades.hpp"
 
 #include <openssl/ocsp.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <thread>
 
 namespace sigcard::orders {
 
@@ -374,6 +378,69 @@ InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
 EligibilityRefused::EligibilityRefused(EligibilityDecision decision, std::string certificate_serial)
     : Error(*decision.refusal, std::move(certificate_serial)), decision_(std::move(decision)) {}
 
+// The thread that makes a batch's revocation evidence while the writer stores its orders: one
+// thread for the writer's lifetime (a thread per batch costs more than the signature: OpenSSL
+// sets up its random generators anew in every thread).
+class EvidenceThread {
+public:
+    EvidenceThread() : thread_([this] { run(); }) {}
+    ~EvidenceThread() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    EvidenceThread(const EvidenceThread&) = delete;
+    EvidenceThread& operator=(const EvidenceThread&) = delete;
+
+    std::future<ossl::Bytes> start(std::function<ossl::Bytes()> make) {
+        std::packaged_task<ossl::Bytes()> task(std::move(make));
+        auto result = task.get_future();
+        {
+            std::lock_guard lock(mutex_);
+            task_ = std::move(task);
+        }
+        wake_.notify_one();
+        return result;
+    }
+
+private:
+    void run() {
+        ::pthread_setname_np(::pthread_self(), "sigcard-ocsp");
+        for (;;) {
+            std::packaged_task<ossl::Bytes()> task;
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [this] { return stopping_ || task_.valid(); });
+                if (!task_.valid()) {
+                    return;
+                }
+                task = std::move(task_);
+            }
+            task();  // its result or exception goes to the future
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::packaged_task<ossl::Bytes()> task_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+// Waits for a future when leaving a scope, also by an exception: the task may use what the
+// scope owns.
+struct AwaitOnExit {
+    std::future<ossl::Bytes>& future;
+    ~AwaitOnExit() {
+        if (future.valid()) {
+            future.wait();
+        }
+    }
+};
+
 // Prepared once per writer session instead of once per batch (preparing was a seventh of the
 // writer's time): lookups and inserts of store_submissions().
 struct FollowUpOrders::WriterStatements {
@@ -393,8 +460,10 @@ struct FollowUpOrders::WriterStatements {
           rollback(s.prepare << "ROLLBACK TO SAVEPOINT submission"),
           evidence((s.prepare << "INSERT INTO revocation_evidence (response, produced_at) VALUES "
                                  "(:response, :at) RETURNING id",
-                    soci::use(evidence_response), soci::use(evidence_at),
-                    soci::into(evidence_id))) {}
+                    soci::use(evidence_response), soci::use(evidence_at), soci::into(evidence_id))),
+          evidence_completion(
+              (s.prepare << "UPDATE revocation_evidence SET response = :response WHERE id = :id",
+               soci::use(evidence_response), soci::use(evidence_id))) {}
 
     // The digest of a draft's document by another algorithm than the SHA-256 kept with it.
     ossl::Bytes draft_document_digest(const std::string& nonce, int digest_nid) {
@@ -416,6 +485,12 @@ struct FollowUpOrders::WriterStatements {
         return evidence_id;
     }
 
+    void complete_evidence(long long id, std::string response) {
+        evidence_response = std::move(response);
+        evidence_id = id;
+        evidence_completion.execute(true);
+    }
+
     soci::session* session;
     audit::Appender audit;
     DraftLookup drafts;
@@ -428,7 +503,8 @@ struct FollowUpOrders::WriterStatements {
     soci::statement savepoint, release, rollback;
     std::string evidence_response;
     long long evidence_at = 0, evidence_id = 0;
-    soci::statement evidence;
+    soci::statement evidence, evidence_completion;
+    EvidenceThread evidence_thread;
 };
 
 FollowUpOrders::~FollowUpOrders() = default;
@@ -744,12 +820,16 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
         return;
     }
 
-    // The revocation evidence of all accepted orders: one OCSP response, one HSM signature.
+    // The revocation evidence of all accepted orders: one OCSP response, one HSM signature. It
+    // is made on another thread while this one stores the orders (the writer is the serial part
+    // of a busy portal); its row is reserved first, so that the orders can name it, and filled
+    // in before the commit. A failure to attest fails the whole batch, as it would here.
     const std::int64_t produced_at = unix_now();
-    const auto evidence =
-        context_.ocsp.attest(attestations, pki::Seconds(std::chrono::seconds(produced_at)));
-    const long long evidence_id = statements.insert_evidence(
-        storage::to_base64(evidence.data(), evidence.size()), produced_at);
+    const long long evidence_id = statements.insert_evidence("", produced_at);
+    auto evidence = statements.evidence_thread.start([&] {
+        return context_.ocsp.attest(attestations, pki::Seconds(std::chrono::seconds(produced_at)));
+    });
+    const AwaitOnExit await_evidence{evidence};
 
     // 5. Each order in its own savepoint: order, draft used, event, audit record.
     auto& orders = statements.orders;
@@ -812,9 +892,13 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
             }
         }
     }
+    const auto response = evidence.get();
     if (stored == 0) {
         // Every order of the batch lost to an earlier one in it: keep no evidence for nothing.
         s << "DELETE FROM revocation_evidence WHERE id = :id", soci::use(evidence_id);
+    } else {
+        statements.complete_evidence(evidence_id,
+                                     storage::to_base64(response.data(), response.size()));
     }
     audit.finish();
 }
