@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <mutex>
@@ -242,6 +243,45 @@ TEST_F(GroupCommitTest, TheLogFlushFollowsTheLogFile) {
     EXPECT_THROW(log.flush(), std::system_error);  // no log at the path: not reported flushed
     std::filesystem::rename(dir / "moved", wal);
     EXPECT_NO_THROW(log.flush());
+}
+
+// On PostgreSQL a commit waits for its own flush: the flusher has nothing to flush, and every
+// work is still settled only after its batch committed (scripts/test starts the local cluster
+// and sets SIGCARD_TEST_POSTGRESQL).
+TEST(GroupCommitOnPostgresql, EveryWorkIsSettledAfterItsBatchCommitted) {
+    const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
+    if (conninfo == nullptr) {
+        GTEST_SKIP() << "SIGCARD_TEST_POSTGRESQL is not set: no PostgreSQL to test against";
+    }
+    Database db(std::string("postgresql:") + conninfo, 2);
+    // A schema of its own: other PostgreSQL tests recreate the public one.
+    db.with_session([](soci::session& s) {
+        s << "DROP SCHEMA IF EXISTS group_commit_test CASCADE";
+        s << "CREATE SCHEMA group_commit_test";
+        s << "CREATE TABLE group_commit_test.t (k INTEGER PRIMARY KEY)";
+    });
+    std::vector<std::promise<std::exception_ptr>> settled(20);
+    {
+        GroupCommit commit(db, [](soci::session& s, GroupCommit::Batch& batch) {
+            for (auto& work : batch) {
+                const int key = static_cast<Insert&>(*work).key;
+                s << "INSERT INTO group_commit_test.t (k) VALUES (:k)", soci::use(key);
+            }
+        });
+        for (int i = 0; i < 20; ++i) {
+            commit.enqueue(std::make_unique<Insert>(i, settled[static_cast<std::size_t>(i)]));
+        }
+        for (int i = 0; i < 20; ++i) {
+            EXPECT_EQ(settled[static_cast<std::size_t>(i)].get_future().get(), nullptr);
+            int found = 0;
+            db.with_session([&](soci::session& s) {
+                s << "SELECT COUNT(*) FROM group_commit_test.t WHERE k = :k", soci::use(i),
+                    soci::into(found);
+            });
+            EXPECT_EQ(found, 1) << i;
+        }
+    }
+    db.with_session([](soci::session& s) { s << "DROP SCHEMA group_commit_test CASCADE"; });
 }
 
 }  // namespace
