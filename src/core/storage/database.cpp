@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include "storage/migrations.hpp"
+#include "storage/wal_gathering.hpp"
 
 #include <openssl/evp.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -75,6 +76,9 @@ std::vector<std::string> split_statements(const std::string& sql) {
 
 Database::Database(const std::string& url, std::size_t pool_size)
     : dialect_(dialect_of(url)), target_(url.substr(url.find(':') + 1)), pool_size_(pool_size) {
+    if (dialect_ == Dialect::sqlite) {
+        wal_gathering::install();  // a commit's log frames in one write
+    }
     pool_ = std::make_unique<soci::connection_pool>(pool_size_);
     for (std::size_t i = 0; i < pool_size_; ++i) {
         open(pool_->at(i));
