@@ -233,6 +233,24 @@ TEST_F(GroupCommitTest, OnlyTheWritersConnectionCommitsWithoutWaitingForTheDisk)
     EXPECT_EQ(db.with_session([&](soci::session& s) { return synchronous(s); }), 2);  // FULL
 }
 
+// A savepoint's journal (a page's old content, two writes per page in a file) stays in memory,
+// and pages are read through a memory map instead of one read call each.
+TEST_F(GroupCommitTest, TheWritersConnectionKeepsItsStatementJournalInMemoryAndMapsTheFile) {
+    int temp_store = -1;
+    long long mmap_size = -1;
+    std::promise<std::exception_ptr> settled;
+    auto result = settled.get_future();
+    GroupCommit commit(db, [&](soci::session& s, GroupCommit::Batch& batch) {
+        s << "PRAGMA temp_store", soci::into(temp_store);
+        s << "PRAGMA mmap_size", soci::into(mmap_size);
+        insert_all(s, batch);
+    });
+    commit.enqueue(std::make_unique<Insert>(1, settled));
+    EXPECT_EQ(result.get(), nullptr);
+    EXPECT_EQ(temp_store, 2);  // MEMORY
+    EXPECT_GE(mmap_size, 256LL << 20);
+}
+
 // The log flushed is the one at the database's path, also after SQLite made it anew.
 TEST_F(GroupCommitTest, TheLogFlushFollowsTheLogFile) {
     LogFlush log(*db.connect());

@@ -5,10 +5,12 @@
 // for all that committed meanwhile, see log_flush.hpp) and only then settles each work. An
 // acknowledged order is therefore never lost, a busy portal is bound neither by the disk's flush
 // rate nor by its latency (the writer runs the next batch while the last one is flushed), and no
-// caller's thread waits.
+// caller's thread waits. On SQLite the log is copied back into the database on a thread of its
+// own (log_checkpoint.hpp), not by the writer.
 #pragma once
 
 #include "storage/database.hpp"
+#include "storage/log_checkpoint.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -63,6 +65,7 @@ private:
 
     Database& db_;
     std::unique_ptr<soci::session> session_;  // the writer's own connection, outside the pool
+    std::unique_ptr<LogCheckpointer> checkpointer_;  // SQLite: its log copied back elsewhere
     Processor processor_;
     std::size_t max_batch_;
     Flush flush_;

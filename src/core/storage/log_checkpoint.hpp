@@ -1,0 +1,63 @@
+// Checkpoints of a busy writer's log, on a thread of their own. SQLite copies its write-ahead log
+// back into the database file (a checkpoint) on the connection that commits, by default after
+// every 1 000 pages of log; for the group-commit writer that was a tenth of its time, plus two
+// fsyncs it waited for, on the one thread every order passes through. A LogCheckpointer takes
+// that over for one connection: whenever the log has grown by `every` pages since it last did,
+// a thread with a connection of its own copies back what has been committed (a passive
+// checkpoint, which never blocks the writer or a reader). While commits keep coming the log is
+// never wholly copied back at the moment the writer starts a transaction, which is when SQLite
+// would start the log over; so once it reaches `writer_limit` pages the writer copies back the
+// little that is left itself after a commit, and the log starts over.
+#pragma once
+
+#include "storage/database.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace sqlite_api {  // where SOCI puts SQLite's C interface
+struct sqlite3;
+}
+
+namespace sigcard::storage {
+
+class LogCheckpointer {
+public:
+    // `writer`: an open SQLite connection of `db`; it must outlive the checkpointer.
+    LogCheckpointer(Database& db, soci::session& writer, int every = 500, int writer_limit = 4000);
+    ~LogCheckpointer();
+    LogCheckpointer(const LogCheckpointer&) = delete;
+    LogCheckpointer& operator=(const LogCheckpointer&) = delete;
+
+    struct Counts {
+        std::uint64_t by_thread = 0;  // checkpoints made by the checkpointer's thread
+        std::uint64_t by_writer = 0;  // checkpoints the writer made after a commit
+        int longest_log = 0;          // the most pages the log had after a commit
+    };
+    Counts counts() const;
+
+private:
+    friend int log_committed(void*, sqlite_api::sqlite3*, const char*, int);
+    void committed(sqlite_api::sqlite3* connection, const char* database, int pages);
+    void run();
+
+    sqlite_api::sqlite3* writer_;
+    std::unique_ptr<soci::session> session_;  // the thread's own connection
+    int every_;
+    int writer_limit_;
+    int signalled_at_ = 0;  // the log's length at the last signal (writer thread only)
+    std::atomic<std::uint64_t> by_thread_{0};
+    std::atomic<std::uint64_t> by_writer_{0};
+    std::atomic<int> longest_log_{0};
+    std::mutex mutex_;
+    std::condition_variable due_;
+    bool pending_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace sigcard::storage
