@@ -4,6 +4,7 @@
 #include "common/clock.hpp"
 #include "orders/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
+#include "orders/order_number.hpp"
 #include "signature/cades.hpp"
 
 #include <openssl/ocsp.h>
@@ -11,9 +12,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace sigcard::orders {
@@ -62,19 +65,10 @@ std::int64_t not_after_of(const X509* cert) {
     return pki::to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
 }
 
-// Order numbers holders can read out on the phone: no 0/O or 1/I/L to confuse.
-// `random`: 8 random bytes (a batch draws those of all its orders at once: a call to the random
-// generator costs more than the bytes).
-std::string new_order_number(std::int64_t now, std::span<const std::uint8_t> random) {
-    static constexpr char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    std::string number = "FA-" + format_utc(now).substr(0, 4) + "-";
-    for (std::size_t i = 0; i < random.size(); ++i) {
-        if (i == 4) {
-            number += '-';
-        }
-        number += alphabet[random[i] % (sizeof alphabet - 1)];
-    }
-    return number;
+std::int64_t unix_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 ossl::Bytes bytes_of(const std::string& text) {
@@ -234,7 +228,18 @@ public:
                    soci::use(v_.document_sha256), soci::use(v_.signature_b64),
                    soci::use(v_.signature_sha256), soci::use(v_.certificate_serial),
                    soci::use(v_.evidence_id), soci::use(v_.nonce), soci::use(v_.created_at),
-                   soci::use(v_.created_at), soci::into(order_id_))) {}
+                   soci::use(v_.created_at), soci::into(order_id_))),
+          taken_((s.prepare << "SELECT COUNT(*) FROM orders WHERE order_number = :number",
+                  soci::use(lookup_number_), soci::into(found_))) {}
+
+    // Whether an order already has this number (numbers are unique).
+    bool taken(const std::string& number) {
+        lookup_number_ = number;
+        found_ = 0;
+        taken_.execute(true);
+        storage::finish(taken_);
+        return found_ != 0;
+    }
 
     // The draft's nonce is unique among orders: a second order for one draft fails here.
     std::int64_t insert(Values values) {
@@ -248,6 +253,9 @@ private:
     Values v_;
     long long order_id_ = 0;
     soci::statement insert_;
+    std::string lookup_number_;
+    long long found_ = 0;
+    soci::statement taken_;
 };
 
 // One holder's submission on its way through the group commit.
@@ -839,15 +847,24 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
     auto& release = statements.release;
     const std::string submitted(to_string(OrderState::submitted));
     std::size_t stored = 0;
-    const auto order_number_randomness = ossl::random_bytes(8 * accepted.size());
-    std::size_t attempt = 0;  // each order its own 8 bytes, also after a failed one
+    const auto order_number_randomness = ossl::random_bytes(4 * accepted.size());
+    std::size_t attempt = 0;  // each order its own 4 bytes, also after a failed one
+    const std::int64_t numbered_at = unix_now_ms();
     for (Submission* sub : accepted) {
         savepoint.execute(true);
         auto chain_end = audit.position();
         try {
             OrderWriter::Values v;
             v.number = new_order_number(
-                sub->now, std::span(order_number_randomness).subspan(8 * attempt++, 8));
+                sub->now, numbered_at,
+                std::span(order_number_randomness).subspan(4 * attempt++).first<4>());
+            for (int draw = 0; orders.taken(v.number); ++draw) {
+                if (draw == 16) {
+                    throw std::runtime_error("no free order number");
+                }
+                const auto fresh = ossl::random_bytes(4);
+                v.number = new_order_number(sub->now, numbered_at, std::span(fresh).first<4>());
+            }
             v.state = submitted;
             v.card_id = sub->card_id;
             v.order_data = sub->draft->order_data;
