@@ -27,6 +27,9 @@
 // a commit carries about 11 orders, with 192 92–94 % and about 30 (p99 latency 50–75 ms instead
 // of 20–30); 256 gives no more. A busy portal has many holders submitting at once.
 // SIGCARD_LOAD_KEEP=1 keeps the trust center folder (database, logs) for inspection.
+// SIGCARD_LOAD_PERF_CONTROL=FIFO profiles the timed phases alone: the driver writes "enable"
+// before each and "disable" after it into FIFO, the control FIFO of a `perf record -D -1
+// --control fifo:FIFO` started beforehand.
 #include "keep_alive_tls_client.hpp"
 
 #include "authority/trust_center.hpp"
@@ -388,6 +391,19 @@ void submit_all(std::vector<std::unique_ptr<bench::KeepAliveTlsClient>>& connect
     ::close(poller);
 }
 
+// Tells a waiting `perf record` (SIGCARD_LOAD_PERF_CONTROL) to start or stop sampling.
+void perf_control(const char* command) {
+    const char* fifo = std::getenv("SIGCARD_LOAD_PERF_CONTROL");
+    if (fifo == nullptr) {
+        return;
+    }
+    std::ofstream control(fifo);
+    control << command << '\n' << std::flush;
+    if (!control) {
+        throw std::runtime_error(fmt::format("cannot write to perf control FIFO {}", fifo));
+    }
+}
+
 Round run_round(const std::filesystem::path& dir, const Portal& portal, std::span<Holder> holders,
                 int clients) {
     const std::string base = fmt::format("https://127.0.0.1:{}", portal.port);
@@ -410,9 +426,11 @@ Round run_round(const std::filesystem::path& dir, const Portal& portal, std::spa
     const double portal_cpu_before = cpu_seconds(portal.pid);
     const double written_before = bytes_written(portal.pid);
     const double driver_cpu_before = cpu_seconds(::getpid());
+    perf_control("enable");
     const auto start = Clock::now();
     submit_all(connections, bodies, path, round, failures, failure_mutex);
     round.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    perf_control("disable");
     round.portal_cpu = cpu_seconds(portal.pid) - portal_cpu_before;
     round.written = bytes_written(portal.pid) - written_before;
     round.driver_cpu = cpu_seconds(::getpid()) - driver_cpu_before;
