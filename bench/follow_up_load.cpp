@@ -41,6 +41,7 @@
 #include "signature/cades.hpp"
 #include "storage/database.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <signal.h>
@@ -60,6 +61,7 @@
 #include <regex>
 #include <span>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 using namespace sigcard;
@@ -391,16 +393,23 @@ void submit_all(std::vector<std::unique_ptr<bench::KeepAliveTlsClient>>& connect
     ::close(poller);
 }
 
-// Tells a waiting `perf record` (SIGCARD_LOAD_PERF_CONTROL) to start or stop sampling.
-void perf_control(const char* command) {
+// Tells a waiting `perf record` (SIGCARD_LOAD_PERF_CONTROL) to start or stop sampling. Opened
+// without blocking: with nobody reading the FIFO the run stops with an error instead of hanging.
+void perf_control(std::string_view command) {
     const char* fifo = std::getenv("SIGCARD_LOAD_PERF_CONTROL");
     if (fifo == nullptr) {
         return;
     }
-    std::ofstream control(fifo);
-    control << command << '\n' << std::flush;
-    if (!control) {
-        throw std::runtime_error(fmt::format("cannot write to perf control FIFO {}", fifo));
+    const int fd = ::open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    const std::string line = fmt::format("{}\n", command);
+    const bool written =
+        fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    if (fd >= 0) {
+        ::close(fd);
+    }
+    if (!written) {
+        throw std::runtime_error(fmt::format(
+            "cannot write to perf control FIFO {} (is perf record --control running?)", fifo));
     }
 }
 
@@ -506,6 +515,12 @@ int main(int argc, char** argv) {
     const auto dir =
         std::filesystem::temp_directory_path() / fmt::format("sigcard-load-{}", ::getpid());
 
+    try {
+        perf_control("disable");  // a FIFO nobody reads fails here, before anything is started
+    } catch (const std::runtime_error& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return 2;
+    }
     fmt::print("preparing {} cards ({} rounds of {} orders) …\n", count * rounds, rounds, count);
     std::fflush(stdout);
     auto holders = prepare(dir, count * rounds);
