@@ -72,6 +72,13 @@ inline constexpr ErrorCode busy{
     "Es läuft bereits eine Signatur. Bitte schließen Sie diese ab oder brechen Sie sie ab.",
     "A signature is already in progress. Please complete or cancel it first."};
 
+inline constexpr ErrorCode request_replaced{
+    "agent.request_replaced",
+    "Diese Signaturanfrage wurde durch eine neuere ersetzt. Es wurde nichts signiert. Bitte "
+    "bestätigen Sie im neuesten Fenster des Kartenagenten.",
+    "This signature request was replaced by a newer one. Nothing was signed. Please confirm in "
+    "the card agent's newest window."};
+
 inline constexpr ErrorCode request_not_found{
     "agent.request_not_found", "Diese Signaturanfrage ist dem Kartenagenten nicht (mehr) bekannt.",
     "The card agent does not know this signature request (any more)."};

@@ -44,17 +44,30 @@ Response status(AgentContext& context) {
          {"busy", context.requests.busy()}});
 }
 
+// Every reader and card, with what the holder needs to choose: name, validity, issuer.
 Response cards(AgentContext& context) {
     json list = json::array();
-    for (const auto& slot : context.cards.cards()) {
+    for (const auto& card : context.cards.cards()) {
+        const auto& slot = card.token;
         const bool present = slot.present && slot.initialized();
-        list.push_back({{"reader", slot.reader},
-                        {"present", present},
-                        {"label", present ? slot.label : ""},
-                        {"serial", present ? slot.serial : ""},
-                        {"has_pin_pad", slot.has_pin_pad()},
-                        {"pin_locked", present && slot.pin_locked()},
-                        {"pin_count_low", present && slot.pin_count_low()}});
+        json entry{{"reader", slot.reader},
+                   {"present", present},
+                   {"label", present ? slot.label : ""},
+                   {"serial", present ? slot.serial : ""},
+                   {"has_pin_pad", slot.has_pin_pad()},
+                   {"pin_locked", present && slot.pin_locked()},
+                   {"pin_count_low", present && slot.pin_count_low()}};
+        if (card.usable()) {
+            entry["certificate"] = {{"sha256", card.certificate_sha256},
+                                    {"der_base64", base64(card.certificate_der)},
+                                    {"holder_name", card.holder_name},
+                                    {"issuer_name", card.issuer_name},
+                                    {"not_before", card.not_before},
+                                    {"not_after", card.not_after}};
+        } else if (card.problem != nullptr) {
+            entry["problem"] = error_json(*card.problem);
+        }
+        list.push_back(std::move(entry));
     }
     return Response::json({{"cards", list}});
 }
@@ -80,15 +93,18 @@ Response open_signing_request(AgentContext& context, const Request& request,
     const auto body = parse_sign_request(request.body, max_document_size);
     const auto* portal = context.config.find_portal(origin);
     const auto verified = verify_portal_request(body, *portal);
-    const auto token = context.cards.find_card(body.token);
+    // Only the card the portal checked signs; when it is not in reach the holder hears so now,
+    // before any window or PIN.
+    const auto card = context.cards.find_by_certificate(verified.certificate_sha256);
 
     SigningRequest signing;
     signing.origin = verified.origin;
     signing.document = body.document;
-    signing.token_label = token.label;
-    signing.token_serial = token.serial;
-    signing.reader = token.reader;
-    signing.pin_pad = token.has_pin_pad();
+    signing.certificate_sha256 = card.certificate_sha256;
+    signing.holder_name = card.holder_name;
+    signing.token_label = card.token.label;
+    signing.reader = card.token.reader;
+    signing.pin_pad = card.token.has_pin_pad();
     const auto opened =
         context.requests.open(std::move(signing), verified.nonce, verified.expires_at);
     return Response::json({{"request_id", opened.id},

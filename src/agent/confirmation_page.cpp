@@ -68,7 +68,7 @@ Your signature has the effect of your handwritten signature.</span></p>
 {{/card_error}}
 {{#pending}}
 <dl>
-<dt>Karte <span class="en" lang="en">/ Card</span></dt><dd id="card">{{token_label}} ({{token_serial}})</dd>
+<dt>Karte <span class="en" lang="en">/ Card</span></dt><dd id="card">{{holder_name}} – {{token_label}}</dd>
 <dt>Kartenleser <span class="en" lang="en">/ Reader</span></dt><dd>{{reader}}</dd>
 <dt>SHA-256</dt><dd><code>{{document_sha256}}</code></dd>
 </dl>
@@ -150,7 +150,7 @@ portal::Response confirmation_page(const SigningRequest& request, int status) {
             pending.set("confirmation_token", request.confirmation_token);
             pending.set("origin", request.origin);
             pending.set("token_label", request.token_label);
-            pending.set("token_serial", request.token_serial);
+            pending.set("holder_name", request.holder_name);
             pending.set("reader", request.reader);
             pending.set("document", request.document);
             pending.set("document_sha256",

@@ -112,7 +112,7 @@ Response sign(AgentContext& context, const SigningRequest& request, const Secret
     }
     try {
         const auto cms =
-            context.cards.sign(request.token_label, request.token_serial, pin, request.document);
+            context.cards.sign(request.certificate_sha256, pin, request.document);
         context.requests.finish_signed(request.id, std::string(cms.begin(), cms.end()));
         spdlog::info("agent: request {} signed for {}", request.id, request.origin);
         return redirect;

@@ -72,7 +72,6 @@ SignRequestBody parse_sign_request(std::string_view body, std::size_t max_docume
     if (parsed.document.empty() || parsed.document.size() > max_document_size) {
         malformed(fmt::format("document of {} bytes", parsed.document.size()));
     }
-    parsed.token = required_string(json, "token");
     parsed.portal_request = required_string(json, "portal_request");
     parsed.portal_signature =
         decode_base64(required_string(json, "portal_signature"), "portal_signature");
@@ -93,6 +92,11 @@ VerifiedPortalRequest verify_portal_request(const SignRequestBody& body,
     verified.origin = required_string(signed_request, "origin");
     verified.nonce = required_string(signed_request, "nonce");
     const auto document_hash = required_string(signed_request, "document_sha256");
+    verified.certificate_sha256 = required_string(signed_request, "certificate_sha256");
+    if (verified.certificate_sha256.size() != 64 ||
+        verified.certificate_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        malformed("certificate_sha256 is not a lower-case hex SHA-256");
+    }
     const auto issued_at = required_time(signed_request, "issued_at");
     verified.expires_at = required_time(signed_request, "expires_at");
 

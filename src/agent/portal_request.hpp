@@ -1,7 +1,9 @@
 // A signing request as the portal's page hands it to the agent, and its checks: the portal
-// signed {origin, document_sha256, nonce, issued_at, expires_at} with its request-signing key,
-// the origin is the calling page's, the document is the one the portal approved (the agent
-// hashes it itself) and the request is fresh. Only then is it shown to the holder.
+// signed {origin, document_sha256, certificate_sha256, nonce, issued_at, expires_at} with its
+// request-signing key, the origin is the calling page's, the document is the one the portal
+// approved (the agent hashes it itself) and the request is fresh. Only then is it shown to the
+// holder, and only the card holding the certificate the portal checked (certificate_sha256)
+// signs it.
 #pragma once
 
 #include <chrono>
@@ -16,7 +18,6 @@ namespace sigcard::agent {
 // The body of POST /v1/sign.
 struct SignRequestBody {
     std::string document;          // the exact bytes to be signed (decoded from document_base64)
-    std::string token;             // label of the card that signs
     std::string portal_request;    // JSON text, exactly as the portal signed it
     std::string portal_signature;  // ECDSA/SHA-256 (DER) over portal_request, decoded
 };
@@ -25,6 +26,7 @@ struct SignRequestBody {
 struct VerifiedPortalRequest {
     std::string origin;
     std::string nonce;
+    std::string certificate_sha256;  // hex SHA-256 of the DER certificate whose card signs
     std::chrono::system_clock::time_point expires_at;
 };
 

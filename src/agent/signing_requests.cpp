@@ -58,12 +58,20 @@ SigningRequest SigningRequests::open(SigningRequest request, const std::string& 
     const auto now = Clock::now();
     expire_and_forget(now);
     for (const auto& [id, open_request] : requests_) {
-        if (!finished(open_request)) {
+        const bool replaceable =
+            open_request.state == SigningState::pending && open_request.origin == request.origin;
+        if (!finished(open_request) && !replaceable) {
             throw HttpError(errors::busy, 409, "request " + id + " still open");
         }
     }
     if (used_nonces_.contains(nonce)) {
         throw HttpError(errors::request_replayed, 409, "nonce seen before");
+    }
+    for (auto& [id, open_request] : requests_) {
+        if (open_request.state == SigningState::pending) {
+            open_request.state = SigningState::refused;
+            open_request.refusal = &errors::request_replaced;
+        }
     }
     // Kept past the portal's expiry (plus clock skew), after which the request is refused anyway.
     used_nonces_.emplace(nonce, portal_expiry + std::chrono::minutes(5));

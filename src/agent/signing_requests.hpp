@@ -1,7 +1,8 @@
 // The signing requests the agent holds while the holder decides, and their life:
 // pending → signing (the holder confirmed, the card is at work) → completed | refused; a pending
 // request that waits too long is refused as expired. One request at a time: the holder
-// confirms one document, not a queue of them.
+// confirms one document, not a queue of them — a new request from the same portal replaces a
+// pending one the holder left (a closed tab, a reload), so nothing abandoned blocks the agent.
 #pragma once
 
 #include <chrono>
@@ -25,8 +26,10 @@ struct SigningRequest {
     std::string confirmation_token;
     std::string origin;
     std::string document;
+    // The card: the one holding the certificate the portal checked, and what the holder sees.
+    std::string certificate_sha256;
+    std::string holder_name;
     std::string token_label;
-    std::string token_serial;
     std::string reader;
     bool pin_pad = false;
     std::chrono::system_clock::time_point expires_at;
@@ -40,8 +43,10 @@ class SigningRequests {
 public:
     explicit SigningRequests(std::chrono::seconds lifetime) : lifetime_(lifetime) {}
 
-    // Takes a new request (id and confirmation token are made here) and returns it. Throws
-    // HttpError agent.busy (one is still open) or agent.request_replayed (nonce seen before).
+    // Takes a new request (id and confirmation token are made here) and returns it. A request of
+    // the same origin still waiting for the holder is refused as replaced. Throws HttpError
+    // agent.busy (a signature is at the card, or another portal's request waits) or
+    // agent.request_replayed (nonce seen before).
     SigningRequest open(SigningRequest request, const std::string& nonce,
                         std::chrono::system_clock::time_point portal_expiry);
 

@@ -23,5 +23,11 @@ inline constexpr ErrorCode ca_certificate_missing{
     "trust_center.ca_certificate_missing",
     "Ein Zertifikat der Zertifizierungsstelle fehlt im Trust-Center-Ordner.",
     "A certificate of the certification authority is missing in the trust center folder."};
+inline constexpr ErrorCode card_writer_failed{
+    "production.card_writer_failed",
+    "Die Karte konnte nicht beschrieben werden; es wurde keine Karte registriert. Bitte "
+    "prüfen Sie den Kartenschreiber und versuchen Sie es erneut.",
+    "The card could not be written; no card was registered. Please check the card writer and "
+    "try again."};
 
 }  // namespace sigcard::authority::errors

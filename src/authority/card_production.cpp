@@ -2,6 +2,7 @@
 #include "common/clock.hpp"
 
 #include "audit/audit_log.hpp"
+#include "authority/card_writer.hpp"
 #include "pki/revocation.hpp"
 
 #include <nlohmann/json.hpp>
@@ -11,27 +12,13 @@
 namespace sigcard::authority {
 
 ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
-    auto& module = tc.hsm_module();
-    const auto blank = module.free_slot();
-    // The security officer PIN of a holder's card is never needed again: random and forgotten.
-    const Secret so_pin(ossl::hex(ossl::random_bytes(16)));
-    card::initialize_token(module, blank.slot, order.token_label, so_pin);
-    const auto token = module.find_token(order.token_label);
-    {
-        card::CardSession so(module, token.slot, card::CardSession::Access::read_write);
-        so.login_security_officer(so_pin);
-        card::set_user_pin(so, order.transport_pin);
-    }
-    card::CardSession session(module, token.slot, card::CardSession::Access::read_write);
-    session.login(order.transport_pin);
-    const ossl::Bytes key_id = ossl::random_bytes(16);
-    auto keys =
-        card::generate_key_pair(session, {order.key_type, key_id, "Qualified signature key"});
+    const auto writer = card_writer_for(tc);
+    const auto public_key = writer->begin(order.token_label, order.key_type, order.transport_pin);
 
     ProducedCard produced;
     produced.token_label = order.token_label;
-    produced.card_serial = token.serial;
-    produced.certificate = tc.ca().issue_qualified(tc.issuing_ca(), keys.public_key_value.get(),
+    produced.card_serial = writer->card_serial();
+    produced.certificate = tc.ca().issue_qualified(tc.issuing_ca(), public_key.get(),
                                                    order.holder, order.validity);
     produced.certificate_serial = pki::serial_hex(produced.certificate.get());
     if (order.hold_until_receipt) {
@@ -39,12 +26,7 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
         pki::place_on_hold(tc.certificates(), produced.certificate_serial,
                            pki::Seconds(std::chrono::seconds(unix_now())));
     }
-    card::store_certificate(session, produced.certificate.get(), key_id,
-                            "Qualified signature certificate");
-    card::store_ca_certificate(session, tc.issuing_certificate(), ossl::Bytes{'c', 'a', '1'},
-                               "Qualified CA");
-    card::store_ca_certificate(session, tc.root_certificate(), ossl::Bytes{'c', 'a', '0'},
-                               "Root CA");
+    writer->finish(produced.certificate.get(), {tc.issuing_certificate(), tc.root_certificate()});
 
     cards::CardEntry entry;
     entry.card_serial = produced.card_serial;

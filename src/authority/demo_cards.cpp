@@ -149,7 +149,10 @@ void refuse_if_present(TrustCenter& tc, const std::filesystem::path& folder) {
     if (std::filesystem::exists(folder)) {
         throw Error(errors::demo_cards_exist, folder.string());
     }
-    const auto tokens = tc.hsm_module().slots();
+    // Cards written in a store of their own are known by the register alone.
+    const auto tokens = tc.config().production.card_module.empty()
+                            ? tc.hsm_module().slots()
+                            : std::vector<card::TokenInfo>{};
     cards::CardRegister reg(tc.database());
     const auto registered = reg.list();
     for (const auto& spec : demo_card_set()) {
@@ -236,10 +239,12 @@ DemoSet create_demo_cards(TrustCenter& tc) {
     const auto& c = tc.config();
     DemoSet set;
     set.folder = c.dir / "cards";
-    set.module = c.hsm.module;
     set.pinpad_config = set.folder / "pinpad-reader.conf";
-    if (!c.hsm.softhsm_conf.empty()) {
-        set.softhsm_conf = c.resolve(c.hsm.softhsm_conf);
+    const bool own_store = !c.production.card_module.empty();
+    set.module = own_store ? c.production.card_module : c.hsm.module;
+    const auto& store = own_store ? c.production.softhsm_conf : c.hsm.softhsm_conf;
+    if (!store.empty()) {
+        set.softhsm_conf = c.resolve(store);
     }
     refuse_if_present(tc, set.folder);
     set.partner_id = demo_partner(tc);

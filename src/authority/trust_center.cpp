@@ -174,6 +174,7 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
               o.portal_url + "/pds/en",
               o.portal_url + "/pds/de"};
     c.portal.port = o.portal_port;
+    c.portal.card_agent_url = o.card_agent_url;
     c.portal.tls_certificate = "tls/portal.pem";
     c.portal.tls_key = "tls/portal.key";
     c.hsm.token_label = kHsmLabel;
@@ -187,6 +188,16 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
             "directories.tokendir = " +
                 (dir / "hsm" / "tokens").string() +
                 "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        // The cards are made in a store of their own, as a personalisation station would, and
+        // that store is what a holder's card agent sees: never the CA's keys.
+        c.production.card_module = SOFTHSM2_MODULE;
+        c.production.softhsm_conf = "card-store/softhsm2.conf";
+        std::filesystem::create_directories(dir / "card-store" / "tokens");
+        write_file(dir / "card-store" / "softhsm2.conf",
+                   "# SoftHSM2 store the demo's cards are written to (the holders' card readers).\n"
+                   "directories.tokendir = " +
+                       (dir / "card-store" / "tokens").string() +
+                       "\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
     } else {
         c.hsm.module = o.pkcs11_module;
     }

@@ -42,6 +42,15 @@ inline constexpr ErrorCode token_not_found{
     "richtige Karte ein.",
     "The requested signature card was not found in any reader. Please insert the right card."};
 
+// The portal checked one certificate; the agent signs only with the card that holds it.
+inline constexpr ErrorCode checked_card_missing{
+    "card.checked_card_missing",
+    "Die Karte, deren Zertifikat geprüft wurde, steckt in keinem Kartenleser. Bitte stecken Sie "
+    "diese Karte ein oder beginnen Sie den Auftrag mit der anderen Karte neu. Es wurde nichts "
+    "signiert und keine PIN abgefragt.",
+    "The card whose certificate was checked is not in any reader. Please insert that card, or "
+    "start the order again with the other card. Nothing was signed and no PIN was asked for."};
+
 inline constexpr ErrorCode card_removed{
     "card.removed",
     "Die Signaturkarte wurde während des Vorgangs entfernt. Bitte stecken Sie die Karte wieder "

@@ -46,6 +46,20 @@ Pkcs11Module::Pkcs11Module(const std::filesystem::path& path) : path_(path) {
     finalize_ = rv == CKR_OK;
 }
 
+void Pkcs11Module::reinitialize() {
+    if (!finalize_) {
+        return;  // initialised by another user in this process: theirs to finalise
+    }
+    api_->C_Finalize(nullptr);
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    const CK_RV rv = api_->C_Initialize(&args);
+    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        finalize_ = false;
+        throw errors::to_error(rv, errors::Step::load, 0, "C_Initialize " + path_.string());
+    }
+}
+
 Pkcs11Module::~Pkcs11Module() {
     if (finalize_) {
         api_->C_Finalize(nullptr);

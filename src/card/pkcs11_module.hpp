@@ -43,6 +43,11 @@ public:
     const CK_FUNCTION_LIST& api() const { return *api_; }
     const std::filesystem::path& path() const { return path_; }
 
+    // Finalises and initialises the module again, so that it enumerates its slots anew: some
+    // modules (SoftHSM2) read their tokens only at C_Initialize, and a card put in while the
+    // program runs must appear. Every session of this module must be closed before.
+    void reinitialize();
+
     // Every slot with what is in it.
     std::vector<TokenInfo> slots() const;
     // Current flags and labels of the token in `slot` (re-read, e.g. after a wrong PIN).

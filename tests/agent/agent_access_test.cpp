@@ -33,6 +33,42 @@ TEST_F(AgentAccessTest, CardsListedForThePortalWithExactCors) {
     EXPECT_EQ((*card)["label"], card_label);
     EXPECT_EQ((*card)["serial"], card_.token.serial);
     EXPECT_EQ((*card)["has_pin_pad"], false);
+    // What the holder chooses by: the certificate's name, issuer and validity, and its hash,
+    // which the portal's signing request names.
+    const auto& certificate = (*card)["certificate"];
+    EXPECT_EQ(certificate["holder_name"], std::string("Erika Mustermann ") + card_label);
+    EXPECT_EQ(certificate["sha256"], certificate_sha256(card_.certificate.get()));
+    EXPECT_GT(certificate["not_after"].get<std::int64_t>(),
+              certificate["not_before"].get<std::int64_t>());
+}
+
+TEST_F(AgentAccessTest, ACardPutInWhileTheAgentRunsIsListed) {
+    const auto present = [this] {
+        const auto cards = nlohmann::json::parse(get("/v1/cards").body)["cards"];
+        std::vector<std::string> labels;
+        for (const auto& card : cards) {
+            if (card["present"] == true) {
+                labels.push_back(card["label"]);
+            }
+        }
+        return labels;
+    };
+    EXPECT_EQ(present(), std::vector<std::string>{card_label});
+    // Another program (here SoftHSM2's own tool) makes a new card in the store meanwhile.
+    ASSERT_EQ(std::system("softhsm2-util --init-token --free --label 'Second card' --so-pin 87654321 "
+                          "--pin 123456 >/dev/null"),
+              0);
+    const auto now = present();
+    EXPECT_EQ(now.size(), 2u);
+    EXPECT_NE(std::find(now.begin(), now.end(), "Second card"), now.end());
+    // A card without a qualified certificate is listed with the reason, never as choosable.
+    const auto cards = nlohmann::json::parse(get("/v1/cards").body)["cards"];
+    for (const auto& card : cards) {
+        if (card["label"] == "Second card") {
+            EXPECT_FALSE(card.contains("certificate"));
+            EXPECT_EQ(card["problem"]["code"], "card.no_qualified_certificate");
+        }
+    }
 }
 
 TEST_F(AgentAccessTest, CertificateIsTheCardsQualifiedOne) {

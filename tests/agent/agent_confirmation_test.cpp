@@ -199,9 +199,20 @@ TEST_F(AgentPinPadTest, CancelOnThePad) {
               std::string::npos);
 }
 
-TEST_F(AgentPinPadTest, CardInUseByAnotherProgram) {
+TEST_F(AgentPinPadTest, CardInUseByAnotherProgramIsSaidBeforeAnyWindowOpens) {
     set_fake_reader("busy", user_pin.view());
-    const auto json = sign_on_pad();
+    const auto response = post_sign(sign_body(document_));
+    EXPECT_EQ(response.status, 409);
+    EXPECT_EQ(error_code(response), "card.in_use_by_other_program");
+    EXPECT_EQ(nlohmann::json::parse(get("/v1/status").body)["busy"], false);
+}
+
+TEST_F(AgentPinPadTest, CardTakenByAnotherProgramWhileTheWindowIsOpen) {
+    const auto id = open_request(document_);
+    const auto page = confirmation_page(id);
+    set_fake_reader("busy", user_pin.view());
+    confirm(id, fmt::format("confirmation_token={}&action=sign", confirmation_token(page.body)));
+    const auto json = state(id);
     EXPECT_EQ(json["state"], "refused");
     EXPECT_EQ(json["error"]["code"], "card.in_use_by_other_program");
     EXPECT_NE(json["error"]["message"]["de"].get<std::string>().find("anderen Programm"),

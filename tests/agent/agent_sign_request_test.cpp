@@ -101,8 +101,8 @@ TEST_F(AgentSignRequestTest, FormPostCannotStartASignature) {
 
 TEST_F(AgentSignRequestTest, MalformedBodiesRefused) {
     for (const std::string& body : std::vector<std::string>{
-             std::string("not json"), std::string("[]"), std::string(R"({"token":"Holder card"})"),
-             std::string(R"({"document_base64":"%%%","token":"x","portal_request":"{}",)"
+             std::string("not json"), std::string("[]"), std::string(R"({"document_base64":"QQ=="})"),
+             std::string(R"({"document_base64":"%%%","portal_request":"{}",)"
                          R"("portal_signature":"AA=="})")}) {
         const auto response = post_sign(body);
         EXPECT_EQ(response.status, 400) << body;
@@ -119,18 +119,47 @@ TEST_F(AgentSignRequestTest, DocumentThatIsNotReadableTextRefused) {
     expect_nothing_open();
 }
 
-TEST_F(AgentSignRequestTest, UnknownCardRefused) {
-    auto body = nlohmann::json::parse(sign_body(document_));
-    body["token"] = "Somebody else";
-    const auto response = post_sign(body.dump());
-    EXPECT_EQ(response.status, 404);
-    EXPECT_EQ(error_code(response), "card.token_not_found");
+TEST_F(AgentSignRequestTest, ACertificateNoReaderHoldsIsRefusedBeforeAnyPin) {
+    // The portal checked another card (the holder pulled it and put in this one).
+    PortalRequestFields other_card;
+    other_card.certificate_sha256 = std::string(64, 'a');
+    const auto response = post_sign(sign_body(document_, other_card));
+    EXPECT_EQ(response.status, 409);
+    EXPECT_EQ(error_code(response), "card.checked_card_missing");
     expect_nothing_open();
 }
 
-TEST_F(AgentSignRequestTest, SecondRequestWhilePendingIsBusy) {
+TEST_F(AgentSignRequestTest, ACertificateHashThatIsNoHashIsMalformed) {
+    for (const std::string& hash : {std::string("abc"), std::string(64, 'G'),
+                                   ossl::hex(ossl::random_bytes(32)) + "00"}) {
+        PortalRequestFields fields;
+        fields.certificate_sha256 = hash;
+        const auto response = post_sign(sign_body(document_, fields));
+        EXPECT_EQ(response.status, 400) << hash;
+        EXPECT_EQ(error_code(response), "agent.request_malformed") << hash;
+    }
+    expect_nothing_open();
+}
+
+TEST_F(AgentSignRequestTest, ANewRequestFromTheSamePortalReplacesAnAbandonedOne) {
+    // The holder closed the tab while the first request waited, and signs again at once.
     const auto first = open_request(document_);
-    const auto response = post_sign(sign_body(document_));
+    const auto second = open_request(document_);
+    const auto abandoned = state(first);
+    EXPECT_EQ(abandoned["state"], "refused");
+    EXPECT_EQ(abandoned["error"]["code"], "agent.request_replaced");
+    EXPECT_EQ(state(second)["state"], "pending");
+    // The abandoned window can no longer sign, and says why.
+    const auto page = confirmation_page(first).body;
+    EXPECT_EQ(page.find("confirmation_token"), std::string::npos);
+    EXPECT_NE(page.find("durch eine neuere ersetzt"), std::string::npos) << page;
+}
+
+TEST_F(AgentSignRequestTest, AnotherPortalCannotPushAsideAWaitingRequest) {
+    const auto first = open_request(document_);
+    PortalRequestFields other;
+    other.origin = "https://other-portal.example";
+    const auto response = post_sign(sign_body(document_, other), other.origin);
     EXPECT_EQ(response.status, 409);
     EXPECT_EQ(error_code(response), "agent.busy");
     EXPECT_EQ(state(first)["state"], "pending");

@@ -26,6 +26,7 @@ inline const std::string portal_origin = "https://localhost:8443";
 struct PortalRequestFields {
     std::string origin = portal_origin;
     std::string document_sha256;  // empty: the hash of the document sent
+    std::string certificate_sha256;  // empty: the holder card's certificate
     std::string nonce = ossl::hex(ossl::random_bytes(16));
     std::chrono::seconds issued_ago{5};
     std::chrono::seconds expires_in{120};
@@ -83,6 +84,9 @@ protected:
             {"document_sha256", fields.document_sha256.empty()
                                     ? ossl::hex(ossl::sha256(ossl::as_bytes(document)))
                                     : fields.document_sha256},
+            {"certificate_sha256", fields.certificate_sha256.empty()
+                                       ? certificate_sha256(card_.certificate.get())
+                                       : fields.certificate_sha256},
             {"nonce", fields.nonce},
             {"issued_at", now - fields.issued_ago.count()},
             {"expires_at", now - fields.issued_ago.count() + fields.expires_in.count()}};
@@ -91,7 +95,6 @@ protected:
         const auto signature = key.sign(crypto::DigestAlgorithm::sha256, ossl::as_bytes(text));
         return nlohmann::json{
             {"document_base64", storage::to_base64(document)},
-            {"token", card_label},
             {"portal_request", text},
             {"portal_signature", storage::to_base64(signature.data(), signature.size())}}
             .dump();
@@ -147,6 +150,10 @@ protected:
         const auto json = nlohmann::json::parse(response.body, nullptr, false);
         return json.is_object() && json.contains("error") ? json["error"].value("code", "")
                                                           : std::string{};
+    }
+
+    static std::string certificate_sha256(const X509* certificate) {
+        return ossl::hex(ossl::sha256(ossl::to_der(certificate)));
     }
 
     static constexpr const char* card_label = "Holder card";

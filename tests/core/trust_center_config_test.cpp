@@ -21,11 +21,17 @@ TEST_F(TrustCenterConfigTest, WrittenConfigurationIsReadBack) {
     written.name = "Test Trust Center";
     written.policy.renewal_window_days = 60;
     written.portal.remembered_certificates = 100;
+    written.portal.card_agent_url = "http://127.0.0.1:31000";
+    written.production.card_module = "/opt/station/personalise.so";
+    written.production.softhsm_conf = "card-store/softhsm2.conf";
     write(written.to_toml());
     const auto read = TrustCenterConfig::load(dir.path());
     EXPECT_EQ(read.name, "Test Trust Center");
     EXPECT_EQ(read.policy.renewal_window_days, 60);
     EXPECT_EQ(read.portal.remembered_certificates, 100);
+    EXPECT_EQ(read.portal.card_agent_url, "http://127.0.0.1:31000");
+    EXPECT_EQ(read.production.card_module, "/opt/station/personalise.so");
+    EXPECT_EQ(read.production.softhsm_conf, "card-store/softhsm2.conf");
 }
 
 TEST_F(TrustCenterConfigTest, MissingValuesKeepTheirDefaults) {
@@ -49,6 +55,24 @@ TEST_F(TrustCenterConfigTest, RememberingNoCertificatesIsRefused) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("portal.remembered_certificates"), std::string::npos)
             << e.what();
+    }
+}
+
+TEST_F(TrustCenterConfigTest, ACardAgentAddressOffTheHoldersOwnComputerIsRefused) {
+    // The pages may talk to the agent on the holder's loopback only: never a host on the net.
+    for (const char* url : {"https://agent.example:24727", "http://192.168.1.5:24727",
+                            "http://127.0.0.1:24727/path", "http://127.0.0.1:", "http://127.0.0.1:x",
+                            "http://127.0.0.1.evil.example:80"}) {
+        TrustCenterConfig written;
+        written.portal.card_agent_url = url;
+        write(written.to_toml());
+        try {
+            TrustCenterConfig::load(dir.path());
+            ADD_FAILURE() << url << " loaded";
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("portal.card_agent_url"), std::string::npos)
+                << e.what();
+        }
     }
 }
 

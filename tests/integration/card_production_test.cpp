@@ -165,17 +165,24 @@ TEST_F(CardProductionTest, FollowUpCardCarriesTheProfileAndItsKeyNeverLeavesTheC
     follow_up.remote_renewals = 1;
     const auto new_card = authority::produce_card(tc, follow_up);
 
-    const auto token = tc.hsm_module().find_token("Test Anna 2");
-    card::CardSession session(tc.hsm_module(), token.slot);
-    session.login(Secret("135790"));
-    const auto on_card = card::qualified_signing_certificate(session);
-    EXPECT_EQ(ossl::to_der(on_card.certificate.get()), ossl::to_der(new_card.certificate.get()));
-    EXPECT_EQ(pki::read_holder_profile(on_card.certificate.get()), holder);
+    // The card is in the card store, which another process reads (as a holder's reader would).
+    const auto der_file = dir() / "on-card.der";
+    const auto read = pkcs11_tool(
+        fmt::format("--token-label 'Test Anna 2' --read-object --type cert --label 'Qualified "
+                    "signature certificate' --output-file {}",
+                    der_file.string()));
+    ASSERT_EQ(read.status, 0) << read.output;
+    const auto der = read_text(der_file);
+    const auto on_card = ossl::x509_from_der(ossl::as_bytes(der));
+    ASSERT_TRUE(on_card);
+    EXPECT_EQ(ossl::to_der(on_card.get()), ossl::to_der(new_card.certificate.get()));
+    EXPECT_EQ(pki::read_holder_profile(on_card.get()), holder);
 
-    const auto key = card::find_private_key(session, on_card.id);
-    EXPECT_FALSE(session.flag_attribute(key, CKA_EXTRACTABLE));
-    EXPECT_TRUE(session.flag_attribute(key, CKA_SENSITIVE));
-    EXPECT_FALSE(session.attribute(key, CKA_VALUE));  // the token will not reveal it
+    const auto objects =
+        pkcs11_tool("--token-label 'Test Anna 2' --login --pin 135790 --list-objects");
+    ASSERT_EQ(objects.status, 0) << objects.output;
+    EXPECT_THAT(objects.output,
+                HasSubstr("Access:     sensitive, always sensitive, never extractable, local"));
 
     cards::CardRegister reg(tc.database());
     const auto entry = reg.find(new_card.card_id);
@@ -186,6 +193,25 @@ TEST_F(CardProductionTest, FollowUpCardCarriesTheProfileAndItsKeyNeverLeavesTheC
     EXPECT_EQ(entry->remote_renewals, 1);
     EXPECT_EQ(entry->identification_method, cards::IdentificationMethod::in_person);
     EXPECT_EQ(entry->identified_at, k2024_05_02);
+}
+
+TEST_F(CardProductionTest, ACardWriterThatFailsLeavesNoCardInTheRegister) {
+    // The writer process dies before it answers (a station switched off): an error with its
+    // code, and neither a register entry nor an issued certificate.
+    const auto result = run_command(fmt::format(
+        "SIGCARD_CARD_WRITER=/bin/false {} card produce --dir {} --label 'Test Lost' --given-name "
+        "Erika --surname Mustermann --serial-number T-0002 --identification postident "
+        "--identified-on 2024-05-02 --transport-pin 246810",
+        sigcard_binary(), dir().string()));
+    EXPECT_EQ(result.status, 2) << result.output;
+    EXPECT_THAT(result.output, HasSubstr("production.card_writer_failed"));
+    EXPECT_TRUE(register_entries().empty());
+    storage::Database db(database_url(), 1);
+    long long holders = 0;
+    db.with_session([&](soci::session& s) {
+        s << "SELECT COUNT(*) FROM certificates WHERE role = 'holder'", soci::into(holders);
+    });
+    EXPECT_EQ(holders, 0);
 }
 
 }  // namespace

@@ -79,7 +79,8 @@ void DemoCardsTest::expect_table_and_locations() {
         EXPECT_TRUE(std::filesystem::exists(dir() / "cards" / (spec.slug + ".pem"))) << spec.slug;
     }
     EXPECT_EQ(authority::demo_card_set().size(), 9U);
-    EXPECT_THAT(demo_.output, HasSubstr("SOFTHSM2_CONF=" + (dir() / "hsm/softhsm2.conf").string()));
+    EXPECT_THAT(demo_.output,
+                HasSubstr("SOFTHSM2_CONF=" + (dir() / "card-store/softhsm2.conf").string()));
     EXPECT_THAT(demo_.output, HasSubstr(std::string("PKCS#11 module: ") + SOFTHSM2_MODULE));
     EXPECT_THAT(demo_.output, HasSubstr("FAKE PIN-pad module: " +
                                         std::filesystem::canonical(pinpad_fake_module()).string()));
@@ -218,6 +219,20 @@ TEST_F(DemoCardsTest, PinPadCardShowsAPinPadThroughTheFakeReader) {
                                 env, pinpad_fake_module()));
     ASSERT_EQ(objects.status, 0) << objects.output;
     EXPECT_THAT(objects.output, HasSubstr("CN=Petra Pinpad"));
+}
+
+TEST_F(DemoCardsTest, TheHoldersCardStoreHoldsTheCardsAndNeverTheCasKeys) {
+    // What a holder's card agent sees in the demo: every demo card, and not the CA's HSM.
+    const auto cards = pkcs11_tool("--list-token-slots");
+    ASSERT_EQ(cards.status, 0) << cards.output;
+    for (const auto& spec : authority::demo_card_set()) {
+        EXPECT_THAT(cards.output, HasSubstr("token label        : " + spec.token_label));
+    }
+    EXPECT_THAT(cards.output, ::testing::Not(HasSubstr("SigCard CA HSM")));
+    // And the HSM holds the CA's keys, and no card.
+    const auto hsm = hsm_pkcs11_tool("--list-token-slots");
+    EXPECT_THAT(hsm.output, HasSubstr("SigCard CA HSM"));
+    EXPECT_THAT(hsm.output, ::testing::Not(HasSubstr("Demo Erika Mustermann")));
 }
 
 TEST_F(DemoCardsTest, DemoSetHasEachIntendedCard) {

@@ -99,14 +99,14 @@ private:
     std::string base_url_;
 };
 
-// Signs `content` with a card of the trust center's token store (CAdES, detached), logging in
+// Signs `content` with a card of the trust center's card store (CAdES, detached), logging in
 // with `pin`. SoftHSM2 reads SOFTHSM2_CONF when the module initialises, so the module lives only
 // for this call and sees the cards produced so far.
 inline ossl::Bytes sign_with_card(const std::filesystem::path& tc_dir,
                                   const std::string& token_label, const std::string& content,
                                   const std::string& pin = "123456",
                                   crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256) {
-    ::setenv("SOFTHSM2_CONF", (tc_dir / "hsm" / "softhsm2.conf").c_str(), 1);
+    ::setenv("SOFTHSM2_CONF", (tc_dir / "card-store" / "softhsm2.conf").c_str(), 1);
     ossl::Bytes cms;
     {
         card::Pkcs11Module module(SOFTHSM2_MODULE);

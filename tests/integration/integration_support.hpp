@@ -126,13 +126,23 @@ protected:
 
     std::filesystem::path dir() const { return tmp_.path() / "tc"; }
     std::string database_url() const { return "sqlite:" + (dir() / "sigcard.db").string(); }
+    // The card store production writes to, which the holders' readers see.
     std::string softhsm_env() const {
+        return "SOFTHSM2_CONF=" + (dir() / "card-store" / "softhsm2.conf").string();
+    }
+    // The CA's HSM, apart from the cards.
+    std::string hsm_env() const {
         return "SOFTHSM2_CONF=" + (dir() / "hsm" / "softhsm2.conf").string();
     }
-    // pkcs11-tool on the trust center's token store (where its cards are produced).
+    // pkcs11-tool on the trust center's card store (where its cards are produced).
     CommandResult pkcs11_tool(const std::string& arguments) const {
         return run_command(fmt::format("{} pkcs11-tool --module {} {}", softhsm_env(),
                                        SOFTHSM2_MODULE, arguments));
+    }
+    // pkcs11-tool on the HSM holding the CA's keys.
+    CommandResult hsm_pkcs11_tool(const std::string& arguments) const {
+        return run_command(
+            fmt::format("{} pkcs11-tool --module {} {}", hsm_env(), SOFTHSM2_MODULE, arguments));
     }
     // How many tokens the token store holds (each produced card is one).
     int token_count() const {

@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 
 TEST_F(TrustCenterTest, InitCreatesConfigurationDatabaseHsmAndCertificates) {
     for (const char* file :
-         {"sigcard.toml", "sigcard.db", "hsm/softhsm2.conf", "hsm/user.pin", "ca/root.pem",
+         {"sigcard.toml", "sigcard.db", "hsm/softhsm2.conf", "hsm/user.pin", "card-store/softhsm2.conf", "ca/root.pem",
           "ca/issuing.pem", "ca/ocsp.pem", "ca/chain.pem", "tls/portal.pem", "tls/portal.key"}) {
         EXPECT_TRUE(std::filesystem::is_regular_file(dir() / file)) << file;
     }
@@ -39,7 +39,7 @@ TEST_F(TrustCenterTest, InitCreatesConfigurationDatabaseHsmAndCertificates) {
     // The CA keys live on the HSM token, never on disk, and cannot leave it.
     const auto pin = read_text(dir() / "hsm/user.pin");
     const auto objects =
-        pkcs11_tool("--token-label 'SigCard CA HSM' --login --pin " +
+        hsm_pkcs11_tool("--token-label 'SigCard CA HSM' --login --pin " +
                     pin.substr(0, pin.find('\n')) + " --list-objects --type privkey");
     ASSERT_EQ(objects.status, 0) << objects.output;
     for (const char* key : {"root-ca", "issuing-ca", "ocsp-signer"}) {

@@ -58,6 +58,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "hsm", "softhsm_conf", c.hsm.softhsm_conf);
     read(table, "hsm", "pin_env", c.hsm.pin_env);
     read(table, "hsm", "pin_file", c.hsm.pin_file);
+    read(table, "production", "card_module", c.production.card_module);
+    read(table, "production", "softhsm_conf", c.production.softhsm_conf);
     auto& p = c.policy;
     read(table, "policy", "renewal_window_days", p.renewal_window_days);
     read(table, "policy", "max_identification_age_years", p.max_identification_age_years);
@@ -73,6 +75,16 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "portal", "tls_certificate", c.portal.tls_certificate);
     read(table, "portal", "tls_key", c.portal.tls_key);
     read(table, "portal", "remembered_certificates", c.portal.remembered_certificates);
+    read(table, "portal", "card_agent_url", c.portal.card_agent_url);
+    const auto& agent = c.portal.card_agent_url;
+    const bool loopback = agent.starts_with("http://127.0.0.1:") || agent.starts_with("http://localhost:");
+    if (!loopback || agent.find_first_of("/?#", 7) != std::string::npos ||
+        agent.find_first_not_of("0123456789", agent.rfind(':') + 1) != std::string::npos ||
+        agent.size() == agent.rfind(':') + 1) {
+        throw std::runtime_error(file.string() +
+                                 ": portal.card_agent_url must be http://127.0.0.1:PORT or "
+                                 "http://localhost:PORT");
+    }
     if (c.portal.remembered_certificates < 1) {
         throw std::runtime_error(file.string() + ": portal.remembered_certificates must be at least 1");
     }
@@ -97,6 +109,8 @@ std::string TrustCenterConfig::to_toml() const {
                             {"softhsm_conf", hsm.softhsm_conf},
                             {"pin_env", hsm.pin_env},
                             {"pin_file", hsm.pin_file}}},
+        {"production", toml::table{{"card_module", production.card_module},
+                                   {"softhsm_conf", production.softhsm_conf}}},
         {"policy", toml::table{{"renewal_window_days", policy.renewal_window_days},
                                {"max_identification_age_years",
                                 policy.max_identification_age_years},
@@ -111,7 +125,8 @@ std::string TrustCenterConfig::to_toml() const {
                                {"tls", portal.tls},
                                {"tls_certificate", portal.tls_certificate},
                                {"tls_key", portal.tls_key},
-                               {"remembered_certificates", portal.remembered_certificates}}},
+                               {"remembered_certificates", portal.remembered_certificates},
+                               {"card_agent_url", portal.card_agent_url}}},
     };
     std::ostringstream out;
     out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";

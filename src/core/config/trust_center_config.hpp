@@ -25,6 +25,14 @@ struct Hsm {
     std::string pin_file;      // or: a file (relative to the dir) holding it; demo only
 };
 
+// Where production writes new cards. Empty card_module: in the HSM's own store (one process);
+// otherwise with this module and store, in a process of its own (the personalisation station;
+// in the demo the store the holders' card agent reads).
+struct Production {
+    std::string card_module;
+    std::string softhsm_conf;  // SOFTHSM2_CONF of the card store, relative to the dir or absolute
+};
+
 struct Policy {
     int renewal_window_days = 90;
     int max_identification_age_years = 10;
@@ -45,6 +53,8 @@ struct Portal {
     // Holder certificates kept parsed and checked between eligibility, draft and submission
     // (about 8 KiB each): enough for the holders in the middle of an order at once.
     int remembered_certificates = 8192;
+    // Where the pages' script reaches the holder's card agent: loopback only (docs/agent.md).
+    std::string card_agent_url = "http://127.0.0.1:24727";
 };
 
 struct TrustCenterConfig {
@@ -56,6 +66,7 @@ struct TrustCenterConfig {
     std::string database_url;                          // sqlite:… or postgresql:…
     Urls urls;
     Hsm hsm;
+    Production production;
     Policy policy;
     Portal portal;
 

@@ -131,6 +131,7 @@ void FollowUpWizard::add_routes(Router& router) {
     router.get("/folgeauftrag/auftrag", page(&FollowUpWizard::review));
     router.get("/folgeauftrag/signatur", page(&FollowUpWizard::signing));
     router.post("/folgeauftrag/signatur", post(&FollowUpWizard::receive_signature));
+    router.post("/folgeauftrag/signieranfrage", page(&FollowUpWizard::signing_request));
     router.get("/folgeauftrag/bestaetigung", page(&FollowUpWizard::confirmation));
     router.get("/folgeauftrag/bestaetigung.pdf", page(&FollowUpWizard::confirmation_pdf));
 }
@@ -139,11 +140,11 @@ Response FollowUpWizard::connect_card(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Folgeauftrag: Signaturkarte verbinden",
                                               "Follow-up order: connect your card")));
-    values.set("agent_url", std::string(card_agent_url));
+    values.set("agent_url", context_.config.portal.card_agent_url);
     values.set("card_errors", card_error_list(page));
     auto response = context_.support.render(page, "connect_card", std::move(values));
     // The page's script talks to the card agent on loopback; nothing else is allowed.
-    response.headers.set("Content-Security-Policy", agent_page_csp());
+    response.headers.set("Content-Security-Policy", agent_page_csp(context_.config.portal.card_agent_url));
     return response;
 }
 

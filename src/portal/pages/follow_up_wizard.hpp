@@ -23,9 +23,6 @@ struct PageLimits {
     double status_burst = 10;
 };
 
-// Where the pages' script finds the card agent (docs: fixed loopback port).
-inline constexpr std::string_view card_agent_url = "http://127.0.0.1:24727";
-
 struct FollowUpWizardContext {
     const config::TrustCenterConfig& config;
     orders::FollowUpOrders& orders;
@@ -50,6 +47,7 @@ private:
     Response receive_order_data(PageRequest& page);
     Response review(PageRequest& page) const;
     Response signing(PageRequest& page) const;
+    Response signing_request(PageRequest& page) const;
     Response receive_signature(PageRequest& page);
     Response confirmation(PageRequest& page) const;
     Response confirmation_pdf(PageRequest& page) const;
@@ -60,15 +58,18 @@ private:
     Response render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
                             int status) const;
     PageValues eligibility_values(const PageRequest& page) const;
+    // The draft's signing request for the agent, with a fresh nonce, for the page's origin and
+    // the card whose certificate step 1 checked.
+    SignedPortalRequest sign_for_agent(const PageRequest& page) const;
 
     FollowUpWizardContext context_;
     orders::TermsCatalogue terms_;
     RateLimiter eligibility_limiter_;
 };
 
-// The server's strict Content-Security-Policy plus connections to the card agent, for the pages
-// whose script talks to it.
-std::string agent_page_csp();
+// The server's strict Content-Security-Policy plus connections to the card agent at `agent_url`,
+// for the pages whose script talks to it.
+std::string agent_page_csp(const std::string& agent_url);
 
 // Every card.* error code the agent can report, for the help page and the pages' script.
 const std::vector<const ErrorCode*>& card_error_codes();

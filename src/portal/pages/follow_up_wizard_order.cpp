@@ -49,9 +49,9 @@ std::vector<orders::FieldError> visible_errors(std::vector<orders::FieldError> e
 
 }  // namespace
 
-std::string agent_page_csp() {
+std::string agent_page_csp(const std::string& agent_url) {
     return SecurityHeaders{}.content_security_policy +
-           fmt::format("; connect-src 'self' {}", card_agent_url);
+           fmt::format("; connect-src 'self' {}", agent_url);
 }
 
 Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& form,
@@ -124,6 +124,9 @@ Response FollowUpWizard::receive_order_data(PageRequest& page) {
 Response FollowUpWizard::review(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
+    if (!wizard.draft && wizard.order) {
+        return Response::redirect("/folgeauftrag/bestaetigung");  // placed meanwhile (a tab)
+    }
     if (!wizard.draft) {
         return Response::redirect(wizard.form ? "/folgeauftrag/angaben" : "/folgeauftrag");
     }
@@ -144,7 +147,7 @@ Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* prob
     values.set("title", std::string(page.text("Folgeauftrag: mit der Karte signieren",
                                               "Follow-up order: sign with your card")));
     values.set("require_pin_pad", context_.config.policy.require_pin_pad);
-    values.set("agent_url", std::string(card_agent_url));
+    values.set("agent_url", context_.config.portal.card_agent_url);
     values.set("card_errors", card_error_list(page));
     if (problem != nullptr) {
         values.set("problem", std::string(page.text(*problem)));
@@ -153,27 +156,54 @@ Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* prob
     values.set("redraft", redraft);
     if (!redraft) {
         const auto& draft = *wizard.draft;
-        const auto now = unix_now();
-        const auto expires = std::min(draft.expires_at, now + signing_request_lifetime);
-        const auto signed_request = context_.signer.sign(
-            page_origin(page.http), draft.document_sha256, draft.nonce, now, expires);
+        const auto signed_request = sign_for_agent(page);
         values.set("document_base64", storage::to_base64(draft.document));
         values.set("document_sha256", draft.document_sha256);
+        values.set("certificate_sha256", ossl::hex(ossl::sha256(wizard.certificate_der)));
         values.set("portal_request", signed_request.portal_request);
         values.set("portal_signature", signed_request.portal_signature);
         values.set("card_token", wizard.card_token);
     }
     auto response = context_.support.render(page, "signing", std::move(values), status);
-    response.headers.set("Content-Security-Policy", agent_page_csp());
+    response.headers.set("Content-Security-Policy", agent_page_csp(context_.config.portal.card_agent_url));
     return response;
+}
+
+SignedPortalRequest FollowUpWizard::sign_for_agent(const PageRequest& page) const {
+    const auto& wizard = page.session->wizard;
+    const auto& draft = *wizard.draft;
+    const auto now = unix_now();
+    const auto expires = std::min(draft.expires_at, now + signing_request_lifetime);
+    return context_.signer.sign(page_origin(page.http), draft.document_sha256,
+                                ossl::hex(ossl::sha256(wizard.certificate_der)), now, expires);
 }
 
 Response FollowUpWizard::signing(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
-    if (!page.session->wizard.draft) {
-        return Response::redirect("/folgeauftrag");
+    const auto& wizard = page.session->wizard;
+    if (!wizard.draft) {
+        return Response::redirect(wizard.order ? "/folgeauftrag/bestaetigung" : "/folgeauftrag");
     }
     return render_signing(page, nullptr, false, 200);
+}
+
+// For the page's script, at every "sign with card": a fresh signing request for the same
+// document (after a cancel, an expiry or a reload), or where the holder stands when the order
+// was placed meanwhile (another tab) or the document is gone.
+Response FollowUpWizard::signing_request(PageRequest& page) const {
+    context_.support.require_csrf(page, QueryParameters::parse(page.http.body));
+    std::lock_guard lock(page.session->mutex);
+    const auto& wizard = page.session->wizard;
+    if (!wizard.draft) {
+        return Response::json({{"state", wizard.order ? "placed" : "no_document"},
+                               {"location", wizard.order ? "/folgeauftrag/bestaetigung"
+                                                         : "/folgeauftrag/angaben"}},
+                              409);
+    }
+    const auto signed_request = sign_for_agent(page);
+    return Response::json({{"state", "ready"},
+                           {"portal_request", signed_request.portal_request},
+                           {"portal_signature", signed_request.portal_signature}});
 }
 
 Response FollowUpWizard::receive_signature(PageRequest& page) {
@@ -181,6 +211,10 @@ Response FollowUpWizard::receive_signature(PageRequest& page) {
     context_.support.require_csrf(page, form);
     std::lock_guard lock(page.session->mutex);
     auto& wizard = page.session->wizard;
+    if (!wizard.draft && wizard.order) {
+        // Placed from another tab (or a double click): the order stands, shown once.
+        return Response::redirect("/folgeauftrag/bestaetigung");
+    }
     if (!wizard.draft) {
         throw PageRefusal(page_errors::session_expired, 409, "no draft in session");
     }
@@ -208,6 +242,8 @@ Response FollowUpWizard::receive_signature(PageRequest& page) {
         }
         return render_signing(page, &e.code(), redraft, 422);
     }
+    // The document is signed and stored: it is never offered for signing again.
+    wizard.draft.reset();
     spdlog::info("page order submitted: {}", wizard.order->order_number);
     return Response::redirect("/folgeauftrag/bestaetigung");
 }

@@ -90,11 +90,11 @@ Response HolderPages::card_help(PageRequest& page) const {
     values.set("title", std::string(page.text("Hilfe zu Karte, Kartenleser und Karten-Agent",
                                               "Help with card, card reader and card agent")));
     values.set("card_errors", card_error_list(page));
-    values.set("agent_url", std::string(card_agent_url));
+    values.set("agent_url", config_.portal.card_agent_url);
     values.set("require_pin_pad", config_.policy.require_pin_pad);
     auto response = support_.render(page, "card_help", std::move(values));
     // The page asks the local card agent whether it runs.
-    response.headers.set("Content-Security-Policy", agent_page_csp());
+    response.headers.set("Content-Security-Policy", agent_page_csp(config_.portal.card_agent_url));
     return response;
 }
 

@@ -65,11 +65,16 @@ std::string render_template(std::string_view name, const PageValues& values) {
         throw std::logic_error(fmt::format("no page template {}", name));
     }
     kainjow::mustache::mustache tmpl{std::string(*source)};
-    // One partial for every page: a labelled form field with its error (templates/field.html).
+    // Partials for every page: a labelled form field with its error (templates/field.html), and
+    // what the card pages say when the browser keeps them from the agent (agent_access.html).
     PageValues with_partials = values;
-    with_partials.set("field", kainjow::mustache::partial([] {
-                          return std::string(embedded_asset("templates/field.html").value_or(""));
-                      }));
+    for (const char* partial : {"field", "agent_access"}) {
+        with_partials.set(partial, kainjow::mustache::partial([partial] {
+                              return std::string(
+                                  embedded_asset(fmt::format("templates/{}.html", partial))
+                                      .value_or(""));
+                          }));
+    }
     if (!tmpl.is_valid()) {
         throw std::logic_error(fmt::format("template {}: {}", name, tmpl.error_message()));
     }

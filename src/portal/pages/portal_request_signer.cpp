@@ -129,11 +129,15 @@ PortalRequestSigner PortalRequestSigner::load_or_create(const std::filesystem::p
 
 SignedPortalRequest PortalRequestSigner::sign(const std::string& origin,
                                               const std::string& document_sha256,
-                                              const std::string& nonce, std::int64_t issued_at,
+                                              const std::string& certificate_sha256,
+                                              std::int64_t issued_at,
                                               std::int64_t expires_at) const {
+    // A nonce of its own for every request: the agent takes each request once, and the holder
+    // may ask for a fresh one for the same document after a cancel or a reload.
     const nlohmann::json request{{"origin", origin},
                                  {"document_sha256", document_sha256},
-                                 {"nonce", nonce},
+                                 {"certificate_sha256", certificate_sha256},
+                                 {"nonce", ossl::hex(ossl::random_bytes(16))},
                                  {"issued_at", issued_at},
                                  {"expires_at", expires_at}};
     SignedPortalRequest signed_request;

@@ -1,6 +1,7 @@
 // The portal's request-signing key: the card agent signs an order document only when the portal
-// vouched for it with a signed {origin, document_sha256, nonce, issued_at, expires_at} (see the
-// agent's portal_request.hpp). The key is an EC P-256 key with a self-issued certificate, kept
+// vouched for it with a signed {origin, document_sha256, certificate_sha256, nonce, issued_at,
+// expires_at} (see the agent's portal_request.hpp): this document, signed by the card with this
+// certificate only. The key is an EC P-256 key with a self-issued certificate, kept
 // in the trust center's tls/ folder; the agent pins that certificate per portal origin.
 #pragma once
 
@@ -23,8 +24,9 @@ public:
     // exists. Throws std::runtime_error when only one exists or they do not belong together.
     static PortalRequestSigner load_or_create(const std::filesystem::path& folder);
 
+    // A request with a fresh nonce each time.
     SignedPortalRequest sign(const std::string& origin, const std::string& document_sha256,
-                             const std::string& nonce, std::int64_t issued_at,
+                             const std::string& certificate_sha256, std::int64_t issued_at,
                              std::int64_t expires_at) const;
 
     const X509* certificate() const noexcept { return certificate_.get(); }

@@ -57,9 +57,38 @@
     return failure;
   }
 
-  function failureText(failure) {
+  // Chrome and Edge ask before a page may reach 127.0.0.1 (Local Network Access), Firefox may
+  // too: a refused fetch then looks like an agent that is not running. The permission's state
+  // tells the two apart where the browser exposes it.
+  async function localNetworkPermission() {
+    if (!navigator.permissions || !navigator.permissions.query) {
+      return "unknown";
+    }
+    for (const name of ["local-network-access", "loopback-network", "local-network"]) {
+      try {
+        const status = await navigator.permissions.query({ name: name });
+        return status.state;
+      } catch (e) {
+        // not a permission this browser knows
+      }
+    }
+    return "unknown";
+  }
+
+  async function unreachableText() {
+    const permission = await localNetworkPermission();
+    if (permission === "denied") {
+      return message("agent_blocked");
+    }
+    if (permission === "prompt") {
+      return message("agent_asks_permission");
+    }
+    return message("agent_unreachable");
+  }
+
+  async function failureText(failure) {
     if (failure.unreachable) {
-      return message("agent_unreachable");
+      return unreachableText();
     }
     if (failure.agentError) {
       return errorText(failure.agentError);
@@ -70,8 +99,8 @@
     return message(failure.message);
   }
 
-  // The first card with a readable certificate; the preferred label first when given.
-  async function chooseCard(base, preferred) {
+  // The cards in reach that hold a qualified certificate, as the agent lists them.
+  async function usableCards(base) {
     const result = await agent(base, "/v1/cards");
     if (result.status !== 200 || !result.body) {
       throw agentError(result);
@@ -80,10 +109,82 @@
     if (present.length === 0) {
       throw new Error("no_card");
     }
-    return present.find(function (card) { return card.label === preferred; }) || present[0];
+    const usable = present.filter(function (card) { return card.certificate; });
+    if (usable.length === 0) {
+      // Name why: another program holds the card, or it has no qualified certificate.
+      const failure = new Error("no_card");
+      failure.agentError = present[0].problem || null;
+      throw failure;
+    }
+    return usable;
   }
 
-  // Step 1: read the card's certificate through the agent and post it to the portal.
+  function dateText(unixSeconds) {
+    return new Date(unixSeconds * 1000).toLocaleDateString(lang === "en" ? "en-GB" : "de-DE",
+      { day: "numeric", month: "long", year: "numeric" });
+  }
+
+  function timeText(unixSeconds) {
+    return new Date(unixSeconds * 1000).toLocaleTimeString(lang === "en" ? "en-GB" : "de-DE",
+      { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  }
+
+  // "Erika Mustermann, valid until 5 February 2027 (Demo Erika Mustermann, reader …)"
+  function cardText(card) {
+    const certificate = card.certificate;
+    const expired = certificate.not_after * 1000 < Date.now();
+    return certificate.holder_name + ", " +
+      message(expired ? "expired_on" : "valid_until") + " " + dateText(certificate.not_after) +
+      " (" + card.label + ", " + message("reader") + " " + card.reader + ")";
+  }
+
+  function postCertificate(card, status) {
+    show(status, message("sending"), false);
+    document.getElementById("certificate-base64").value = card.certificate.der_base64;
+    document.getElementById("card-token").value = card.label;
+    document.getElementById("certificate-form").submit();
+  }
+
+  // The holder picks among several cards; nothing is read until they choose.
+  function offerChoice(cards, status, button) {
+    const choice = document.getElementById("card-choice");
+    const list = document.getElementById("card-choice-list");
+    list.textContent = "";
+    cards.forEach(function (card, index) {
+      const row = document.createElement("div");
+      row.className = "choice";
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = "card";
+      input.id = "card-option-" + index;
+      input.value = String(index);
+      input.dataset.certificateSha256 = card.certificate.sha256;
+      const label = document.createElement("label");
+      label.htmlFor = input.id;
+      label.textContent = cardText(card);
+      row.appendChild(input);
+      row.appendChild(label);
+      list.appendChild(row);
+    });
+    choice.hidden = false;
+    show(status, "", false);
+    button.hidden = true;
+    const use = document.getElementById("use-card");
+    use.onclick = function () {
+      const chosen = list.querySelector('input[name="card"]:checked');
+      if (!chosen) {
+        show(status, message("choose_card"), true);
+        list.querySelector("input").focus();
+        return;
+      }
+      use.disabled = true;
+      postCertificate(cards[Number(chosen.value)], status);
+    };
+    list.querySelector("input").focus();
+  }
+
+  // Step 1: list the cards through the agent, let the holder choose (one card: chosen, and
+  // said so) and post its certificate to the portal.
   function setUpCardReader() {
     const panel = document.getElementById("card-reader");
     if (!panel) {
@@ -97,28 +198,24 @@
       button.disabled = true;
       show(status, message("reading"), false);
       try {
-        const card = await chooseCard(base, "");
-        const result = await agent(base, "/v1/certificate?token=" + encodeURIComponent(card.label));
-        if (result.status !== 200 || !result.body || !result.body.certificate_base64) {
-          throw agentError(result);
+        const cards = await usableCards(base);
+        if (cards.length === 1) {
+          show(status, message("one_card") + " " + cardText(cards[0]), false);
+          postCertificate(cards[0], status);
+          return;
         }
-        show(status, message("sending"), false);
-        document.getElementById("certificate-base64").value = result.body.certificate_base64;
-        document.getElementById("card-token").value = card.label;
-        document.getElementById("certificate-form").submit();
+        offerChoice(cards, status, button);
       } catch (failure) {
-        show(status, failureText(failure), true);
+        show(status, await failureText(failure), true);
         button.disabled = false;
       }
     });
   }
 
-  function sleep(ms) {
-    return new Promise(function (resolve) { setTimeout(resolve, ms); });
-  }
-
-  // Step 5: hand the document with the portal's signed request to the agent, let the holder
-  // confirm in the agent's own window, wait for the signature and post it to the portal.
+  // Step 5: each "sign with card" asks the portal for a fresh signing request for the same
+  // document, hands it to the agent (which signs only with the card checked in step 1), lets
+  // the holder confirm in the agent's own window, waits and posts the signature. A cancel, an
+  // expiry or a closed window leaves the button ready for the next try.
   function setUpSigner() {
     const panel = document.getElementById("signer");
     if (!panel) {
@@ -130,35 +227,83 @@
     const button = document.getElementById("sign-button");
     const status = document.getElementById("sign-status");
     const link = document.getElementById("open-confirmation");
+    let openRequest = null;
 
-    chooseCard(base, data.cardToken).then(function (card) {
+    function checkedCard(cards) {
+      return cards.find(function (card) {
+        return card.certificate.sha256 === data.certificateSha256;
+      });
+    }
+
+    usableCards(base).then(function (cards) {
+      const card = checkedCard(cards);
+      if (!card) {
+        show(status, message("checked_card_missing"), true);
+        return;
+      }
+      document.getElementById("sign-card-name").textContent = cardText(card);
+      document.getElementById("sign-card").hidden = false;
       const padHint = document.getElementById(card.has_pin_pad ? "pin-pad-detected" : "pin-in-agent");
       if (padHint) {
         padHint.hidden = false;
       }
     }, function () { /* reported when the holder clicks */ });
 
+    // A tab closed or left while the agent's window waits: withdraw the request at once.
+    window.addEventListener("pagehide", function () {
+      if (openRequest) {
+        fetch(base + "/v1/sign/" + encodeURIComponent(openRequest) + "/cancel",
+          { method: "POST", keepalive: true }).catch(function () {});
+      }
+    });
+
+    async function freshRequest() {
+      let response;
+      try {
+        response = await fetch(data.requestUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          body: "csrf_token=" + encodeURIComponent(data.csrf),
+        });
+      } catch (e) {
+        throw new Error("portal_unreachable");
+      }
+      const body = await response.json().catch(function () { return null; });
+      if (body && (body.state === "placed" || body.state === "no_document")) {
+        const moved = new Error(body.state);
+        moved.location = body.location;
+        throw moved;
+      }
+      if (!response.ok || !body || body.state !== "ready") {
+        throw new Error("portal_unreachable");
+      }
+      return body;
+    }
+
     button.addEventListener("click", async function () {
       button.disabled = true;
       // Opened now, while the click still counts as the holder's: later it would be blocked.
       const confirmation = window.open("", "sigcard-agent-confirmation");
       try {
-        const card = await chooseCard(base, data.cardToken);
+        const request = await freshRequest();
         const opened = await agent(base, "/v1/sign", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
             document_base64: data.document,
-            token: card.label,
-            portal_request: data.portalRequest,
-            portal_signature: data.portalSignature,
+            portal_request: request.portal_request,
+            portal_signature: request.portal_signature,
           }),
         });
         if (opened.status !== 201 || !opened.body || !opened.body.request_id) {
           throw agentError(opened);
         }
+        openRequest = opened.body.request_id;
         link.href = opened.body.confirm_url;
         link.hidden = false;
+        document.getElementById("sign-expiry-time").textContent = timeText(opened.body.expires_at);
+        document.getElementById("sign-expiry").hidden = false;
         if (confirmation && !confirmation.closed) {
           confirmation.location.href = opened.body.confirm_url;
           show(status, message("waiting"), false);
@@ -166,14 +311,28 @@
           show(status, message("popup_blocked"), false);
         }
         const signature = await waitForSignature(base, opened.body.request_id);
+        openRequest = null;
         show(status, message("sending"), false);
         document.getElementById("signature-base64").value = signature;
         document.getElementById("signature-form").submit();
       } catch (failure) {
+        openRequest = null;
+        document.getElementById("sign-expiry").hidden = true;
+        link.hidden = true;
         if (confirmation && !confirmation.closed && confirmation.location.href === "about:blank") {
           confirmation.close();
         }
-        show(status, failureText(failure), true);
+        if (failure.location) {
+          show(status, message(failure.message), failure.message !== "placed");
+          if (failure.message === "placed") {
+            window.location.assign(failure.location);
+            return;
+          }
+        } else if (failure.agentError && failure.agentError.code === "card.checked_card_missing") {
+          show(status, message("checked_card_missing"), true);
+        } else {
+          show(status, await failureText(failure), true);
+        }
         button.disabled = false;
       }
     });
@@ -195,6 +354,10 @@
         throw failure;
       }
     }
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
   }
 
   // Step 3: hide the billing address while it equals the shipping address.

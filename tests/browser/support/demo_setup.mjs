@@ -16,10 +16,16 @@ export async function startDemo({ agent: withAgent = true } = {}) {
     // `pinPad`: the reader is the FAKE class 2 reader, whose keypad "types" the card's PIN and
     // whose `mode` (normal, busy, removed, cancel, no_reader) setReaderMode() changes.
     async insertCard(label, { pinPad = false, mode = 'normal' } = {}) {
+      const [card] = await this.insertCards([label], { pinPad, mode });
+      return card;
+    },
+    // Several cards in reach at once, as on many holders' PCs.
+    async insertCards(labels, { pinPad = false, mode = 'normal' } = {}) {
       await this.agent?.stop();
       this.agent = undefined;
-      const card = this.tc.card(label);
-      const softhsmConf = await this.tc.readerWith(label);
+      const cards = labels.map((label) => this.tc.card(label));
+      const card = cards[0];
+      const softhsmConf = await this.tc.readersWith(labels);
       const options = { origins: [this.portal.origin], softhsmConf };
       if (pinPad) {
         this.readerConfig = path.join(path.dirname(softhsmConf), 'pinpad-reader.conf');
@@ -29,7 +35,7 @@ export async function startDemo({ agent: withAgent = true } = {}) {
         options.extraEnv = { SIGCARD_PINPAD_FAKE_CONFIG: this.readerConfig };
       }
       this.agent = await startAgent(this.tc, options);
-      return card;
+      return cards;
     },
     // The FAKE reader re-reads its configuration on every session, login and slot query.
     async setReaderMode(mode) {

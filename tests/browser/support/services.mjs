@@ -40,7 +40,7 @@ export async function startAgent(tc, { origins, port = 0, pkcs11Module, softhsmC
   await writeFile(config, lines.join('\n') + '\n');
   const program = startProgram('sigcard-agent', binary('sigcard-agent'),
     ['--config', config, '--port', String(port)],
-    { ...tc.environment(), ...(softhsmConf ? { SOFTHSM2_CONF: softhsmConf } : {}), ...extraEnv });
+    { ...tc.environment(), SOFTHSM2_CONF: softhsmConf ?? tc.cardStoreConf(), ...extraEnv });
   try {
     const { url, port: actualPort } = await program.waitForListening();
     return { program, url, port: actualPort, config, stop: () => program.stop() };

@@ -62,6 +62,11 @@ export class TrustCenter {
     return { ...process.env, SOFTHSM2_CONF: path.join(this.dir, 'hsm', 'softhsm2.conf') };
   }
 
+  // The card store production writes to: every demo card, never the CA's HSM.
+  cardStoreConf() {
+    return path.join(this.dir, 'card-store', 'softhsm2.conf');
+  }
+
   card(label) {
     const card = this.cards.find((c) => c.label === label);
     if (!card) throw new Error(`no demo card "${label}" in ${this.dir}/cards/README.txt`);
@@ -69,22 +74,33 @@ export class TrustCenter {
   }
 
   // A card reader holding just the card with this label: a SoftHSM2 store with a copy of that
-  // one token (the trust center's store also holds the CA key and every other demo card).
+  // one token (the card store holds every other demo card too).
   // Returns the softhsm2.conf for the agent's SOFTHSM2_CONF.
-  async readerWith(label) {
-    const tokens = path.join(this.dir, 'hsm', 'tokens');
-    // SoftHSM2 keeps the label in token.object, padded with blanks to 32 bytes.
-    const padded = Buffer.from(label.padEnd(32, ' '), 'utf8');
-    let found;
-    for (const entry of await readdir(tokens)) {
-      const object = await readFile(path.join(tokens, entry, 'token.object')).catch(() => undefined);
-      if (object?.includes(padded)) found = entry;
+  readerWith(label) {
+    return this.readersWith([label]);
+  }
+
+  // Readers holding copies of exactly these cards (a holder's PC with several cards in reach).
+  async readersWith(labels) {
+    const tokens = path.join(this.dir, 'card-store', 'tokens');
+    const folders = [];
+    for (const label of labels) {
+      // SoftHSM2 keeps the label in token.object, padded with blanks to 32 bytes.
+      const padded = Buffer.from(label.padEnd(32, ' '), 'utf8');
+      let found;
+      for (const entry of await readdir(tokens)) {
+        const object = await readFile(path.join(tokens, entry, 'token.object')).catch(() => undefined);
+        if (object?.includes(padded)) found = entry;
+      }
+      if (!found) throw new Error(`no SoftHSM2 token labelled "${label}" in ${tokens}`);
+      folders.push(found);
     }
-    if (!found) throw new Error(`no SoftHSM2 token labelled "${label}" in ${tokens}`);
     this.readers = (this.readers ?? 0) + 1;
     const reader = path.join(this.root, `reader-${this.readers}`);
     await mkdir(path.join(reader, 'tokens'), { recursive: true });
-    await cp(path.join(tokens, found), path.join(reader, 'tokens', found), { recursive: true });
+    for (const found of folders) {
+      await cp(path.join(tokens, found), path.join(reader, 'tokens', found), { recursive: true });
+    }
     const conf = path.join(reader, 'softhsm2.conf');
     await writeFile(conf, [`directories.tokendir = ${path.join(reader, 'tokens')}`,
       'objectstore.backend = file', 'log.level = ERROR', 'slots.removable = false', ''].join('\n'));
