@@ -1,0 +1,141 @@
+// The README's demo as a newcomer meets it: `scripts/demo` exactly as it is (its own data folder
+// and ports, nothing rewired), then the follow-up order in the browser from the start page to
+// the confirmation PDF with a demo card chosen among all the demo cards the agent sees.
+// Run by ctest as its own test (browser_demo_walk) under a resource lock on the demo's ports.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launchBrowser, watchPage } from './support/browser.mjs';
+import { buildDir, repoRoot } from './support/paths.mjs';
+import { StepScreenshots } from './support/screenshots.mjs';
+import {
+  continueToSigning, declareUnchanged, enterOrderData, holderData, openAgentConfirmation,
+  signInAgentWindow,
+} from './support/wizard.mjs';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let root;
+let demo;
+let output = '';
+let browser;
+let portalPort;
+
+// scripts/demo prints this once portal and agent run.
+function waitForDemo(child, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`scripts/demo not up in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      if (output.includes('SigCard demo is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`scripts/demo ended (${code}):\n${output}`));
+    });
+  });
+}
+
+// The agent and portal log their start after the banner's files are written; the agent must
+// answer before the holder clicks.
+async function waitForAgent(port) {
+  for (;;) {
+    const answered = await fetch(`http://127.0.0.1:${port}/v1/status`).then((r) => r.ok, () => false);
+    if (answered) return;
+    await new Promise((resolve) => { setTimeout(resolve, 100); });
+  }
+}
+
+before(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'sigcard-demo-walk-'));
+  portalPort = await freePort();
+  const agentPort = await freePort();
+  demo = spawn(path.join(repoRoot, 'scripts', 'demo'), [], {
+    cwd: repoRoot,
+    detached: true, // its own process group: stopped as a whole, as Ctrl-C would
+    env: {
+      ...process.env,
+      SIGCARD_BUILD_DIR: buildDir,
+      SIGCARD_DEMO_DIR: path.join(root, 'demo-data'),
+      SIGCARD_DEMO_PORTAL_PORT: String(portalPort),
+      SIGCARD_DEMO_AGENT_PORT: String(agentPort),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => { output += chunk.toString('utf8'); };
+  demo.stdout.on('data', keep);
+  demo.stderr.on('data', keep);
+  await waitForDemo(demo, 300000);
+  await waitForAgent(agentPort);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) {
+    const exited = new Promise((resolve) => { demo.once('exit', resolve); });
+    process.kill(-demo.pid, 'SIGINT');
+    await exited;
+  }
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+test('the README\'s demo: a holder chooses the Erika Mustermann card and orders the follow-up card', { timeout: 180000 }, async () => {
+  const table = await readFile(path.join(root, 'demo-data', 'cards', 'README.txt'), 'utf8');
+  assert.match(table, /Demo Erika Mustermann\s+123456/);
+  const shots = new StepScreenshots('demo-walk');
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  const url = (p) => `https://localhost:${portalPort}${p}`;
+  try {
+    await page.goto(url('/'));
+    await Promise.all([page.waitForURL(/\/folgeauftrag$/), page.locator('#start-follow-up').click()]);
+    await page.locator('#read-card').click();
+    await page.locator('#card-choice').waitFor({ state: 'visible' });
+    // Every demo card is in reach, the CA's HSM never.
+    const choices = await page.locator('#card-choice-list label').allInnerTexts();
+    assert.equal(choices.length, 9, choices.join('\n'));
+    assert.ok(!choices.some((c) => /SigCard CA HSM/.test(c)), choices.join('\n'));
+    await shots.take(page, 'choose-card');
+    await page.locator('label', { hasText: 'Demo Erika Mustermann' }).click();
+    await Promise.all([page.waitForURL(/\/folgeauftrag\/berechtigung/), page.locator('#use-card').click()]);
+    assert.equal(await page.locator('#eligibility-result').getAttribute('data-eligible'), 'true');
+    assert.equal(await page.locator('#holder-name').innerText(), 'Erika Mustermann');
+
+    await declareUnchanged(page);
+    await enterOrderData(page, holderData);
+    await continueToSigning(page);
+    const confirmation = await openAgentConfirmation(page);
+    assert.match(await confirmation.locator('#card').innerText(), /Erika Mustermann/);
+    await signInAgentWindow(confirmation, '123456');
+    await confirmation.locator('#outcome').waitFor();
+    await page.waitForURL(/\/folgeauftrag\/bestaetigung$/, { timeout: 30000 });
+    await confirmation.close();
+    const orderNumber = await page.locator('#order-number').innerText();
+    assert.match(orderNumber, /^FA-\d{4}-/);
+    await shots.take(page, 'confirmation');
+
+    const pdf = await page.request.get(url('/folgeauftrag/bestaetigung.pdf'));
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
