@@ -1,7 +1,7 @@
 // The start page as a holder sees it, in German (default) and English, switched by keyboard.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { watchPage } from './support/browser.mjs';
+import { launchBrowser, watchPage } from './support/browser.mjs';
 import { startDemo, tabTo } from './support/demo_setup.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 
@@ -45,5 +45,22 @@ test('start page in German, switched to English and back by keyboard', { timeout
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();
+  }
+});
+
+test('a browser set to English gets the pages in English, also after a redirect', { timeout: 60000 }, async () => {
+  const english = await launchBrowser({ locale: 'en-GB' });
+  try {
+    const page = await english.context.newPage();
+    await page.goto(demo.url('/'));
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.locator('#start-follow-up').innerText(), 'Start follow-up order');
+    // Step 3 without a card goes back to step 1, still in English.
+    await page.goto(demo.url('/folgeauftrag/angaben'));
+    await page.waitForURL(/\/folgeauftrag(\?|$)/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.locator('#read-card').innerText(), /Read card/);
+  } finally {
+    await english.close();
   }
 });

@@ -31,6 +31,42 @@ TEST_F(PagesTest, StartPageIsGermanByDefaultAndEnglishBySwitch) {
     EXPECT_TRUE(contains(browser.get("/?lang=de").body, "Folgeauftrag starten"));
 }
 
+TEST_F(PagesTest, ABrowserSetToEnglishGetsEnglishUntilTheHolderChoosesOtherwise) {
+    Browser english(base);
+    english.accept_language = "en-GB,en;q=0.9,de;q=0.8";
+    EXPECT_TRUE(contains(english.get("/").body, "<html lang=\"en\">"));
+    // The holder's own choice outweighs the browser's setting.
+    EXPECT_TRUE(contains(english.get("/?lang=de").body, "<html lang=\"de\">"));
+    EXPECT_TRUE(contains(english.get("/status").body, "<html lang=\"de\">"));
+
+    Browser german(base);
+    german.accept_language = "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7";
+    EXPECT_TRUE(contains(german.get("/").body, "<html lang=\"de\">"));
+    Browser french(base);
+    french.accept_language = "fr-FR,fr;q=0.9";
+    EXPECT_TRUE(contains(french.get("/").body, "<html lang=\"de\">"));
+    Browser weighted(base);
+    weighted.accept_language = "de;q=0.3, EN;q=0.7";
+    EXPECT_TRUE(contains(weighted.get("/").body, "<html lang=\"en\">"));
+}
+
+TEST_F(PagesTest, ARedirectKeepsTheChosenLanguage) {
+    Browser browser(base);
+    // Step 3 without steps 1 and 2 goes back to step 1, in English.
+    const auto moved = browser.get("/folgeauftrag/angaben?lang=en");
+    EXPECT_EQ(moved.status, 303);
+    EXPECT_EQ(moved.headers.get("Location"), "/folgeauftrag?lang=en");
+    EXPECT_EQ(browser.cookies()["sigcard_lang"], "en");
+    EXPECT_TRUE(contains(browser.get("/folgeauftrag").body, "<html lang=\"en\">"));
+}
+
+TEST(PageTimes, TimesAreGermanTimeWithTheZoneAndUtcBeside) {
+    // 2023-11-14 22:13:20 UTC is winter time in Berlin; 2024-07-01 10:00 UTC summer time.
+    EXPECT_EQ(format_date_time(1700000000, Language::german),
+              "14.11.2023, 23:13 Uhr MEZ (22:13 Uhr UTC)");
+    EXPECT_EQ(format_date_time(1719828000, Language::english), "1 July 2024, 12:00 CEST (10:00 UTC)");
+}
+
 TEST_F(PagesTest, EveryPageRendersInBothLanguages) {
     const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> pages_texts{
         {"/", {"Was Sie brauchen", "What you need"}},

@@ -76,6 +76,8 @@ public:
     }
 
     const std::string& csrf() const { return csrf_; }
+    // The browser's language setting, sent as Accept-Language with every request.
+    std::string accept_language;
     std::map<std::string, std::string>& cookies() { return cookies_; }
     std::vector<std::string> set_cookies;  // every Set-Cookie value received
 
@@ -88,6 +90,9 @@ private:
         }
         if (!cookie.empty()) {
             h.add("Cookie", cookie);
+        }
+        if (!accept_language.empty()) {
+            h.add("Accept-Language", accept_language);
         }
         return h;
     }

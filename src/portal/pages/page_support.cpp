@@ -1,5 +1,7 @@
 #include "portal/pages/page_support.hpp"
 
+#include "documents/order_confirmation_texts.hpp"
+
 #include "portal/http/http_errors.hpp"
 #include "portal/pages/embedded_assets.hpp"
 
@@ -84,13 +86,55 @@ std::string render_template(std::string_view name, const PageValues& values) {
 PageSupport::PageSupport(std::string trust_center_name, SessionStore& sessions)
     : trust_center_(std::move(trust_center_name)), sessions_(sessions) {}
 
+std::optional<Language> preferred_language(std::string_view accept_language) {
+    // "en-GB,en;q=0.9,de;q=0.8": the first of German and English with the highest weight.
+    std::optional<Language> best;
+    double best_weight = 0;
+    while (!accept_language.empty()) {
+        const auto comma = accept_language.find(',');
+        auto item = accept_language.substr(0, comma);
+        accept_language = comma == std::string_view::npos ? "" : accept_language.substr(comma + 1);
+        const auto semicolon = item.find(';');
+        auto tag = item.substr(0, semicolon);
+        while (!tag.empty() && tag.front() == ' ') {
+            tag.remove_prefix(1);
+        }
+        while (!tag.empty() && tag.back() == ' ') {
+            tag.remove_suffix(1);
+        }
+        double weight = 1;
+        if (semicolon != std::string_view::npos) {
+            const auto q = item.find("q=", semicolon);
+            if (q != std::string_view::npos) {
+                weight = std::strtod(std::string(item.substr(q + 2)).c_str(), nullptr);
+            }
+        }
+        const auto primary = tag.substr(0, tag.find('-'));
+        std::optional<Language> language;
+        if (primary.size() == 2 && (primary[0] | 0x20) == 'd' && (primary[1] | 0x20) == 'e') {
+            language = Language::german;
+        } else if (primary.size() == 2 && (primary[0] | 0x20) == 'e' && (primary[1] | 0x20) == 'n') {
+            language = Language::english;
+        }
+        if (language && weight > best_weight) {
+            best = language;
+            best_weight = weight;
+        }
+    }
+    return best;
+}
+
 PageRequest PageSupport::begin(const Request& request) const {
     PageRequest page{request, Language::german, nullptr, false, false};
     if (const auto lang = request.query.find("lang"); lang == "en" || lang == "de") {
         page.language = *lang == "en" ? Language::english : Language::german;
         page.language_chosen = true;
-    } else if (request_cookie(request, language_cookie) == "en") {
-        page.language = Language::english;
+    } else if (const auto cookie = request_cookie(request, language_cookie);
+               cookie == "en" || cookie == "de") {
+        page.language = *cookie == "en" ? Language::english : Language::german;
+    } else if (const auto preferred =
+                   preferred_language(request.headers.get("Accept-Language"))) {
+        page.language = *preferred;
     }
     page.session = sessions_.find(request);
     if (!page.session) {
@@ -149,11 +193,31 @@ void PageSupport::require_csrf(const PageRequest& page, const QueryParameters& f
     }
 }
 
+// A language chosen with ?lang= stays with the holder through a redirect: in the cookie and, for
+// a browser without cookies, in the next address.
+Response PageSupport::keep_language(const PageRequest& page, Response response) const {
+    if (!page.language_chosen || response.status < 300 || response.status >= 400) {
+        return response;
+    }
+    const std::string lang = page.english() ? "en" : "de";
+    if (auto location = response.headers.find("Location");
+        location && location->starts_with("/") && location->find("lang=") == std::string::npos) {
+        const std::string moved = std::string(*location) +
+                                  (location->find('?') == std::string::npos ? "?" : "&") +
+                                  "lang=" + lang;
+        response.headers.set("Location", moved);
+    }
+    response.headers.add("Set-Cookie",
+                         fmt::format("{}={}; Path=/; Max-Age=31536000; Secure; SameSite=Lax",
+                                     language_cookie, lang));
+    return response;
+}
+
 Handler PageSupport::guarded(std::function<Response(PageRequest&)> handler) const {
     return [this, handler = std::move(handler)](const Request& request) {
         auto page = begin(request);
         try {
-            return handler(page);
+            return keep_language(page, handler(page));
         } catch (const PageRefusal& e) {
             spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
             return error_page(page, e.code(), e.status());
@@ -182,11 +246,10 @@ std::string format_date(std::int64_t unix_seconds, Language language) {
 }
 
 std::string format_date_time(std::int64_t unix_seconds, Language language) {
-    const std::time_t time = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&time, &tm);
-    return fmt::format("{}, {:02}:{:02} UTC", format_date(unix_seconds, language), tm.tm_hour,
-                       tm.tm_min);
+    // Holders read German time with its zone, as the confirmation PDF shows it.
+    return documents::received_at(unix_seconds, language == Language::english
+                                                    ? documents::Language::english
+                                                    : documents::Language::german);
 }
 
 }  // namespace sigcard::portal::pages

@@ -79,14 +79,21 @@ public:
     const std::string& trust_center_name() const noexcept { return trust_center_; }
 
 private:
+    Response keep_language(const PageRequest& page, Response response) const;
+
     std::string trust_center_;
     SessionStore& sessions_;
 };
 
+// The language an Accept-Language field prefers among German and English; nullopt when it
+// names neither.
+std::optional<Language> preferred_language(std::string_view accept_language);
+
 // Renders a template from the embedded assets (no layout); throws when it is missing.
 std::string render_template(std::string_view name, const PageValues& values);
 
-// Unix seconds as a date (and time) for holders, in German or English form, UTC.
+// Unix seconds as a date for holders, in German or English form (UTC), and as a date and time
+// in German time with its zone and UTC beside it.
 std::string format_date(std::int64_t unix_seconds, Language language);
 std::string format_date_time(std::int64_t unix_seconds, Language language);
 
