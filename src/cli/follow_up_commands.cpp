@@ -9,10 +9,14 @@
 #include "cli/follow_up_portal.hpp"
 #include "cli/holder_terminal.hpp"
 #include "orders/order_document.hpp"
+#include "orders/order_fields.hpp"
+#include "orders/order_state_text.hpp"
 #include "pki/certificate_store.hpp"
+#include "pki/qualified_profile.hpp"
 #include "signature/cades.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
@@ -29,6 +33,11 @@ constexpr int kNotEligible = 4;    // the portal says this card cannot place a f
 constexpr int kPortalRefused = 5;  // the portal refused the data or the signed order
 constexpr int kStopped = 6;        // the holder stopped, or must place a new order instead
 
+inline constexpr ErrorCode several_cards{
+    "terminal.several_cards",
+    "Es stecken mehrere Signaturkarten. Bitte wählen Sie eine mit --token LABEL.",
+    "Several signature cards are in reach. Please choose one with --token LABEL."};
+
 inline constexpr ErrorCode data_file_invalid{
     "terminal.data_file_invalid", "Die Datei mit den Auftragsdaten kann nicht gelesen werden.",
     "The file with the order data cannot be read."};
@@ -44,75 +53,28 @@ struct FollowUpOptions {
     std::string lang = "de";
 };
 
-struct FieldPrompt {
-    std::string_view field, de, en;
-    bool optional;
-    std::string& (*value)(orders::OrderData&);
-};
-
-// Every field the holder enters, in the order asked, named as the portal names field errors.
-const FieldPrompt kFields[] = {
-    {"contact.email", "E-Mail-Adresse", "Email address", false,
-     [](orders::OrderData& d) -> std::string& { return d.contact.email; }},
-    {"contact.phone", "Telefonnummer", "Phone number", false,
-     [](orders::OrderData& d) -> std::string& { return d.contact.phone; }},
-    {"shipping.name", "Lieferadresse – Empfänger", "Shipping address – recipient", false,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.name; }},
-    {"shipping.company", "Lieferadresse – Firma (optional)",
-     "Shipping address – company (optional)", true,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.company; }},
-    {"shipping.street", "Lieferadresse – Straße und Hausnummer",
-     "Shipping address – street and number", false,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.street; }},
-    {"shipping.address_extra", "Lieferadresse – Zusatz (optional)",
-     "Shipping address – extra line (optional)", true,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.address_extra; }},
-    {"shipping.postal_code", "Lieferadresse – Postleitzahl", "Shipping address – postcode", false,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.postal_code; }},
-    {"shipping.city", "Lieferadresse – Ort", "Shipping address – city", false,
-     [](orders::OrderData& d) -> std::string& { return d.shipping.city; }},
-    {"shipping.country", "Lieferadresse – Land (ISO-Code)", "Shipping address – country (ISO code)",
-     false, [](orders::OrderData& d) -> std::string& { return d.shipping.country; }},
-    {"billing.name", "Rechnungsadresse – Name", "Billing address – name", false,
-     [](orders::OrderData& d) -> std::string& { return d.billing.name; }},
-    {"billing.company", "Rechnungsadresse – Firma (optional)",
-     "Billing address – company (optional)", true,
-     [](orders::OrderData& d) -> std::string& { return d.billing.company; }},
-    {"billing.street", "Rechnungsadresse – Straße und Hausnummer",
-     "Billing address – street and number", false,
-     [](orders::OrderData& d) -> std::string& { return d.billing.street; }},
-    {"billing.address_extra", "Rechnungsadresse – Zusatz (optional)",
-     "Billing address – extra line (optional)", true,
-     [](orders::OrderData& d) -> std::string& { return d.billing.address_extra; }},
-    {"billing.postal_code", "Rechnungsadresse – Postleitzahl", "Billing address – postcode", false,
-     [](orders::OrderData& d) -> std::string& { return d.billing.postal_code; }},
-    {"billing.city", "Rechnungsadresse – Ort", "Billing address – city", false,
-     [](orders::OrderData& d) -> std::string& { return d.billing.city; }},
-    {"billing.country", "Rechnungsadresse – Land (ISO-Code)",
-     "Billing address – country (ISO code)", false,
-     [](orders::OrderData& d) -> std::string& { return d.billing.country; }},
-    {"billing.vat_id", "USt-IdNr. (optional)", "VAT ID (optional)", true,
-     [](orders::OrderData& d) -> std::string& { return d.billing.vat_id; }},
-};
-
-const FieldPrompt* field_prompt(std::string_view field) {
-    for (const auto& f : kFields) {
-        if (f.field == field) {
-            return &f;
-        }
+// The prompt for a field: the web's words (orders/order_fields.hpp), with what the terminal
+// needs on top (optional, the country as an ISO code).
+std::string prompt_for(const HolderTerminal& t, const orders::OrderField& f) {
+    const bool english = t.language() == Language::en;
+    auto prompt = orders::field_title(f, english);
+    if (f.input == "country") {
+        prompt += english ? " (ISO code, e.g. DE)" : " (ISO-Code, z. B. DE)";
     }
-    return nullptr;
+    if (!f.required) {
+        prompt += " (optional)";
+    }
+    return prompt;
 }
 
-void ask_field(const HolderTerminal& t, const FieldPrompt& f, orders::OrderData& data) {
+void ask_field(const HolderTerminal& t, const orders::OrderField& f, orders::OrderData& data) {
     auto& value = f.value(data);
-    value = t.ask(t.text(f.de, f.en), value, f.optional);
+    value = t.ask(prompt_for(t, f), value, !f.required);
 }
 
-void ask_fields(const HolderTerminal& t, std::string_view prefix, orders::OrderData& data) {
-    for (const auto& f : kFields) {
-        if (f.field.starts_with(prefix) &&
-            (f.field != "billing.vat_id" || !data.billing.company.empty())) {
+void ask_fields(const HolderTerminal& t, orders::FieldSection section, orders::OrderData& data) {
+    for (const auto& f : orders::order_fields()) {
+        if (f.section == section && (f.name != "billing.vat_id" || !data.billing.company.empty())) {
             ask_field(t, f, data);
         }
     }
@@ -140,6 +102,7 @@ public:
     int run();
 
 private:
+    card::TokenInfo choose_card(const card::Pkcs11Module& module) const;
     void show_holder(const nlohmann::json& answer) const;
     int refused(const nlohmann::json& answer) const;
     int new_order_instead(const nlohmann::json& answer) const;
@@ -154,6 +117,7 @@ private:
     HolderTerminal& t_;
     FollowUpPortal portal_;
     ossl::Bytes certificate_der_;
+    bool billing_same_ = false;
 };
 
 void FollowUpRun::show_holder(const nlohmann::json& answer) const {
@@ -213,24 +177,35 @@ int FollowUpRun::new_order_instead(const nlohmann::json& answer) const {
 orders::OrderData FollowUpRun::enter_data(const nlohmann::json& answer) {
     orders::OrderData data;
     data.shipping.name = answer.value("holder", nlohmann::json::object()).value("name", "");
-    t_.say(t_.text("\nKontaktdaten", "\nContact"));
-    ask_fields(t_, "contact.", data);
-    t_.say(t_.text("\nLieferadresse", "\nShipping address"));
-    ask_fields(t_, "shipping.", data);
-    if (t_.confirm(
-            t_.text("Rechnungsadresse wie Lieferadresse?", "Billing address same as shipping?"),
-            true)) {
+    const bool english = t_.language() == Language::en;
+    using orders::FieldSection;
+    t_.say(fmt::format("\n{}", orders::section_label(FieldSection::contact, english)));
+    ask_fields(t_, FieldSection::contact, data);
+    t_.say(fmt::format("\n{}", orders::section_label(FieldSection::shipping, english)));
+    ask_fields(t_, FieldSection::shipping, data);
+    billing_same_ = t_.confirm(t_.text("Die Rechnungsadresse ist die Versandadresse?",
+                                       "The billing address is the shipping address?"),
+                               true);
+    if (billing_same_) {
         static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+        // As on the web: a VAT ID may be given either way.
+        ask_field(t_, *orders::order_field("billing.vat_id"), data);
     } else {
         data.billing.country = data.shipping.country;
-        ask_fields(t_, "billing.", data);
+        t_.say(fmt::format("\n{}", orders::section_label(FieldSection::billing, english)));
+        ask_fields(t_, FieldSection::billing, data);
     }
     data.name_and_attributes_unchanged = true;
+    // The terms are shown (version, checksum, where to read them) before the holder agrees.
+    const auto terms = portal_.current_terms();
+    t_.say(fmt::format("\n{} {} (SHA-256 {})\n  {}",
+                       t_.text("Allgemeine Geschäftsbedingungen, Version",
+                               "General terms and conditions, version"),
+                       terms.value("version", ""), terms.value("sha256", ""),
+                       terms.value("url", "")));
     data.terms_accepted = t_.confirm(
-        t_.text("Sie bestellen zu den Allgemeinen Geschäftsbedingungen des Trust Centers (Version "
-                "und Prüfsumme stehen im Auftragsdokument). Stimmen Sie zu?",
-                "You order under the trust center's general terms (version and checksum are in the "
-                "order document). Do you agree?"),
+        t_.text("Stimmen Sie diesen Allgemeinen Geschäftsbedingungen zu?",
+                "Do you agree to these general terms and conditions?"),
         false);
     return data;
 }
@@ -245,15 +220,25 @@ std::optional<PortalDraft> FollowUpRun::draft_for(orders::OrderData& data) {
         }
         t_.say(fmt::format("\n{}", t_.text(answer.message)));
         bool fixable = t_.interactive() || o_.data_file.empty();
+        // With billing = shipping, a billing error repeats the shipping one: shown and asked once.
+        std::erase_if(answer.field_errors, [this](const auto& e) {
+            return billing_same_ && e.field.starts_with("billing.") && e.field != "billing.vat_id";
+        });
         for (const auto& e : answer.field_errors) {
-            t_.say(fmt::format("  {} [{}]: {}", e.field, e.code, t_.text(e.message)));
-            fixable = fixable && field_prompt(e.field) != nullptr;
+            const auto* field = orders::order_field(e.field);
+            const auto name =
+                field != nullptr ? orders::field_title(*field, t_.language() == Language::en) : e.field;
+            t_.say(fmt::format("  {}: {} [{}]", name, t_.text(e.message), e.code));
+            fixable = fixable && field != nullptr;
         }
         if (!fixable) {
             return std::nullopt;
         }
         for (const auto& e : answer.field_errors) {
-            ask_field(t_, *field_prompt(e.field), data);
+            ask_field(t_, *orders::order_field(e.field), data);
+        }
+        if (billing_same_) {
+            static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
         }
     }
 }
@@ -332,9 +317,65 @@ void FollowUpRun::save_confirmation(const PlacedOrder& order, const std::string&
     }
 }
 
+// The card the holder orders with: the one named by --token; else the only card with a
+// qualified certificate; else, at a terminal, the one the holder picks from the list.
+card::TokenInfo FollowUpRun::choose_card(const card::Pkcs11Module& module) const {
+    if (!o_.token.empty()) {
+        return module.find_token(o_.token);
+    }
+    struct Choice {
+        card::TokenInfo token;
+        std::string holder;
+        std::int64_t not_after;
+    };
+    std::vector<Choice> choices;
+    for (const auto& slot : module.slots()) {
+        if (!slot.present || !slot.initialized()) {
+            continue;
+        }
+        try {
+            card::CardSession probe(module, slot.slot);
+            const auto certificate = card::qualified_signing_certificate(probe).certificate;
+            const auto profile = pki::read_holder_profile(certificate.get());
+            choices.push_back({slot, profile.common_name(),
+                               pki::to_seconds(X509_get0_notAfter(certificate.get()))
+                                   .time_since_epoch()
+                                   .count()});
+        } catch (const Error&) {
+            // no qualified certificate on it (or held by another program): not a choice
+        }
+    }
+    if (choices.empty()) {
+        return module.only_token();  // says no reader, no card, or a card without certificate
+    }
+    if (choices.size() == 1) {
+        return choices.front().token;
+    }
+    if (!t_.interactive() && !o_.data_file.empty()) {
+        throw Error(several_cards, fmt::format("{} cards", choices.size()));  // a script: no one to ask
+    }
+    t_.say(t_.text("Es stecken mehrere Signaturkarten. Mit welcher möchten Sie bestellen?",
+                   "Several signature cards are in reach. Which one do you want to order with?"));
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        t_.say(fmt::format("  {}) {}, {} {} ({}, {})", i + 1, choices[i].holder,
+                           t_.text("gültig bis", "valid until"),
+                           orders::format_utc(choices[i].not_after).substr(0, 10),
+                           choices[i].token.label, choices[i].token.reader));
+    }
+    for (;;) {
+        const auto answer = t_.ask(t_.text("Nummer der Karte", "Number of the card"));
+        const auto number = std::atoi(answer.c_str());
+        if (number >= 1 && static_cast<std::size_t>(number) <= choices.size()) {
+            return choices[static_cast<std::size_t>(number) - 1].token;
+        }
+        t_.say(t_.text("Bitte geben Sie eine der Nummern oben ein.",
+                       "Please enter one of the numbers above."));
+    }
+}
+
 int FollowUpRun::run() {
     card::Pkcs11Module module(o_.module);
-    const auto token = o_.token.empty() ? module.only_token() : module.find_token(o_.token);
+    const auto token = choose_card(module);
     card::CardSession session(module, token.slot);
     const auto cert = card::qualified_signing_certificate(session);
     certificate_der_ = ossl::to_der(cert.certificate.get());
@@ -385,8 +426,11 @@ int FollowUpRun::run() {
         const auto signature = sign(session, cert, *draft);
         try {
             const auto order = portal_.submit(*draft, signature);
+            const auto state = orders::order_state_from(order.state);
             t_.say(fmt::format("\n{}: {} ({})", t_.text("Ihre Auftragsnummer", "Your order number"),
-                               order.order_number, order.state));
+                               order.order_number,
+                               state ? orders::holder_state_text(*state, t_.language() == Language::en)
+                                     : std::string_view(order.state)));
             save_confirmation(order, data.contact.email);
             return 0;
         } catch (const PortalRefusal& e) {
@@ -412,7 +456,8 @@ void add_follow_up_commands(CLI::App& app) {
         "eligible, 5 refused by the portal, 6 stopped or new order needed)");
     cmd->add_option("--portal", o->portal, "Portal URL, e.g. https://portal.example")->required();
     cmd->add_option("--module", o->module, "PKCS#11 module of your card reader")->required();
-    cmd->add_option("--token", o->token, "Token label of the card (default: the only card)");
+    cmd->add_option("--token", o->token,
+                    "Token label of the card (default: the only card; with several, asked)");
     cmd->add_option("--ca-file", o->ca_file, "Trust anchors of the portal's TLS certificate (PEM)");
     cmd->add_option("--data", o->data_file,
                     "Order data as JSON (contact, shipping, billing, declaration) instead of "
@@ -430,6 +475,12 @@ void add_follow_up_commands(CLI::App& app) {
             fmt::print(stderr, "{} [{}]: {}\n", terminal.text("Fehler", "error"), e.code(),
                        terminal.text(e.message()));
             status = e.code().starts_with("eligibility.") ? kNotEligible : kPortalRefused;
+        } catch (const Error& e) {
+            // Once, in the holder's language; the detail only in the log.
+            spdlog::debug("follow-up: {} {}", e.id(), e.detail());
+            fmt::print(stderr, "{} [{}]: {}\n", terminal.text("Fehler", "error"), e.id(),
+                       terminal.text(e.code().de, e.code().en));
+            status = 2;
         }
         if (status != 0) {
             throw CLI::RuntimeError(status);

@@ -140,6 +140,15 @@ nlohmann::json FollowUpPortal::eligibility(std::span<const std::uint8_t> certifi
                      {200});
 }
 
+nlohmann::json FollowUpPortal::current_terms() {
+    const auto response = client_.get(url("/api/v1/terms/current"));
+    auto json = parse(response);
+    if (response.status != 200) {
+        refuse(response.status, json);
+    }
+    return json;
+}
+
 DraftAnswer FollowUpPortal::create_draft(std::span<const std::uint8_t> certificate_der,
                                          const orders::OrderData& data) {
     int status = 0;

@@ -71,6 +71,8 @@ public:
     DraftAnswer create_draft(std::span<const std::uint8_t> certificate_der,
                              const orders::OrderData& data);
     PlacedOrder submit(const PortalDraft& draft, std::span<const std::uint8_t> signature_der);
+    // The terms in force (version, sha256, url, text), to show before the holder agrees.
+    nlohmann::json current_terms();
     // The confirmation PDF's bytes; the portal hands it out only with the order's email.
     std::string confirmation_pdf(const PlacedOrder& order, const std::string& email,
                                  const std::string& language);

@@ -182,16 +182,38 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(changed.status, 6) << changed.output;
     EXPECT_THAT(changed.output, HasSubstr("new order with identification"));
     EXPECT_THAT(changed.output, HasSubstr("Rechtsanwaltskammer K"));
-    // A refused postcode is asked again (shipping and the copied billing address), then signed.
+    // A refused postcode is asked again (once: the billing address is the shipping address),
+    // named in the web's words, then signed. The terms' address is shown before consent.
     const auto asked =
         dialogue("Demo Geschaeftsfuehrer",
                  {"n", "thomas@example.de", "0221 1234567", "", "Muster Handels GmbH",
-                  "Domstraße 1", "", "1234", "Köln", "", "", "y", "50667", "50667", "y", kDemoPin});
+                  "Domstraße 1", "", "1234", "Köln", "", "", "", "y", "50667", "y", kDemoPin});
     EXPECT_EQ(asked.status, 0) << asked.output;
-    EXPECT_THAT(asked.output, HasSubstr("shipping.postal_code [field.postal_code_invalid]"));
+    EXPECT_THAT(asked.output, HasSubstr("Shipping address – Postcode: This postcode does not fit "
+                                        "the selected country. [field.postal_code_invalid]"));
+    EXPECT_THAT(asked.output, ::testing::Not(HasSubstr("Billing address – Postcode:")));
+    EXPECT_LT(asked.output.find("/terms/"), asked.output.find("Do you agree"));
     EXPECT_THAT(asked.output, HasSubstr("Your order number: FA-"));
     EXPECT_THAT(asked.output, HasSubstr("Domstraße 1"));  // the whole document was shown
     EXPECT_THAT(asked.output, ::testing::Not(HasSubstr(std::string(": ") + kDemoPin)));
+
+    // Without --token, with every demo card in reach: a script is told to choose, once and in
+    // its language; a holder answering questions is asked which card.
+    const auto scripted = run_command(fmt::format(
+        "printf '%s\\n' {} | {} {} follow-up --portal {} --module {} --ca-file {} --data {} --yes",
+        kDemoPin, softhsm_env(), sigcard_binary(), portal_url_, SOFTHSM2_MODULE,
+        (dir() / "ca" / "root.pem").string(), order_data("several@example.de").string()));
+    EXPECT_EQ(scripted.status, 2) << scripted.output;
+    EXPECT_THAT(scripted.output, HasSubstr("Fehler [terminal.several_cards]: Es stecken mehrere"));
+    EXPECT_THAT(scripted.output, ::testing::Not(HasSubstr("Several signature cards")));
+    const auto chooser = run_command(fmt::format(
+        "printf '%s\\n' x | {} {} follow-up --portal {} --module {} --ca-file {} --lang en",
+        softhsm_env(), sigcard_binary(), portal_url_, SOFTHSM2_MODULE,
+        (dir() / "ca" / "root.pem").string()));
+    EXPECT_THAT(chooser.output, HasSubstr("Several signature cards are in reach"));
+    EXPECT_THAT(chooser.output, HasSubstr("Erika Mustermann, valid until"));
+    EXPECT_THAT(chooser.output, HasSubstr("Anna Schmitz, valid until"));
+    EXPECT_THAT(chooser.output, HasSubstr("Please enter one of the numbers above."));
 
     // Back office: approve, produce the new card for the order.
     const auto approve = sigcard(fmt::format("order approve {} --dir {}", order, dir().string()));

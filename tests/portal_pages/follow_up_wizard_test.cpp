@@ -169,6 +169,26 @@ TEST_F(WizardTest, FormErrorsStandNextToTheirFieldsAndEntriesAreKept) {
     EXPECT_TRUE(contains(english.body, "value=\"kein-at-zeichen\""));
 }
 
+TEST_F(WizardTest, TheErrorSummaryNamesEveryWrongField) {
+    Browser browser(base);
+    present_card(browser, cert.get());
+    browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}});
+    // Nothing entered at all: each missing field is named, not "fill in this field" five times.
+    const auto page = browser.submit("/folgeauftrag/angaben", {{"billing_same", "on"}});
+    EXPECT_EQ(page.status, 422);
+    for (const char* entry :
+         {"<a href=\"#contact-email\">E-Mail-Adresse: ", "<a href=\"#contact-phone\">Telefonnummer: ",
+          "<a href=\"#shipping-name\">Versandadresse – Name: ",
+          "<a href=\"#shipping-street\">Versandadresse – Straße und Hausnummer: ",
+          "<a href=\"#shipping-postal_code\">Versandadresse – Postleitzahl: "}) {
+        EXPECT_TRUE(contains(page.body, entry)) << entry;
+    }
+    browser.get("/folgeauftrag/angaben?lang=en");
+    const auto english = browser.submit("/folgeauftrag/angaben", {{"billing_same", "on"}});
+    EXPECT_TRUE(contains(english.body, "<a href=\"#shipping-city\">Shipping address – Town or city: "))
+        << english.body;
+}
+
 TEST_F(WizardTest, AnExpiredCardIsRefusedWithTheWayToANewOrder) {
     const auto expired = issue_card(key, pki::testing::lawyer(), now - day);
     Browser browser(base);

@@ -67,6 +67,26 @@ TEST(PageTimes, TimesAreGermanTimeWithTheZoneAndUtcBeside) {
     EXPECT_EQ(format_date_time(1719828000, Language::english), "1 July 2024, 12:00 CEST (10:00 UTC)");
 }
 
+TEST_F(PagesTest, AnUnknownAddressIsAPageForBrowsersAndJsonForPrograms) {
+    portal::HttpClient client;
+    portal::Headers html;
+    html.set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    html.set("Accept-Language", "en");
+    const auto page = client.get(base + "/folgeauftrg", html);
+    EXPECT_EQ(page.status, 404);
+    EXPECT_EQ(page.content_type(), "text/html; charset=utf-8");
+    EXPECT_TRUE(contains(page.body, "This page does not exist."));
+    EXPECT_TRUE(contains(page.body, "id=\"error-home\""));
+
+    const auto program = client.get(base + "/folgeauftrg");
+    EXPECT_EQ(program.status, 404);
+    EXPECT_TRUE(contains(std::string(program.content_type()), "application/json"));
+    // The API stays JSON whatever the client accepts.
+    const auto api = client.get(base + "/api/v1/nothing", html);
+    EXPECT_EQ(api.status, 404);
+    EXPECT_TRUE(contains(std::string(api.content_type()), "application/json"));
+}
+
 TEST_F(PagesTest, EveryPageRendersInBothLanguages) {
     const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> pages_texts{
         {"/", {"Was Sie brauchen", "What you need"}},

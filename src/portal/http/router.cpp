@@ -59,7 +59,7 @@ Response Router::dispatch(Request& request) const {
     if (route == nullptr) {
         const std::string allowed = allowed_methods(request.path);
         if (allowed.empty()) {
-            return Response::error(errors::not_found, 404);
+            return not_found_ ? not_found_(request) : Response::error(errors::not_found, 404);
         }
         Response response = Response::error(errors::method_not_allowed, 405);
         response.headers.set("Allow", allowed);

@@ -24,6 +24,10 @@ public:
         add("POST", std::move(path), std::move(handler));
     }
 
+    // Answers requests for a path no route knows (instead of the JSON 404), e.g. an HTML page for
+    // a browser.
+    void set_not_found(Handler handler) { not_found_ = std::move(handler); }
+
     // Runs the handler for the request (HEAD falls back to GET). Exceptions from the handler
     // pass through; the server turns them into error answers. Sets request.path_remainder.
     Response dispatch(Request& request) const;
@@ -39,6 +43,7 @@ private:
     std::string allowed_methods(const std::string& path) const;
 
     std::vector<Route> routes_;
+    Handler not_found_;
 };
 
 }  // namespace sigcard::portal

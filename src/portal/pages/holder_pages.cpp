@@ -1,6 +1,8 @@
 #include "portal/pages/holder_pages.hpp"
 
 #include "orders/order_errors.hpp"
+#include "orders/order_state_text.hpp"
+#include "portal/http/http_errors.hpp"
 #include "portal/pages/embedded_assets.hpp"
 
 #include <spdlog/spdlog.h>
@@ -10,28 +12,6 @@
 namespace sigcard::portal::pages {
 
 namespace {
-
-std::string_view state_text(orders::OrderState state, Language language) {
-    const bool en = language == Language::english;
-    switch (state) {
-        case orders::OrderState::submitted:
-            return en ? "Received, being checked" : "Eingegangen, wird geprüft";
-        case orders::OrderState::approved:
-            return en ? "Approved, waiting for production" : "Freigegeben, wartet auf Produktion";
-        case orders::OrderState::in_production:
-            return en ? "Card in production" : "Karte wird produziert";
-        case orders::OrderState::shipped:
-            return en ? "Card shipped — please confirm receipt"
-                      : "Karte versandt – bitte bestätigen Sie den Empfang";
-        case orders::OrderState::active:
-            return en ? "Card active" : "Karte aktiv";
-        case orders::OrderState::rejected:
-            return en ? "Rejected" : "Abgelehnt";
-        case orders::OrderState::cancelled:
-            return en ? "Cancelled" : "Storniert";
-    }
-    return "";
-}
 
 bool is_asset_name(std::string_view name) {
     return !name.empty() && name.front() != '.' &&
@@ -61,6 +41,17 @@ void HolderPages::add_routes(Router& router) {
     router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
     router.add_prefix("GET", "/static/", static_asset);
     wizard_.add_routes(router);
+    // A person who mistypes an address gets a page in their language; programs get JSON.
+    auto page_not_found = support_.guarded([](PageRequest&) -> Response {
+        throw PageRefusal(page_errors::not_found, 404, "no page at this address");
+    });
+    router.set_not_found([page_not_found](const Request& request) {
+        const bool browser = request.headers.get("Accept").find("text/html") != std::string::npos;
+        if (!browser || request.path.starts_with("/api/")) {
+            return Response::error(errors::not_found, 404);
+        }
+        return page_not_found(request);
+    });
 }
 
 Response HolderPages::start(PageRequest& page) const {
@@ -126,13 +117,13 @@ Response HolderPages::status_lookup(PageRequest& page) {
         return support_.render(page, "status", std::move(values));
     }
     values.set("found", true);
-    values.set("state", std::string(state_text(order->state, page.language)));
+    values.set("state", std::string(orders::holder_state_text(order->state, page.english())));
     values.set("created_at", format_date_time(order->created_at, page.language));
     PageValues history{PageValues::type::list};
     for (const auto& event : order->events) {
         PageValues entry;
         entry.set("at", format_date_time(event.at, page.language));
-        entry.set("state", std::string(state_text(event.to, page.language)));
+        entry.set("state", std::string(orders::holder_state_text(event.to, page.english())));
         history << entry;
     }
     values.set("history", history);

@@ -1,40 +1,13 @@
 #include "portal/pages/order_form.hpp"
 
+#include "orders/order_fields.hpp"
+
 #include <algorithm>
 #include <array>
 
 namespace sigcard::portal::pages {
 
 namespace {
-
-struct FieldSpec {
-    std::string_view name;
-    std::string_view label_de;
-    std::string_view label_en;
-    std::string_view type;  // input type, or "country" for the country choice
-    std::string_view autocomplete;
-    bool required;
-};
-
-constexpr std::array contact_fields{
-    FieldSpec{"contact.email", "E-Mail-Adresse", "Email address", "email", "email", true},
-    FieldSpec{"contact.phone", "Telefonnummer", "Phone number", "tel", "tel", true},
-};
-
-// The address fields; the section ("shipping" or "billing") is put in front.
-constexpr std::array address_fields{
-    FieldSpec{"name", "Name", "Name", "text", "name", true},
-    FieldSpec{"company", "Firma", "Company", "text", "organization", false},
-    FieldSpec{"street", "Straße und Hausnummer", "Street and house number", "text", "address-line1",
-              true},
-    FieldSpec{"address_extra", "Adresszusatz", "Additional address line", "text", "address-line2",
-              false},
-    FieldSpec{"postal_code", "Postleitzahl", "Postcode", "text", "postal-code", true},
-    FieldSpec{"city", "Ort", "Town or city", "text", "address-level2", true},
-    FieldSpec{"country", "Land", "Country", "country", "country", true},
-};
-
-constexpr FieldSpec vat_id_field{"vat_id", "USt-IdNr.", "VAT ID", "text", "off", false};
 
 struct CountryName {
     std::string_view code;
@@ -70,35 +43,6 @@ std::string posted(const QueryParameters& form, std::string_view name) {
     return std::string(form.find(name).value_or(""));
 }
 
-void read_address(const QueryParameters& form, const std::string& section,
-                  orders::PostalAddress& address) {
-    address.name = posted(form, section + ".name");
-    address.company = posted(form, section + ".company");
-    address.street = posted(form, section + ".street");
-    address.address_extra = posted(form, section + ".address_extra");
-    address.postal_code = posted(form, section + ".postal_code");
-    address.city = posted(form, section + ".city");
-    address.country = posted(form, section + ".country");
-}
-
-const std::string* address_value(const orders::PostalAddress& address, std::string_view field) {
-    if (field == "name")
-        return &address.name;
-    if (field == "company")
-        return &address.company;
-    if (field == "street")
-        return &address.street;
-    if (field == "address_extra")
-        return &address.address_extra;
-    if (field == "postal_code")
-        return &address.postal_code;
-    if (field == "city")
-        return &address.city;
-    if (field == "country")
-        return &address.country;
-    return nullptr;
-}
-
 const orders::FieldError* error_for(const std::vector<orders::FieldError>& errors,
                                     std::string_view name) {
     const auto it = std::find_if(errors.begin(), errors.end(),
@@ -106,17 +50,18 @@ const orders::FieldError* error_for(const std::vector<orders::FieldError>& error
     return it == errors.end() ? nullptr : &*it;
 }
 
-PageValues field_values(const PageRequest& page, const FieldSpec& spec, const std::string& name,
+PageValues field_values(const PageRequest& page, const orders::OrderField& spec,
                         const std::string& value, const std::vector<orders::FieldError>& errors) {
+    const std::string name(spec.name);
     PageValues field;
     field.set("name", name);
     field.set("id", field_id(name));
     field.set("label", std::string(page.text(spec.label_de, spec.label_en)));
-    field.set("type", std::string(spec.type));
+    field.set("type", std::string(spec.input));
     field.set("autocomplete", std::string(spec.autocomplete));
     field.set("required", spec.required);
     field.set("value", value);
-    if (spec.type == "country") {
+    if (spec.input == "country") {
         field.set("is_country", true);
         PageValues options{PageValues::type::list};
         for (const auto& code : orders::supported_countries()) {
@@ -135,13 +80,15 @@ PageValues field_values(const PageRequest& page, const FieldSpec& spec, const st
     return field;
 }
 
-PageValues address_values(const PageRequest& page, const std::string& section,
-                          const orders::PostalAddress& address,
+PageValues section_values(const PageRequest& page, orders::FieldSection section,
+                          const orders::OrderData& data,
                           const std::vector<orders::FieldError>& errors) {
+    auto entered = data;  // the field's accessor reads through a mutable reference
     PageValues fields{PageValues::type::list};
-    for (const auto& spec : address_fields) {
-        fields << field_values(page, spec, section + "." + std::string(spec.name),
-                               *address_value(address, spec.name), errors);
+    for (const auto& spec : orders::order_fields()) {
+        if (spec.section == section) {
+            fields << field_values(page, spec, spec.value(entered), errors);
+        }
     }
     return fields;
 }
@@ -156,11 +103,9 @@ std::string field_id(std::string_view field_name) {
 
 OrderForm read_order_form(const QueryParameters& form) {
     OrderForm read;
-    read.data.contact.email = posted(form, "contact.email");
-    read.data.contact.phone = posted(form, "contact.phone");
-    read_address(form, "shipping", read.data.shipping);
-    read_address(form, "billing", read.data.billing);
-    read.data.billing.vat_id = posted(form, "billing.vat_id");
+    for (const auto& field : orders::order_fields()) {
+        field.value(read.data) = posted(form, field.name);
+    }
     read.data.terms_accepted = form.find("declaration.terms_accepted").has_value();
     read.billing_same = form.find("billing_same").has_value();
     return read;
@@ -178,16 +123,10 @@ orders::OrderData effective_order_data(const OrderForm& form, bool declared_unch
 PageValues order_form_values(const PageRequest& page, const OrderForm& form,
                              const std::vector<orders::FieldError>& errors) {
     PageValues values;
-    PageValues contact{PageValues::type::list};
-    contact << field_values(page, contact_fields[0], "contact.email", form.data.contact.email,
-                            errors);
-    contact << field_values(page, contact_fields[1], "contact.phone", form.data.contact.phone,
-                            errors);
-    values.set("contact_fields", contact);
-    values.set("shipping_fields", address_values(page, "shipping", form.data.shipping, errors));
-    auto billing = address_values(page, "billing", form.data.billing, errors);
-    billing << field_values(page, vat_id_field, "billing.vat_id", form.data.billing.vat_id, errors);
-    values.set("billing_fields", billing);
+    using orders::FieldSection;
+    values.set("contact_fields", section_values(page, FieldSection::contact, form.data, errors));
+    values.set("shipping_fields", section_values(page, FieldSection::shipping, form.data, errors));
+    values.set("billing_fields", section_values(page, FieldSection::billing, form.data, errors));
     values.set("billing_same", form.billing_same);
     values.set("terms_accepted", form.data.terms_accepted);
     if (const auto* error = error_for(errors, "declaration.terms_accepted")) {
@@ -197,12 +136,15 @@ PageValues order_form_values(const PageRequest& page, const OrderForm& form,
         values.set("declaration_error", std::string(page.text(*error->code)));
     }
     values.set("has_errors", !errors.empty());
-    // The summary links to each field with an error, as screen reader users expect.
+    // The summary names and links each field with an error, as screen reader users expect.
     PageValues summary{PageValues::type::list};
     for (const auto& error : errors) {
         PageValues entry;
         entry.set("id", field_id(error.field));
-        entry.set("text", std::string(page.text(*error.code)));
+        const auto* field = orders::order_field(error.field);
+        const std::string text(page.text(*error.code));
+        entry.set("text", field != nullptr ? orders::field_title(*field, page.english()) + ": " + text
+                                           : text);
         summary << entry;
     }
     values.set("error_summary", summary);

@@ -1,0 +1,38 @@
+// The one description of the fields a holder enters for an order: the name field errors use,
+// the section, the German and English label, whether it is required, and the input's kind.
+// The pages, the terminal client and error summaries read it, so every surface says the same.
+#pragma once
+
+#include "orders/order_data.hpp"
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace sigcard::orders {
+
+enum class FieldSection { contact, shipping, billing };
+
+struct OrderField {
+    std::string_view name;  // as FieldError names it, e.g. "shipping.postal_code"
+    FieldSection section;
+    std::string_view label_de;
+    std::string_view label_en;
+    bool required;
+    std::string_view input;         // text | email | tel | country
+    std::string_view autocomplete;  // the browser's autofill hint
+    std::string& (*value)(OrderData&);
+};
+
+// Every field, in the order forms ask for them.
+std::span<const OrderField> order_fields();
+// The field with this name; nullptr for names that are not entered (declarations).
+const OrderField* order_field(std::string_view name);
+
+// "Versandadresse" / "Shipping address" …
+std::string_view section_label(FieldSection section, bool english);
+// The field's label with its section where the label alone is ambiguous:
+// "Versandadresse – Postleitzahl", "E-Mail-Adresse".
+std::string field_title(const OrderField& field, bool english);
+
+}  // namespace sigcard::orders
