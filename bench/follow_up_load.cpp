@@ -185,8 +185,9 @@ Portal start_portal(const std::filesystem::path& build, const std::filesystem::p
         std::freopen(log.c_str(), "a", stderr);
         const auto binary = (build / "apps" / "sigcard-portal").string();
         const auto threads_text = std::to_string(threads);
-        ::execl(binary.c_str(), binary.c_str(), "--dir", dir.c_str(), "--port", "0", "--threads",
-                threads_text.c_str(), static_cast<char*>(nullptr));
+        ::execl(binary.c_str(), binary.c_str(), "--dir", dir.c_str(), "--port", "0",
+                "--operator-port", "0", "--threads", threads_text.c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     const std::regex listening("listening on https://127\\.0\\.0\\.1:([0-9]+)/");

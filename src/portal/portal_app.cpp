@@ -48,6 +48,10 @@ int run_portal(int argc, char** argv) {
     app.add_option("--dir", dir, "Trust center folder")->required();
     app.add_option("--port", port, "Port (default: from sigcard.toml; 0 picks a free one)");
     app.add_option("--threads", threads, "Worker threads");
+    int operator_port = -1;
+    app.add_option("--operator-port", operator_port,
+                   "Port of the operators' listener with /metrics (default: from sigcard.toml; 0 "
+                   "picks a free one)");
     CLI11_PARSE(app, argc, argv);
 
     const StopSignals stop_signals;  // before any server thread starts
@@ -78,19 +82,30 @@ int run_portal(int argc, char** argv) {
             server_config.tls = TlsFiles{config.resolve(config.portal.tls_certificate),
                                          config.resolve(config.portal.tls_key)};
         }
-        HttpServer* server_ptr = nullptr;
-        router.get("/metrics", [&server_ptr](const Request&) {
-            return Response::text(format_prometheus(server_ptr->metrics()));
-        });
         HttpServer server(server_config, std::move(router));
-        server_ptr = &server;
         server.start();
+
+        // The holders' server's figures, on the operators' own listener only.
+        Router operator_router;
+        operator_router.get("/metrics", [&server](const Request&) {
+            return Response::text(format_prometheus(server.metrics()));
+        });
+        ServerConfig operator_config;
+        operator_config.address = config.portal.operator_address;
+        operator_config.port = static_cast<std::uint16_t>(
+            operator_port >= 0 ? operator_port : config.portal.operator_port);
+        operator_config.threads = 1;
+        HttpServer operators(operator_config, std::move(operator_router));
+        operators.start();
+        fmt::print("sigcard-portal operators' listener (metrics) on http://{}:{}/metrics\n",
+                   config.portal.operator_address, operators.port());
         fmt::print("sigcard-portal listening on {}://{}:{}/\n",
                    config.portal.tls ? "https" : "http", config.portal.listen_address,
                    server.port());
         std::fflush(stdout);
         const int signal = stop_signals.wait();
         spdlog::info("signal {} received, stopping", signal);
+        operators.stop();
         server.stop();
     } catch (const Error& e) {
         fmt::print(stderr, "error [{}]: {}\nFehler: {}\n({})\n", e.id(), e.code().en, e.code().de,

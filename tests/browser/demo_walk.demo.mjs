@@ -75,6 +75,7 @@ before(async () => {
       SIGCARD_DEMO_DIR: path.join(root, 'demo-data'),
       SIGCARD_DEMO_PORTAL_PORT: String(portalPort),
       SIGCARD_DEMO_AGENT_PORT: String(agentPort),
+      SIGCARD_DEMO_OPERATOR_PORT: String(await freePort()),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

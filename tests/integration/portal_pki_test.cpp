@@ -26,7 +26,7 @@ protected:
             << shown.output.substr(shown.output.find("-----BEGIN"));
         portal = std::make_unique<RunningProcess>(
             std::vector<std::string>{std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal",
-                                     "--dir", dir().string(), "--port", "0"},
+                                     "--dir", dir().string(), "--port", "0", "--operator-port", "0"},
             tmp_.path() / "portal.log");
         port = portal->wait_for("listening on https://127\\.0\\.0\\.1:([0-9]+)/");
     }
@@ -42,6 +42,19 @@ protected:
     std::string port;
     std::unique_ptr<RunningProcess> portal;
 };
+
+TEST_F(PortalPkiTest, MetricsAreOnTheOperatorsListenerAndNotOnTheHoldersPort) {
+    const auto operators =
+        portal->wait_for(R"(operators' listener \(metrics\) on http://127\.0\.0\.1:([0-9]+)/metrics)");
+    const auto holders = run_command(fmt::format(
+        "curl -s -o /dev/null -w '%{{http_code}}' --cacert {}/ca/root.pem https://localhost:{}/metrics",
+        dir().string(), port));
+    EXPECT_EQ(holders.output, "404");
+    const auto metrics =
+        run_command(fmt::format("curl -s http://127.0.0.1:{}/metrics", operators));
+    EXPECT_EQ(metrics.status, 0);
+    EXPECT_NE(metrics.output.find("# TYPE"), std::string::npos) << metrics.output;
+}
 
 TEST_F(PortalPkiTest, OpensslOcspSeesGoodThenHeldThenRevokedWithReason) {
     auto good = ocsp_query();

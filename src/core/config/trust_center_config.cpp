@@ -76,6 +76,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "portal", "tls_key", c.portal.tls_key);
     read(table, "portal", "remembered_certificates", c.portal.remembered_certificates);
     read(table, "portal", "card_agent_url", c.portal.card_agent_url);
+    read(table, "portal", "operator_address", c.portal.operator_address);
+    read(table, "portal", "operator_port", c.portal.operator_port);
     const auto& agent = c.portal.card_agent_url;
     const bool loopback = agent.starts_with("http://127.0.0.1:") || agent.starts_with("http://localhost:");
     if (!loopback || agent.find_first_of("/?#", 7) != std::string::npos ||
@@ -126,7 +128,9 @@ std::string TrustCenterConfig::to_toml() const {
                                {"tls_certificate", portal.tls_certificate},
                                {"tls_key", portal.tls_key},
                                {"remembered_certificates", portal.remembered_certificates},
-                               {"card_agent_url", portal.card_agent_url}}},
+                               {"card_agent_url", portal.card_agent_url},
+                               {"operator_address", portal.operator_address},
+                               {"operator_port", portal.operator_port}}},
     };
     std::ostringstream out;
     out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";

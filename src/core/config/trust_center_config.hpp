@@ -55,6 +55,9 @@ struct Portal {
     int remembered_certificates = 8192;
     // Where the pages' script reaches the holder's card agent: loopback only (docs/agent.md).
     std::string card_agent_url = "http://127.0.0.1:24727";
+    // The operators' listener (plain HTTP, /metrics): never the holders' address and port.
+    std::string operator_address = "127.0.0.1";
+    int operator_port = 9464;
 };
 
 struct TrustCenterConfig {
