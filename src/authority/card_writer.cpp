@@ -53,6 +53,8 @@ private:
 class ChildProcessWriter final : public CardWriter {
 public:
     ChildProcessWriter(const std::string& module, const std::string& softhsm_conf) {
+        // A writer that died must be an error here, not a SIGPIPE that ends this process.
+        ::signal(SIGPIPE, SIG_IGN);
         int to_child[2];
         int from_child[2];
         if (::pipe2(to_child, O_CLOEXEC) != 0 || ::pipe2(from_child, O_CLOEXEC) != 0) {

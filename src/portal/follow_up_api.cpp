@@ -243,6 +243,7 @@ Response FollowUpApi::confirmation(const orders::OrderRecord& order, const Reque
     c.terms_version = order.terms_version;
     c.document_sha256 = order.document_sha256;
     c.language = lang == "en" ? documents::Language::english : documents::Language::german;
+    c.price = orders::price_in_document(order.document, lang == "en");
     if (const auto terms = terms_.find(order.terms_version)) {
         c.terms_sha256 = terms->sha256;
     }

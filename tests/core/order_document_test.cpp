@@ -24,6 +24,35 @@ OrderDocumentInput sample() {
     return in;
 }
 
+TEST(OrderDocument, ThePriceWithVatIsBoundIntoTheDocumentInBothLanguages) {
+    auto in = sample();
+    in.price = {7900, 19};
+    const auto doc = render_order_document(in);
+    EXPECT_NE(doc.find("  Preis der Signaturkarte: 94,01 EUR inkl. 19 % USt (netto 79,00 EUR, "
+                       "USt 15,01 EUR)\n"),
+              std::string::npos)
+        << doc;
+    EXPECT_NE(doc.find("  Price of the signature card: EUR 94.01 including 19 % VAT (net EUR "
+                       "79.00, VAT EUR 15.01)\n"),
+              std::string::npos)
+        << doc;
+    EXPECT_EQ(price_in_document(doc, false), "94,01 EUR inkl. 19 % USt (netto 79,00 EUR, USt 15,01 EUR)");
+    EXPECT_EQ(price_in_document(doc, true),
+              "EUR 94.01 including 19 % VAT (net EUR 79.00, VAT EUR 15.01)");
+    // Another price is another document.
+    in.price = {7900, 7};
+    EXPECT_NE(render_order_document(in), doc);
+    EXPECT_EQ(price_in_document("a document from before prices", false), "");
+}
+
+TEST(Price, VatIsRoundedHalfUpToTheCent) {
+    EXPECT_EQ((Price{7900, 19}).gross_cents(), 9401);
+    EXPECT_EQ((Price{1, 50}).vat_cents(), 1);   // 0.5 cent rounds up
+    EXPECT_EQ((Price{1, 49}).vat_cents(), 0);
+    EXPECT_EQ(format_amount(123456, false), "1234,56 EUR");
+    EXPECT_EQ(format_amount(5, true), "EUR 0.05");
+}
+
 TEST(OrderDocument, SameInputGivesTheSameBytes) {
     EXPECT_EQ(render_order_document(sample()), render_order_document(sample()));
 }

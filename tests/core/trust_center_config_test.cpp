@@ -22,6 +22,8 @@ TEST_F(TrustCenterConfigTest, WrittenConfigurationIsReadBack) {
     written.policy.renewal_window_days = 60;
     written.portal.remembered_certificates = 100;
     written.portal.card_agent_url = "http://127.0.0.1:31000";
+    written.prices.follow_up_net_cents = 6500;
+    written.prices.vat_percent = 7;
     written.production.card_module = "/opt/station/personalise.so";
     written.production.softhsm_conf = "card-store/softhsm2.conf";
     write(written.to_toml());
@@ -30,6 +32,8 @@ TEST_F(TrustCenterConfigTest, WrittenConfigurationIsReadBack) {
     EXPECT_EQ(read.policy.renewal_window_days, 60);
     EXPECT_EQ(read.portal.remembered_certificates, 100);
     EXPECT_EQ(read.portal.card_agent_url, "http://127.0.0.1:31000");
+    EXPECT_EQ(read.prices.follow_up_net_cents, 6500);
+    EXPECT_EQ(read.prices.vat_percent, 7);
     EXPECT_EQ(read.production.card_module, "/opt/station/personalise.so");
     EXPECT_EQ(read.production.softhsm_conf, "card-store/softhsm2.conf");
 }
@@ -55,6 +59,14 @@ TEST_F(TrustCenterConfigTest, RememberingNoCertificatesIsRefused) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("portal.remembered_certificates"), std::string::npos)
             << e.what();
+    }
+}
+
+TEST_F(TrustCenterConfigTest, ANegativePriceOrVatRateIsRefused) {
+    for (const char* prices : {"[prices]\nfollow_up_net_cents = -1\n", "[prices]\nvat_percent = -19\n",
+                               "[prices]\nvat_percent = 190\n"}) {
+        write(prices);
+        EXPECT_THROW(TrustCenterConfig::load(dir.path()), std::runtime_error) << prices;
     }
 }
 

@@ -169,6 +169,19 @@ TEST_F(WizardTest, FormErrorsStandNextToTheirFieldsAndEntriesAreKept) {
     EXPECT_TRUE(contains(english.body, "value=\"kein-at-zeichen\""));
 }
 
+TEST_F(WizardTest, ThePriceIsShownBeforeSigningAndInTheDocument) {
+    Browser browser(base);
+    present_card(browser, cert.get());
+    browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}});
+    const auto form = browser.get("/folgeauftrag/angaben");
+    EXPECT_TRUE(contains(form.body, "94,01 EUR inkl. 19 % USt")) << form.body;
+    EXPECT_EQ(browser.submit("/folgeauftrag/angaben", good_order_fields).status, 303);
+    const auto review = browser.get("/folgeauftrag/auftrag");
+    EXPECT_TRUE(contains(review.body, "id=\"review-price\">94,01 EUR inkl. 19 % USt"));
+    EXPECT_TRUE(contains(review.body, "Preis der Signaturkarte: 94,01 EUR"));
+    EXPECT_TRUE(contains(review.body, "Price of the signature card: EUR 94.01"));
+}
+
 TEST_F(WizardTest, TheErrorSummaryNamesEveryWrongField) {
     Browser browser(base);
     present_card(browser, cert.get());

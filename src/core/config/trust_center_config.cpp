@@ -58,6 +58,13 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "hsm", "softhsm_conf", c.hsm.softhsm_conf);
     read(table, "hsm", "pin_env", c.hsm.pin_env);
     read(table, "hsm", "pin_file", c.hsm.pin_file);
+    read(table, "prices", "follow_up_net_cents", c.prices.follow_up_net_cents);
+    read(table, "prices", "new_order_net_cents", c.prices.new_order_net_cents);
+    read(table, "prices", "vat_percent", c.prices.vat_percent);
+    if (c.prices.follow_up_net_cents < 0 || c.prices.new_order_net_cents < 0 ||
+        c.prices.vat_percent < 0 || c.prices.vat_percent > 100) {
+        throw std::runtime_error(file.string() + ": [prices] must not be negative");
+    }
     read(table, "production", "card_module", c.production.card_module);
     read(table, "production", "softhsm_conf", c.production.softhsm_conf);
     auto& p = c.policy;
@@ -111,6 +118,9 @@ std::string TrustCenterConfig::to_toml() const {
                             {"softhsm_conf", hsm.softhsm_conf},
                             {"pin_env", hsm.pin_env},
                             {"pin_file", hsm.pin_file}}},
+        {"prices", toml::table{{"follow_up_net_cents", prices.follow_up_net_cents},
+                               {"new_order_net_cents", prices.new_order_net_cents},
+                               {"vat_percent", prices.vat_percent}}},
         {"production", toml::table{{"card_module", production.card_module},
                                    {"softhsm_conf", production.softhsm_conf}}},
         {"policy", toml::table{{"renewal_window_days", policy.renewal_window_days},

@@ -33,6 +33,13 @@ struct Production {
     std::string softhsm_conf;  // SOFTHSM2_CONF of the card store, relative to the dir or absolute
 };
 
+// [prices]: net prices per product in cents and the VAT rate; holders see gross prices.
+struct Prices {
+    long long follow_up_net_cents = 7900;
+    long long new_order_net_cents = 9900;
+    int vat_percent = 19;
+};
+
 struct Policy {
     int renewal_window_days = 90;
     int max_identification_age_years = 10;
@@ -70,6 +77,7 @@ struct TrustCenterConfig {
     Urls urls;
     Hsm hsm;
     Production production;
+    Prices prices;
     Policy policy;
     Portal portal;
 

@@ -199,6 +199,9 @@ void Composer::summary() {
     heading(t_.terms_section);
     row(t_.terms_version, escape(c_.terms_version));
     row(t_.terms_hash, escape(c_.terms_sha256), kHash);
+    if (!c_.price.empty()) {
+        row(t_.price, escape(c_.price));
+    }
 
     heading(t_.signed_section);
     row(t_.document_hash, escape(c_.document_sha256), kHash);

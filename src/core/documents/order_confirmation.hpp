@@ -7,6 +7,7 @@
 #include "orders/order_document.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace sigcard::documents {
@@ -25,6 +26,7 @@ struct OrderConfirmation {
     std::string terms_version;
     std::string terms_sha256;     // hex
     std::string document_sha256;  // hex, of the signed order document's bytes
+    std::string price;  // as the signed document states it (orders::price_in_document)
     Language language = Language::german;
 };
 

@@ -659,6 +659,8 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
     input.data = data;
     input.terms_version = terms->version;
     input.terms_sha256 = terms->sha256;
+    input.price = {context_.config.prices.follow_up_net_cents,
+                   context_.config.prices.vat_percent};
     input.nonce = draft.nonce;
     input.created_at = now;
     draft.document = render_order_document(input);

@@ -31,7 +31,7 @@ void optional_line(std::string& out, std::string_view label, const std::string& 
 struct Labels {
     std::string_view title, trust_center, kind, kind_value, holder, name, serial, contact, email,
         phone, shipping, billing, recipient, company, street, extra, postal_code, city, country,
-        vat_id, declaration, declaration_text, terms, process, nonce, created, none;
+        vat_id, declaration, declaration_text, terms, price, process, nonce, created, none;
 };
 
 constexpr Labels kGerman{
@@ -60,6 +60,7 @@ constexpr Labels kGerman{
     "in meinem Zertifikat seit dessen Ausstellung nicht geändert haben, und beauftrage eine neue "
     "Signaturkarte zu den zu diesem Zeitpunkt gültigen Allgemeinen Geschäftsbedingungen.",
     "Allgemeine Geschäftsbedingungen",
+    "Preis der Signaturkarte",
     "Vorgang",
     "Nonce",
     "Erstellt (UTC)",
@@ -91,6 +92,7 @@ constexpr Labels kEnglish{
     "certificate have not changed since it was issued, and I order a new signature card under the "
     "general terms and conditions valid at this moment.",
     "General terms and conditions",
+    "Price of the signature card",
     "Process",
     "Nonce",
     "Created (UTC)",
@@ -127,12 +129,24 @@ void section(std::string& out, const Labels& l, const OrderDocumentInput& in, bo
     out += fmt::format("\n{}\n  {}\n", l.declaration, l.declaration_text);
     line(out, l.terms,
          fmt::format("{} (SHA-256 {})", checked(in.terms_version), checked(in.terms_sha256)));
+    line(out, l.price, price_text(in.price, !german));
     out += fmt::format("\n{}\n", l.process);
     line(out, l.nonce, in.nonce);
     line(out, l.created, format_utc(in.created_at));
 }
 
 }  // namespace
+
+std::string price_in_document(std::string_view document, bool english) {
+    const auto& labels = english ? kEnglish : kGerman;
+    const auto marker = fmt::format("\n  {}: ", labels.price);
+    const auto at = document.find(marker);
+    if (at == std::string_view::npos) {
+        return {};
+    }
+    const auto start = at + marker.size();
+    return std::string(document.substr(start, document.find('\n', start) - start));
+}
 
 std::string format_utc(std::int64_t unix_seconds) {
     const std::time_t t = static_cast<std::time_t>(unix_seconds);

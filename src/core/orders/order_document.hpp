@@ -5,6 +5,7 @@
 #pragma once
 
 #include "orders/order_data.hpp"
+#include "orders/price.hpp"
 #include "orders/terms.hpp"
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct OrderDocumentInput {
     OrderData data;  // normalised and validated
     std::string terms_version;
     std::string terms_sha256;
+    Price price;  // of the new card, shown with VAT
     std::string nonce;
     std::int64_t created_at = 0;  // unix seconds, rendered in UTC
 };
@@ -41,5 +43,9 @@ struct OrderDocumentInput {
 std::string render_order_document(const OrderDocumentInput& input);
 
 std::string format_utc(std::int64_t unix_seconds);  // 2026-11-24T10:15:00Z
+
+// The price exactly as a rendered document states it, in the German or English part; empty
+// for documents from before prices were bound into them.
+std::string price_in_document(std::string_view document, bool english);
 
 }  // namespace sigcard::orders

@@ -61,6 +61,8 @@ private:
     // The draft's signing request for the agent, with a fresh nonce, for the page's origin and
     // the card whose certificate step 1 checked.
     SignedPortalRequest sign_for_agent(const PageRequest& page) const;
+    // The new card's gross price with its VAT, as the order document states it.
+    std::string follow_up_price_text(const PageRequest& page) const;
 
     FollowUpWizardContext context_;
     orders::TermsCatalogue terms_;

@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "documents/order_confirmation.hpp"
 #include "orders/order_errors.hpp"
+#include "orders/price.hpp"
 #include "portal/http/security_headers.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "portal/pages/order_form.hpp"
@@ -64,6 +65,7 @@ Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& f
     }
     values.set("title", std::string(page.text("Folgeauftrag: Ihre Angaben",
                                               "Follow-up order: your details")));
+    values.set("price", follow_up_price_text(page));
     if (const auto terms = terms_.in_force(unix_now())) {
         values.set("terms_version", terms->version);
     } else {
@@ -136,6 +138,7 @@ Response FollowUpWizard::review(PageRequest& page) const {
     values.set("document", wizard.draft->document);
     values.set("document_sha256", wizard.draft->document_sha256);
     values.set("terms_version", wizard.draft->terms.version);
+    values.set("price", follow_up_price_text(page));
     values.set("expires_at", format_date_time(wizard.draft->expires_at, page.language));
     return context_.support.render(page, "review", std::move(values));
 }
@@ -167,6 +170,11 @@ Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* prob
     auto response = context_.support.render(page, "signing", std::move(values), status);
     response.headers.set("Content-Security-Policy", agent_page_csp(context_.config.portal.card_agent_url));
     return response;
+}
+
+std::string FollowUpWizard::follow_up_price_text(const PageRequest& page) const {
+    const auto& prices = context_.config.prices;
+    return orders::price_text({prices.follow_up_net_cents, prices.vat_percent}, page.english());
 }
 
 SignedPortalRequest FollowUpWizard::sign_for_agent(const PageRequest& page) const {
@@ -278,6 +286,7 @@ Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
     c.data = record->data;
     c.terms_version = record->terms_version;
     c.document_sha256 = record->document_sha256;
+    c.price = orders::price_in_document(record->document, page.english());
     c.language = page.english() ? documents::Language::english : documents::Language::german;
     if (const auto terms = terms_.find(record->terms_version)) {
         c.terms_sha256 = terms->sha256;
