@@ -225,6 +225,46 @@ TEST_F(WizardTest, APartnerCardNamesThePartner) {
     EXPECT_TRUE(contains(page.body, "karten@kammer-service.example"));
 }
 
+TEST_F(WizardTest, APartnersWebAddressIsALinkAndAnythingElseStaysText) {
+    cards::CardRegister register_(tc.db);
+    const auto linked = register_.add_partner(
+        {"Kammer-Service GmbH", "k@kammer-service.example", "", "https://kammer-service.example"},
+        "op:test");
+    Browser browser(base);
+    auto page = present_card(browser, issue_card(key, pki::testing::lawyer(), now + 30 * day, linked).get());
+    EXPECT_TRUE(contains(page.body, "<a href=\"https://kammer-service.example\" id=\"partner-website\""));
+    const auto plain = register_.add_partner(
+        {"Alte Kammer", "a@alte-kammer.example", "", "javascript:alert(1)"}, "op:test");
+    Browser other(base);
+    page = present_card(other, issue_card(key, pki::testing::lawyer(), now + 30 * day, plain).get());
+    EXPECT_TRUE(contains(page.body, "<span id=\"partner-website\">javascript:alert(1)</span>"));
+    EXPECT_FALSE(contains(page.body, "href=\"javascript:"));
+}
+
+TEST_F(WizardTest, APseudonymsShippingNameIsExplainedAndLeftForTheHolder) {
+    auto profile = pki::testing::lawyer();
+    profile.given_name.clear();
+    profile.surname.clear();
+    profile.pseudonym = "Sonnenschein";
+    Browser browser(base);
+    present_card(browser, issue_card(key, profile, now + 30 * day).get());
+    browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}});
+    const auto form = browser.get("/folgeauftrag/angaben");
+    EXPECT_TRUE(contains(form.body, "id=\"pseudonym-shipping-hint\""));
+    EXPECT_TRUE(contains(form.body, "Pseudonym „Sonnenschein:PN“"));
+    EXPECT_TRUE(contains(form.body, "name=\"shipping.name\" value=\"\"")) << form.body;
+}
+
+TEST_F(PagesTest, TheFooterLinksTheImprintAndPrivacyPagesFromConfiguration) {
+    EXPECT_FALSE(contains(Browser(base).get("/").body, "id=\"imprint-link\""));
+    config.imprint_url = "https://trust.example/impressum";
+    config.privacy_url = "https://trust.example/datenschutz";
+    start_server();
+    const auto page = Browser(base).get("/?lang=en").body;
+    EXPECT_TRUE(contains(page, "<a href=\"https://trust.example/impressum\" id=\"imprint-link\">Legal notice</a>"));
+    EXPECT_TRUE(contains(page, "<a href=\"https://trust.example/datenschutz\" id=\"privacy-link\">Privacy</a>"));
+}
+
 TEST_F(WizardTest, AChangedNameLeadsToTheNewOrder) {
     Browser browser(base);
     present_card(browser, cert.get());

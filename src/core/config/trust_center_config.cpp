@@ -46,6 +46,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "trust_center", "organization", c.organization);
     read(table, "trust_center", "country", c.country);
     read(table, "trust_center", "policy_oid", c.policy_oid);
+    read(table, "trust_center", "imprint_url", c.imprint_url);
+    read(table, "trust_center", "privacy_url", c.privacy_url);
     read(table, "database", "url", c.database_url);
     read(table, "urls", "portal", c.urls.portal);
     read(table, "urls", "ocsp", c.urls.ocsp);
@@ -105,7 +107,9 @@ std::string TrustCenterConfig::to_toml() const {
         {"trust_center", toml::table{{"name", name},
                                      {"organization", organization},
                                      {"country", country},
-                                     {"policy_oid", policy_oid}}},
+                                     {"policy_oid", policy_oid},
+                                     {"imprint_url", imprint_url},
+                                     {"privacy_url", privacy_url}}},
         {"database", toml::table{{"url", database_url}}},
         {"urls", toml::table{{"portal", urls.portal},
                              {"ocsp", urls.ocsp},

@@ -73,6 +73,9 @@ struct TrustCenterConfig {
     std::string organization = "SigCard Demo";
     std::string country = "DE";
     std::string policy_oid = "1.3.6.1.4.1.99999.1.1";  // the trust center's own certificate policy
+    // Linked in every page's footer (Impressum and Datenschutz, as German law wants them).
+    std::string imprint_url;
+    std::string privacy_url;
     std::string database_url;                          // sqlite:… or postgresql:…
     Urls urls;
     Hsm hsm;

@@ -198,6 +198,9 @@ PageValues FollowUpWizard::eligibility_values(const PageRequest& page) const {
         partner.set("email", decision.partner->contact_email);
         partner.set("phone", decision.partner->contact_phone);
         partner.set("website", decision.partner->website);
+        // A link only to a web address: a register entry like "www.x" stays text.
+        partner.set("website_link", decision.partner->website.starts_with("https://") ||
+                                        decision.partner->website.starts_with("http://"));
         values.set("partner", partner);
     }
     if (decision.open_order_number) {

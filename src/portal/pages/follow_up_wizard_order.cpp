@@ -66,6 +66,11 @@ Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& f
     values.set("title", std::string(page.text("Folgeauftrag: Ihre Angaben",
                                               "Follow-up order: your details")));
     values.set("price", follow_up_price_text(page));
+    // A pseudonym is no name to ship to: the form says why the name field is empty.
+    if (const auto& report = page.session->wizard.report;
+        report && report->holder.name.ends_with(":PN")) {
+        values.set("pseudonym", report->holder.name);
+    }
     if (const auto terms = terms_.in_force(unix_now())) {
         values.set("terms_version", terms->version);
     } else {

@@ -24,7 +24,8 @@ bool is_asset_name(std::string_view name) {
 HolderPages::HolderPages(HolderPagesContext context)
     : config_(context.config),
       orders_(context.orders),
-      support_(context.config.name, sessions_),
+      support_(context.config.name, sessions_,
+               {context.config.imprint_url, context.config.privacy_url}),
       signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
       status_limiter_(context.limits.status_per_second, context.limits.status_burst),
       wizard_(

@@ -83,8 +83,8 @@ std::string render_template(std::string_view name, const PageValues& values) {
     return tmpl.render(with_partials);
 }
 
-PageSupport::PageSupport(std::string trust_center_name, SessionStore& sessions)
-    : trust_center_(std::move(trust_center_name)), sessions_(sessions) {}
+PageSupport::PageSupport(std::string trust_center_name, SessionStore& sessions, SiteLinks links)
+    : trust_center_(std::move(trust_center_name)), sessions_(sessions), links_(std::move(links)) {}
 
 std::optional<Language> preferred_language(std::string_view accept_language) {
     // "en-GB,en;q=0.9,de;q=0.8": the first of German and English with the highest weight.
@@ -158,6 +158,12 @@ Response PageSupport::render(const PageRequest& page, std::string_view name, Pag
     values.set("body", body);
     values.set("switch_de", page.http.path + "?lang=de");
     values.set("switch_en", page.http.path + "?lang=en");
+    if (!links_.imprint.empty()) {
+        values.set("imprint_url", links_.imprint);
+    }
+    if (!links_.privacy.empty()) {
+        values.set("privacy_url", links_.privacy);
+    }
     auto response = Response::html(render_template("layout", values), status);
     response.headers.set("Content-Language", en ? "en" : "de");
     if (page.new_session) {

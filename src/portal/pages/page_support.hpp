@@ -58,9 +58,15 @@ extern const ErrorCode internal;
 extern const ErrorCode form_unreadable;
 }  // namespace page_errors
 
+// The trust center's legal pages, linked in every page's footer.
+struct SiteLinks {
+    std::string imprint;
+    std::string privacy;
+};
+
 class PageSupport {
 public:
-    PageSupport(std::string trust_center_name, SessionStore& sessions);
+    PageSupport(std::string trust_center_name, SessionStore& sessions, SiteLinks links = {});
 
     PageRequest begin(const Request& request) const;
 
@@ -83,6 +89,7 @@ private:
 
     std::string trust_center_;
     SessionStore& sessions_;
+    SiteLinks links_;
 };
 
 // The language an Accept-Language field prefers among German and English; nullopt when it
