@@ -175,6 +175,7 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
               o.portal_url + "/pds/de"};
     c.portal.port = o.portal_port;
     c.portal.card_agent_url = o.card_agent_url;
+    c.mail.smtp_url = o.smtp_url;
     c.portal.tls_certificate = "tls/portal.pem";
     c.portal.tls_key = "tls/portal.key";
     c.hsm.token_label = kHsmLabel;

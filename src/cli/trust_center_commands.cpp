@@ -19,6 +19,8 @@ void add_trust_center_commands(CLI::App& app) {
     init->add_option("--portal-url", options->portal_url,
                      "Base URL of the portal (OCSP, CRL and CA URLs derive from it)");
     init->add_option("--port", options->portal_port, "Port the portal listens on");
+    init->add_option("--smtp-url", options->smtp_url,
+                     "SMTP server for the holders' mails (smtp://host:port; default: none)");
     init->add_option("--card-agent-url", options->card_agent_url,
                      "Where the pages reach the holders' card agent (http://127.0.0.1:PORT)");
     init->add_option(

@@ -12,6 +12,7 @@
 #include "portal/http/stop_signals.hpp"
 #include "portal/pages/holder_pages.hpp"
 #include "portal/pki_publication.hpp"
+#include "mail/order_mails.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -97,6 +98,16 @@ int run_portal(int argc, char** argv) {
         operator_config.threads = 1;
         HttpServer operators(operator_config, std::move(operator_router));
         operators.start();
+        // Holders' mails, derived from the stored orders (any instance may send them).
+        std::unique_ptr<mail::OrderMailer> mailer;
+        std::unique_ptr<mail::OrderMailSender> mail_sender;
+        if (!config.mail.smtp_url.empty()) {
+            mailer = std::make_unique<mail::OrderMailer>(
+                tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
+                mail::OrderMailSettings{config.name, config.urls.portal});
+            mail_sender =
+                std::make_unique<mail::OrderMailSender>(*mailer, std::chrono::milliseconds(1000));
+        }
         fmt::print("sigcard-portal operators' listener (metrics) on http://{}:{}/metrics\n",
                    config.portal.operator_address, operators.port());
         fmt::print("sigcard-portal listening on {}://{}:{}/\n",

@@ -4,7 +4,7 @@
 // Run by ctest as its own test (browser_demo_walk) under a resource lock on the demo's ports.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,20 @@ function waitForDemo(child, timeoutMs) {
   });
 }
 
+// The demo's SMTP sink delivers into demo-data/mail/new; the portal sends within a second or two.
+async function waitForMail(part, timeoutMs = 20000) {
+  const folder = path.join(root, 'demo-data', 'mail', 'new');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const file of await readdir(folder).catch(() => [])) {
+      const text = await readFile(path.join(folder, file), 'utf8');
+      if (text.includes(part)) return text;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, 200); });
+  }
+  throw new Error(`no mail with "${part}" in ${folder}`);
+}
+
 // The agent and portal log their start after the banner's files are written; the agent must
 // answer before the holder clicks.
 async function waitForAgent(port) {
@@ -76,6 +90,7 @@ before(async () => {
       SIGCARD_DEMO_PORTAL_PORT: String(portalPort),
       SIGCARD_DEMO_AGENT_PORT: String(agentPort),
       SIGCARD_DEMO_OPERATOR_PORT: String(await freePort()),
+      SIGCARD_DEMO_SMTP_PORT: String(await freePort()),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -131,6 +146,11 @@ test('the README\'s demo: a holder chooses the Erika Mustermann card and orders 
     const orderNumber = await page.locator('#order-number').innerText();
     assert.match(orderNumber, /^FA-\d{4}-/);
     await shots.take(page, 'confirmation');
+
+    assert.match(await page.locator('#mail-notice').innerText(), /erika\.mustermann@example\.org/);
+    const mail = await waitForMail(`Auftragsnummer: ${orderNumber}`);
+    assert.match(mail, /^To: erika\.mustermann@example\.org$/m);
+    assert.ok(mail.includes(`/status?auftrag=${orderNumber}`), mail);
 
     const pdf = await page.request.get(url('/folgeauftrag/bestaetigung.pdf'));
     assert.equal(pdf.status(), 200);

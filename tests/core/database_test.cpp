@@ -130,7 +130,7 @@ TEST(Database, DocumentHashMigrationKeepsOrdersEventsIdsAndForeignKeys) {
                               "1, 1)",
                          soci::soci_error);
         });
-        EXPECT_EQ(db.migrate(), 1);
+        EXPECT_EQ(db.migrate(5), 1);
         db.with_session([](soci::session& s) {
             std::string number, nonce;
             long long event_order = 0;
@@ -226,7 +226,7 @@ TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
     db.with_session([](soci::session& s) {
         int version = 0;
         s << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
-        EXPECT_EQ(version, 5);
+        EXPECT_EQ(version, 6);
         s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
              "VALUES ('v1', 0, 'aa', 'AGB', 0)";
         const std::string insert =

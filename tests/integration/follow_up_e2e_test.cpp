@@ -3,6 +3,7 @@
 // approval, production of the new card (on hold until receipt), receipt, and a second-generation
 // order signed with the new card; the refused cards each get their answer; the audit log holds.
 #include "integration/integration_support.hpp"
+#include "support/smtp_sink.hpp"
 
 #include "cards/card_register.hpp"
 #include "pki/certificate_store.hpp"
@@ -147,10 +148,25 @@ protected:
 };
 
 TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) {
+    // Mails go through a real SMTP server (the sink), as configured in sigcard.toml.
+    SmtpSink sink(tmp_.path());
+    const auto toml_path = dir() / "sigcard.toml";
+    const auto toml = std::regex_replace(read_text(toml_path), std::regex(R"(smtp_url = '')"),
+                                         "smtp_url = '" + sink.url() + "'");
+    ASSERT_NE(toml.find(sink.url()), std::string::npos);
+    std::ofstream(toml_path, std::ios::trunc) << toml;
     start_portal();
 
     // First generation: the valid demo card orders; a second attempt shows the open order.
     const auto order = place_order("Demo Erika Mustermann", "erika@example.de");
+    // The confirmation mail: to the holder, with the number and the status link.
+    const auto received = sink.wait_for_mail("Auftragsnummer: " + order);
+    ASSERT_FALSE(received.empty()) << "no confirmation mail for " << order << "\n"
+                                   << read_text(tmp_.path() / "portal-1.log")
+                                   << read_text(tmp_.path() / "smtp-sink.log");
+    EXPECT_THAT(received, HasSubstr("To: erika@example.de"));
+    EXPECT_THAT(received, HasSubstr("/status?auftrag=" + order));
+    EXPECT_THAT(received, HasSubstr("Order number: " + order));
     const auto again = follow_up("Demo Erika Mustermann", "erika@example.de");
     EXPECT_EQ(again.status, kNotEligible);
     EXPECT_THAT(again.output, HasSubstr("[eligibility.open_order_exists]"));
@@ -236,6 +252,11 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(new_card->identification_method, old_card->identification_method);
     EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
                 HasSubstr("state:        shipped"));
+    // The shipping mail, once, sent by the running portal from the stored state.
+    const auto shipped = sink.wait_for_mail("Ihre neue Signaturkarte ist unterwegs");
+    ASSERT_FALSE(shipped.empty()) << "no shipping mail";
+    EXPECT_THAT(shipped, HasSubstr(order));
+    EXPECT_THAT(shipped, HasSubstr("To: erika@example.de"));
     // Until receipt the new card cannot order anything.
     expect_refused("Erika Folgekarte", "eligibility.certificate_on_hold");
 

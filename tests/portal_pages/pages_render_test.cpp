@@ -87,6 +87,15 @@ TEST_F(PagesTest, AnUnknownAddressIsAPageForBrowsersAndJsonForPrograms) {
     EXPECT_TRUE(contains(std::string(api.content_type()), "application/json"));
 }
 
+TEST_F(PagesTest, TheStatusLinkFromTheMailFillsInTheOrderNumberOnly) {
+    Browser browser(base);
+    EXPECT_TRUE(contains(browser.get("/status?auftrag=FA-2026-ABCD-1234").body,
+                         "name=\"order_number\" value=\"FA-2026-ABCD-1234\""));
+    // Anything that is no order number is not put into the page.
+    EXPECT_TRUE(contains(browser.get("/status?auftrag=%3Cscript%3E").body,
+                         "name=\"order_number\" value=\"\""));
+}
+
 TEST_F(PagesTest, EveryPageRendersInBothLanguages) {
     const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> pages_texts{
         {"/", {"Was Sie brauchen", "What you need"}},

@@ -67,6 +67,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
         c.prices.vat_percent < 0 || c.prices.vat_percent > 100) {
         throw std::runtime_error(file.string() + ": [prices] must not be negative");
     }
+    read(table, "mail", "smtp_url", c.mail.smtp_url);
+    read(table, "mail", "from", c.mail.from);
     read(table, "production", "card_module", c.production.card_module);
     read(table, "production", "softhsm_conf", c.production.softhsm_conf);
     auto& p = c.policy;
@@ -125,6 +127,7 @@ std::string TrustCenterConfig::to_toml() const {
         {"prices", toml::table{{"follow_up_net_cents", prices.follow_up_net_cents},
                                {"new_order_net_cents", prices.new_order_net_cents},
                                {"vat_percent", prices.vat_percent}}},
+        {"mail", toml::table{{"smtp_url", mail.smtp_url}, {"from", mail.from}}},
         {"production", toml::table{{"card_module", production.card_module},
                                    {"softhsm_conf", production.softhsm_conf}}},
         {"policy", toml::table{{"renewal_window_days", policy.renewal_window_days},

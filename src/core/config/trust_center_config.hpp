@@ -67,6 +67,12 @@ struct Portal {
     int operator_port = 9464;
 };
 
+// [mail]: the SMTP server holders' mails go through; empty: no mails are sent.
+struct Mail {
+    std::string smtp_url;  // smtp://host:port or smtps://host:port
+    std::string from = "SigCard <noreply@sigcard.example>";
+};
+
 struct TrustCenterConfig {
     std::filesystem::path dir;  // the trust center's folder; relative paths resolve against it
     std::string name = "SigCard Demo Trust Center";
@@ -81,6 +87,7 @@ struct TrustCenterConfig {
     Hsm hsm;
     Production production;
     Prices prices;
+    Mail mail;
     Policy policy;
     Portal portal;
 

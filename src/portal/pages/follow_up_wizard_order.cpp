@@ -271,6 +271,9 @@ Response FollowUpWizard::confirmation(PageRequest& page) const {
     values.set("title", std::string(page.text("Ihr Folgeauftrag ist eingegangen",
                                               "Your follow-up order has been received")));
     values.set("order_number", wizard.order->order_number);
+    if (!context_.config.mail.smtp_url.empty()) {
+        values.set("mail_to", wizard.order_email);
+    }
     values.set("created_at", format_date_time(wizard.order->created_at, page.language));
     return context_.support.render(page, "confirmation", std::move(values));
 }

@@ -93,6 +93,12 @@ Response HolderPages::card_help(PageRequest& page) const {
 Response HolderPages::status_form(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    // The link in the holder's mail carries the order number (never the email address).
+    if (const auto number = page.http.query.find("auftrag");
+        number && number->size() <= 32 &&
+        number->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == std::string::npos) {
+        values.set("order_number", std::string(*number));
+    }
     return support_.render(page, "status", std::move(values));
 }
 

@@ -1,0 +1,224 @@
+#include "mail/order_mails.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace sigcard::mail {
+
+namespace {
+
+constexpr int max_attempts = 10;
+constexpr std::int64_t retry_after_seconds = 60;
+
+std::string_view kind_name(OrderMailKind kind) {
+    return kind == OrderMailKind::received ? "received" : "shipped";
+}
+
+std::string base_url(std::string url) {
+    while (url.ends_with('/')) {
+        url.pop_back();
+    }
+    return url;
+}
+
+struct DueMail {
+    long long order_id = 0;
+    std::string order_number;
+    std::string email;
+    long long claimed_at = 0;  // of a failed earlier attempt; 0 for a new one
+    bool retry = false;
+};
+
+std::string email_of(const std::string& order_data) {
+    const auto json = nlohmann::json::parse(order_data, nullptr, false);
+    if (!json.is_object()) {
+        return {};
+    }
+    return json.value("contact", nlohmann::json::object()).value("email", "");
+}
+
+}  // namespace
+
+MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
+                       const std::string& email, const OrderMailSettings& settings) {
+    const auto status = fmt::format("{}/status?auftrag={}", base_url(settings.portal_url),
+                                    order_number);
+    MailMessage message;
+    message.to = email;
+    if (kind == OrderMailKind::received) {
+        message.subject = fmt::format("Ihr Folgeauftrag {} ist eingegangen / Your follow-up order "
+                                      "has been received",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\n"
+            "Ihr Folgeauftrag für eine qualifizierte Signaturkarte ist bei {0} eingegangen.\n\n"
+            "Auftragsnummer: {1}\n"
+            "Status: {2}\n"
+            "(Zum Abruf des Status brauchen Sie die Auftragsnummer und Ihre E-Mail-Adresse.)\n\n"
+            "Wir prüfen den Auftrag, stellen die neue Karte her und schicken sie an Ihre "
+            "Versandadresse; die PIN kommt mit getrennter Post. Sobald die Karte unterwegs ist, "
+            "schreiben wir Ihnen wieder.\n\n"
+            "---\n\n"
+            "Hello,\n\n"
+            "{0} has received your follow-up order for a qualified signature card.\n\n"
+            "Order number: {1}\n"
+            "Status: {2}\n"
+            "(To see the status you need the order number and your email address.)\n\n"
+            "We check the order, produce the new card and send it to your shipping address; the "
+            "PIN comes by separate post. We will write again once the card is on its way.\n",
+            settings.trust_center, order_number, status);
+    } else {
+        message.subject = fmt::format("Ihre neue Signaturkarte ist unterwegs ({}) / Your new "
+                                      "signature card is on its way",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\n"
+            "die neue Signaturkarte zu Ihrem Auftrag {1} ist an Ihre Versandadresse unterwegs; "
+            "die PIN kommt mit getrennter Post.\n\n"
+            "Das neue Zertifikat ist gesperrt, bis Sie den Empfang bestätigen. Bitte bestätigen "
+            "Sie den Empfang, sobald Karte und PIN bei Ihnen sind: {2}\n\n"
+            "Ihr {0}\n\n"
+            "---\n\n"
+            "Hello,\n\n"
+            "the new signature card for your order {1} is on its way to your shipping address; "
+            "the PIN comes by separate post.\n\n"
+            "The new certificate stays on hold until you confirm receipt. Please confirm receipt "
+            "once card and PIN have arrived: {2}\n\n"
+            "{0}\n",
+            settings.trust_center, order_number, status);
+    }
+    return message;
+}
+
+OrderMailer::OrderMailer(storage::Database& database, SmtpTransport transport,
+                         OrderMailSettings settings)
+    : database_(database), transport_(std::move(transport)), settings_(std::move(settings)) {}
+
+int OrderMailer::deliver_due(std::int64_t now) {
+    return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now);
+}
+
+int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
+    const std::string kind_text(kind_name(kind));
+    std::vector<DueMail> due;
+    database_.with_session([&](soci::session& s) {
+        // New: an order without its mail row (for "shipped": one whose card was shipped).
+        const std::string shipped_only =
+            kind == OrderMailKind::shipped ? " AND o.state = 'shipped'" : "";
+        soci::rowset<soci::row> fresh =
+            (s.prepare << "SELECT o.id, o.order_number, o.order_data FROM orders o "
+                          "LEFT JOIN order_mails m ON m.order_id = o.id AND m.kind = :kind "
+                          "WHERE m.order_id IS NULL" +
+                              shipped_only + " ORDER BY o.id LIMIT 20",
+             soci::use(kind_text));
+        for (const auto& row : fresh) {
+            due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
+                           email_of(row.get<std::string>(2)), 0, false});
+        }
+        // Failed before: again after a while, a bounded number of times.
+        const long long stale = now - retry_after_seconds;
+        soci::rowset<soci::row> failed =
+            (s.prepare << "SELECT m.order_id, o.order_number, o.order_data, m.claimed_at "
+                          "FROM order_mails m JOIN orders o ON o.id = m.order_id "
+                          "WHERE m.kind = :kind AND m.sent_at IS NULL AND m.claimed_at < :stale "
+                          "AND m.attempts < :max ORDER BY m.order_id LIMIT 20",
+             soci::use(kind_text), soci::use(stale), soci::use(max_attempts));
+        for (const auto& row : failed) {
+            due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
+                           email_of(row.get<std::string>(2)), storage::row_int64(row, 3), true});
+        }
+    });
+
+    int sent = 0;
+    const long long at = now;
+    for (const auto& mail : due) {
+        // The claim: whoever inserts (or moves on) the row sends; another instance skips it.
+        bool claimed = false;
+        try {
+            database_.with_session([&](soci::session& s) {
+                if (!mail.retry) {
+                    s << "INSERT INTO order_mails (order_id, kind, claimed_at, attempts) "
+                         "VALUES (:id, :kind, :at, 1)",
+                        soci::use(mail.order_id), soci::use(kind_text), soci::use(at);
+                    claimed = true;
+                } else {
+                    soci::statement claim =
+                        (s.prepare << "UPDATE order_mails SET claimed_at = :at, attempts = "
+                                      "attempts + 1 WHERE order_id = :id AND kind = :kind AND "
+                                      "claimed_at = :old AND sent_at IS NULL",
+                         soci::use(at), soci::use(mail.order_id), soci::use(kind_text),
+                         soci::use(mail.claimed_at));
+                    claim.execute(true);
+                    claimed = claim.get_affected_rows() == 1;
+                }
+            });
+        } catch (const std::exception&) {
+            claimed = false;  // another instance inserted it first
+        }
+        if (!claimed) {
+            continue;
+        }
+        std::string error;
+        try {
+            if (mail.email.empty()) {
+                throw std::runtime_error("order has no email address");
+            }
+            transport_.send(order_mail(kind, mail.order_number, mail.email, settings_));
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        database_.with_session([&](soci::session& s) {
+            if (error.empty()) {
+                s << "UPDATE order_mails SET sent_at = :at, last_error = '' WHERE order_id = :id "
+                     "AND kind = :kind",
+                    soci::use(at), soci::use(mail.order_id), soci::use(kind_text);
+            } else {
+                s << "UPDATE order_mails SET last_error = :error WHERE order_id = :id AND kind = "
+                     ":kind",
+                    soci::use(error), soci::use(mail.order_id), soci::use(kind_text);
+            }
+        });
+        if (error.empty()) {
+            ++sent;
+            spdlog::info("mail {} for order {} sent", kind_text, mail.order_number);
+        } else {
+            // The address is personal data: the log names the order only.
+            spdlog::warn("mail {} for order {} not sent: {}", kind_text, mail.order_number, error);
+        }
+    }
+    return sent;
+}
+
+OrderMailSender::OrderMailSender(OrderMailer& mailer, std::chrono::milliseconds interval)
+    : mailer_(mailer), interval_(interval) {
+    thread_ = std::thread([this] {
+        std::unique_lock lock(mutex_);
+        while (!stop_) {
+            lock.unlock();
+            try {
+                mailer_.deliver_due(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+            } catch (const std::exception& e) {
+                spdlog::warn("order mails: {}", e.what());
+            }
+            lock.lock();
+            wake_.wait_for(lock, interval_, [this] { return stop_; });
+        }
+    });
+}
+
+OrderMailSender::~OrderMailSender() {
+    {
+        const std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+}  // namespace sigcard::mail

@@ -1,0 +1,63 @@
+// The mails a holder gets about an order — "your order was received" with its number and status
+// link, "your card was shipped" with how to confirm receipt — derived from the stored orders:
+// an order without its mail row gets its mail, so an acknowledged order's mail is never lost
+// and several portal instances never send one twice (the row is the claim).
+#pragma once
+
+#include "mail/smtp_transport.hpp"
+#include "storage/database.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sigcard::mail {
+
+struct OrderMailSettings {
+    std::string trust_center;
+    std::string portal_url;  // base of the status link
+};
+
+enum class OrderMailKind { received, shipped };
+
+// The mail's text: German first, English below, as the order document.
+MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
+                       const std::string& email, const OrderMailSettings& settings);
+
+class OrderMailer {
+public:
+    OrderMailer(storage::Database& database, SmtpTransport transport, OrderMailSettings settings);
+
+    // Claims and sends every mail that is due (new ones, and failed ones after a minute, up to
+    // ten attempts). Returns how many were sent.
+    int deliver_due(std::int64_t now);
+
+private:
+    int deliver(OrderMailKind kind, std::int64_t now);
+
+    storage::Database& database_;
+    SmtpTransport transport_;
+    OrderMailSettings settings_;
+};
+
+// OrderMailer::deliver_due every `interval` on a thread of its own until destroyed.
+class OrderMailSender {
+public:
+    OrderMailSender(OrderMailer& mailer, std::chrono::milliseconds interval);
+    ~OrderMailSender();
+    OrderMailSender(const OrderMailSender&) = delete;
+    OrderMailSender& operator=(const OrderMailSender&) = delete;
+
+private:
+    OrderMailer& mailer_;
+    std::chrono::milliseconds interval_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+}  // namespace sigcard::mail

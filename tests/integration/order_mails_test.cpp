@@ -1,0 +1,108 @@
+// The holders' mails over a real SMTP server: every stored order gets its mail once, also with
+// two portal instances sending; a server that is down is tried again later, and the address is
+// never in the log.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "mail/order_mails.hpp"
+#include "storage/database.hpp"
+#include "support/smtp_sink.hpp"
+#include "support/temp_dir.hpp"
+
+namespace sigcard::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class OrderMailsTest : public ::testing::Test {
+protected:
+    OrderMailsTest() : db("sqlite:" + (dir.path() / "mails.db").string(), 2) {
+        db.migrate();
+        db.with_session([](soci::session& s) {
+            s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+                 "VALUES ('2026-01', 0, 'aa', 'AGB', 0)";
+        });
+    }
+
+    void store_order(const std::string& number, const std::string& email,
+                     const std::string& state = "submitted") {
+        const std::string data = R"({"contact":{"email":")" + email + R"(","phone":"1"}})";
+        db.with_session([&](soci::session& s) {
+            s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                 "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+                 "created_at, updated_at) VALUES (:n, 'follow_up', :state, :data, '2026-01', :n, "
+                 "'', '', '', :n, 0, 0)",
+                soci::use(number, "n"), soci::use(state, "state"), soci::use(data, "data");
+        });
+    }
+
+    mail::OrderMailer mailer(const std::string& url) {
+        return mail::OrderMailer(db, mail::SmtpTransport(url, "SigCard Test <tc@sigcard.example>"),
+                                 {"SigCard Test Trust Center", "https://portal.example/"});
+    }
+
+    TempDir dir{"sigcard-mails"};
+    storage::Database db;
+};
+
+TEST_F(OrderMailsTest, EveryOrderGetsItsMailOnceAlsoWithTwoInstances) {
+    SmtpSink sink(dir.path());
+    store_order("FA-2026-AAAA-0001", "erika@example.de");
+    store_order("FA-2026-AAAA-0002", "jonas@example.de", "shipped");
+    auto first = mailer(sink.url());
+    auto second = mailer(sink.url());
+    const int sent = first.deliver_due(1000) + second.deliver_due(1000);
+    EXPECT_EQ(sent, 3);  // two received, one shipped
+    EXPECT_EQ(first.deliver_due(1001) + second.deliver_due(1001), 0);
+    const auto mail = sink.wait_for_mail("FA-2026-AAAA-0001");
+    EXPECT_THAT(mail, HasSubstr("To: erika@example.de"));
+    EXPECT_THAT(mail, HasSubstr("https://portal.example/status?auftrag=FA-2026-AAAA-0001"));
+    EXPECT_FALSE(sink.wait_for_mail("unterwegs (FA-2026-AAAA-0002)").empty());
+    EXPECT_EQ(sink.mails().size(), 3u);
+}
+
+TEST_F(OrderMailsTest, AServerThatIsDownIsTriedAgainLaterAndTheMailIsNotLost) {
+    store_order("FA-2026-AAAA-0003", "erika@example.de");
+    auto down = mailer("smtp://127.0.0.1:1");
+    EXPECT_EQ(down.deliver_due(1000), 0);
+    std::string error;
+    db.with_session([&](soci::session& s) {
+        s << "SELECT last_error FROM order_mails WHERE kind = 'received'", soci::into(error);
+    });
+    EXPECT_THAT(error, HasSubstr("SMTP"));
+    EXPECT_THAT(error, ::testing::Not(HasSubstr("erika@example.de")));
+
+    SmtpSink sink(dir.path());
+    auto up = mailer(sink.url());
+    EXPECT_EQ(up.deliver_due(1010), 0);  // too soon after the failure
+    EXPECT_EQ(up.deliver_due(1100), 1);
+    EXPECT_FALSE(sink.wait_for_mail("FA-2026-AAAA-0003").empty());
+}
+
+TEST(OrderMailsMigration, OrdersStoredBeforeMailsExistedAreNotMailed) {
+    TempDir dir{"sigcard-mails-migration"};
+    storage::Database db("sqlite:" + (dir.path() / "old.db").string(), 1);
+    db.migrate(5);  // a portal from before the mails, with an order and a shipped one
+    db.with_session([](soci::session& s) {
+        s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
+             "VALUES ('2026-01', 0, 'aa', 'AGB', 0)";
+        for (const char* state : {"submitted", "shipped"}) {
+            const std::string number = std::string("FA-OLD-") + state;
+            const std::string st = state;
+            s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                 "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+                 "created_at, updated_at) VALUES (:n, 'follow_up', :state, "
+                 "'{\"contact\":{\"email\":\"old@example.de\"}}', '2026-01', :n, '', '', '', :n, 0, 0)",
+                soci::use(number, "n"), soci::use(st, "state");
+        }
+    });
+    EXPECT_EQ(db.migrate(), 1);
+    SmtpSink sink(dir.path());
+    mail::OrderMailer mailer(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"),
+                             {"SigCard Test", "https://portal.example"});
+    EXPECT_EQ(mailer.deliver_due(1000), 0);
+    EXPECT_TRUE(sink.mails().empty());
+}
+
+}  // namespace
+}  // namespace sigcard::testing
