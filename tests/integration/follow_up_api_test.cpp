@@ -364,6 +364,51 @@ TEST_F(FollowUpApiTest, ExpiredNonceIsRefused) {
     expect_submission_refused(submit(nonce, document, cms), 409, "order.nonce_expired", before);
 }
 
+// The nonce's age at its edge: 29 of 30 minutes still works, 31 does not (and stores nothing).
+TEST_F(FollowUpApiTest, ANonceOf29MinutesStillWorksAndOneOf31DoesNot) {
+    const auto backdate = [](const std::string& nonce, int minutes) {
+        db_->with_session([&](soci::session& s) {
+            const long long seconds = minutes * 60LL;
+            s << "UPDATE order_drafts SET issued_at = issued_at - :age WHERE nonce = :n",
+                soci::use(seconds), soci::use(nonce);
+        });
+    };
+    const auto fresh = draft_for("lawyer");
+    backdate(fresh["nonce"], 29);
+    const std::string document = fresh["document"];
+    const auto placed = submit(fresh["nonce"], document, sign("lawyer", document));
+    EXPECT_EQ(placed.status, 201) << placed.raw;
+
+    const auto old = draft_for("managing-director");
+    backdate(old["nonce"], 31);
+    const std::string old_document = old["document"];
+    const auto cms = sign("managing-director", old_document);
+    const auto before = counts();
+    expect_submission_refused(submit(old["nonce"], old_document, cms), 409, "order.nonce_expired",
+                              before);
+}
+
+// The end of a chain of remote renewals (policy max_remote_renewals): refused and led to a new
+// order with identification, through the API as the register stands.
+TEST_F(FollowUpApiTest, ACardAtTheEndOfItsChainOfRemoteRenewalsIsLedToANewOrder) {
+    db_->with_session([](soci::session& s) {
+        s << "UPDATE cards SET remote_renewals = 2 WHERE token_label = 'Demo Erika Mustermann'";
+    });
+    const auto before = counts();
+    const auto a = eligibility(certificate_base64("erika-mustermann"));
+    ASSERT_EQ(a.status, 200) << a.raw;
+    EXPECT_FALSE(a.body["eligible"].get<bool>());
+    EXPECT_EQ(a.body["reason"]["code"], "eligibility.too_many_remote_renewals") << a.raw;
+    EXPECT_TRUE(a.body["new_order_instead"].get<bool>());
+    EXPECT_EQ(a.body["new_order_prefill"]["surname"], "Mustermann");
+    EXPECT_EQ(counts(), before);
+    // One short of the end: still a follow-up order.
+    db_->with_session([](soci::session& s) {
+        s << "UPDATE cards SET remote_renewals = 1 WHERE token_label = 'Demo Erika Mustermann'";
+    });
+    EXPECT_TRUE(eligibility(certificate_base64("erika-mustermann")).body["eligible"].get<bool>());
+}
+
 TEST_F(FollowUpApiTest, TermsChangedBetweenReviewAndSigningAreRefused) {
     const auto d = draft_for("lawyer");
     const std::string document = d["document"];

@@ -265,6 +265,49 @@ TEST_F(PagesTest, TheFooterLinksTheImprintAndPrivacyPagesFromConfiguration) {
     EXPECT_TRUE(contains(page, "<a href=\"https://trust.example/datenschutz\" id=\"privacy-link\">Privacy</a>"));
 }
 
+TEST_F(WizardTest, ACardAtTheEndOfItsRemoteRenewalsIsLedToANewOrder) {
+    const auto card = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+    const auto serial = pki::serial_hex(card.get());
+    const int renewals = config.policy.max_remote_renewals;
+    tc.db.with_session([&](soci::session& s) {
+        s << "UPDATE cards SET remote_renewals = :n WHERE certificate_serial = :s",
+            soci::use(renewals), soci::use(serial);
+    });
+    Browser browser(base);
+    const auto page = present_card(browser, card.get());
+    EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.too_many_remote_renewals\""));
+    EXPECT_TRUE(contains(page.body, "id=\"new-order-link\""));
+    EXPECT_FALSE(contains(page.body, "id=\"declaration-form\""));
+}
+
+TEST_F(WizardTest, TheIdentificationAgeLimitHoldsToTheDay) {
+    using namespace std::chrono;
+    // The limit in calendar years, as the policy counts it: a day inside, a day outside.
+    const auto today = floor<days>(system_clock::from_time_t(now));
+    const year_month_day date(today);
+    const auto limit = sys_days(date - years(config.policy.max_identification_age_years));
+    const auto seconds = [](sys_days d) {
+        return duration_cast<std::chrono::seconds>(d.time_since_epoch()).count();
+    };
+    for (const auto& [identified, eligible] :
+         {std::pair{seconds(limit + days(1)), true}, std::pair{seconds(limit - days(1)), false}}) {
+        const auto card = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+        const auto serial = pki::serial_hex(card.get());
+        const long long at = identified;
+        tc.db.with_session([&](soci::session& s) {
+            s << "UPDATE cards SET identified_at = :at WHERE certificate_serial = :s",
+                soci::use(at), soci::use(serial);
+        });
+        Browser browser(base);
+        const auto page = present_card(browser, card.get());
+        EXPECT_EQ(contains(page.body, "data-eligible=\"true\""), eligible) << identified;
+        if (!eligible) {
+            EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.identification_too_old\""));
+            EXPECT_TRUE(contains(page.body, "id=\"new-order-link\""));
+        }
+    }
+}
+
 TEST_F(WizardTest, AChangedNameLeadsToTheNewOrder) {
     Browser browser(base);
     present_card(browser, cert.get());
