@@ -35,14 +35,21 @@ for (const { lang, query, inUse, agentRunning } of languages) {
       assert.equal(response.status(), 200);
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       const entry = page.locator('#card-in_use_by_other_program');
-      assert.equal(await entry.locator('dt').innerText(), 'card.in_use_by_other_program');
-      const text = await entry.locator('dd').innerText();
+      assert.equal(await entry.getAttribute('data-code'), 'card.in_use_by_other_program');
+      // Grouped under what the holder sees, never under a code.
+      assert.match(await page.locator('#help-card-blocked-title').innerText(),
+        lang === 'de' ? /blockiert/ : /blocked/);
+      const text = await entry.innerText();
       for (const expected of inUse) assert.match(text, expected);
       // The same advice stands at the top of the page, where a holder with a blocked card looks.
       const notice = await page.locator('#help-other-software').innerText();
       assert.match(notice, lang === 'de' ? /Hintergrund/ : /background/);
       // Every card error the agent can report is explained.
-      const listed = await page.locator('dl.error-list dt').allInnerTexts();
+      const listed = await page.locator('.error-list li').evaluateAll(
+        (items) => items.map((item) => item.dataset.code));
+      assert.ok(!listed.includes('card.no_free_slot'), 'a production-only message is listed');
+      const headings = await page.locator('#card-errors h3').allInnerTexts();
+      assert.ok(headings.every((h) => !h.includes('card.')), `codes as headings: ${headings}`);
       for (const code of ['card.no_reader', 'card.no_card', 'card.pin_locked', 'card.pin_incorrect',
         'card.pin_pad_cancelled', 'card.removed']) {
         assert.ok(listed.includes(code), `${code} not explained: ${listed}`);

@@ -129,9 +129,15 @@ TEST_F(PagesTest, CardHelpListsEveryCardErrorWithItsText) {
     const auto de = browser.get("/hilfe/karte").body;
     const auto en = browser.get("/hilfe/karte?lang=en").body;
     for (const auto* code : card_error_codes()) {
-        EXPECT_TRUE(contains(de, code->id)) << code->id;
+        EXPECT_TRUE(contains(de, "data-code=\"" + std::string(code->id) + "\"")) << code->id;
         EXPECT_TRUE(contains(de, "id=\"" + field_id(code->id) + "\"")) << code->id;
     }
+    // What a holder never meets is not there: production's blank-card message.
+    EXPECT_FALSE(contains(de, "card.no_free_slot"));
+    EXPECT_FALSE(contains(de, "Kartenrohling"));
+    // Headings in plain words.
+    EXPECT_TRUE(contains(de, ">Die Karte wird nicht gefunden</h3>"));
+    EXPECT_TRUE(contains(en, ">The card is blocked or does not answer</h3>"));
     // R9 in both languages; texts are HTML-escaped but otherwise the card layer's own.
     EXPECT_TRUE(contains(de, "auch Programme, die im Hintergrund laufen"));
     EXPECT_TRUE(contains(en, "including programs running in the background"));

@@ -76,6 +76,7 @@ const std::vector<const ErrorCode*>& card_error_codes() {
         &card_errors::no_reader,
         &card_errors::no_card,
         &card_errors::token_not_found,
+        &card_errors::checked_card_missing,
         &card_errors::card_removed,
         &card_errors::pin_incorrect,
         &card_errors::pin_incorrect_count_low,
@@ -91,9 +92,50 @@ const std::vector<const ErrorCode*>& card_error_codes() {
         &card_errors::module_missing,
         &card_errors::module_not_loadable,
         &card_errors::device_error,
-        &card_errors::no_free_slot,
     };
     return codes;
+}
+
+PageValues card_help_groups(const PageRequest& page) {
+    // Grouped by what the holder sees, in plain words; the code only as a reference for support.
+    struct Group {
+        std::string_view id, de, en;
+        std::vector<const ErrorCode*> codes;
+    };
+    const std::vector<Group> groups{
+        {"help-card-not-found", "Die Karte wird nicht gefunden", "The card is not found",
+         {&card_errors::no_reader, &card_errors::no_card, &card_errors::token_not_found,
+          &card_errors::checked_card_missing, &card_errors::card_removed,
+          &card_errors::module_missing, &card_errors::module_not_loadable}},
+        {"help-card-blocked", "Die Karte ist blockiert oder antwortet nicht",
+         "The card is blocked or does not answer",
+         {&card_errors::in_use_by_other_program, &card_errors::device_error}},
+        {"help-pin", "Die PIN", "The PIN",
+         {&card_errors::pin_incorrect, &card_errors::pin_incorrect_count_low,
+          &card_errors::pin_incorrect_final_try, &card_errors::pin_locked,
+          &card_errors::pin_invalid, &card_errors::not_logged_in, &card_errors::pin_pad_cancelled,
+          &card_errors::pin_pad_required}},
+        {"help-card-unsuitable", "Die Karte passt nicht", "The card does not fit",
+         {&card_errors::no_qualified_certificate, &card_errors::key_not_found,
+          &card_errors::mechanism_not_supported}},
+    };
+    PageValues list{PageValues::type::list};
+    for (const auto& group : groups) {
+        PageValues entry;
+        entry.set("id", std::string(group.id));
+        entry.set("title", std::string(page.text(group.de, group.en)));
+        PageValues codes{PageValues::type::list};
+        for (const auto* code : group.codes) {
+            PageValues item;
+            item.set("code", std::string(code->id));
+            item.set("anchor", field_id(code->id));
+            item.set("text", std::string(page.text(*code)));
+            codes << item;
+        }
+        entry.set("errors", codes);
+        list << entry;
+    }
+    return list;
 }
 
 PageValues card_error_list(const PageRequest& page) {

@@ -79,4 +79,8 @@ const std::vector<const ErrorCode*>& card_error_codes();
 // The values of card_error_codes() for a template: id, anchor and text in the page's language.
 PageValues card_error_list(const PageRequest& page);
 
+// The card help's messages, grouped by what the holder sees (the card is not found, blocked, the
+// PIN, the card does not fit), each group with its messages in the page's language.
+PageValues card_help_groups(const PageRequest& page);
+
 }  // namespace sigcard::portal::pages

@@ -81,7 +81,7 @@ Response HolderPages::card_help(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Hilfe zu Karte, Kartenleser und Karten-Agent",
                                               "Help with card, card reader and card agent")));
-    values.set("card_errors", card_error_list(page));
+    values.set("help_groups", card_help_groups(page));
     values.set("agent_url", config_.portal.card_agent_url);
     values.set("require_pin_pad", config_.policy.require_pin_pad);
     auto response = support_.render(page, "card_help", std::move(values));
