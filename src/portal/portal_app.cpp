@@ -67,7 +67,8 @@ int run_portal(int argc, char** argv) {
         orders::FollowUpOrders& follow_up = desk.orders();
         FollowUpApi follow_up_api(follow_up, tc.database(), tc.certificates(), config);
         follow_up_api.add_routes(router);
-        pages::HolderPages holder_pages({config, follow_up, tc.database(), dir / "tls"});
+        pages::HolderPages holder_pages(
+            {config, follow_up, tc.database(), dir / "tls", pages::PageLimits{}, &desk});
         pages::add_page_routes(router, holder_pages);
         router.get("/healthz", [](const Request&) {
             return Response::json(nlohmann::json{{"status", "ok"}});

@@ -111,7 +111,7 @@ TEST(OrderConfirmation, GermanShowsOrderHolderAddressesTermsAndWhatHappensNext) 
                       "mit einem neuen Schlüssel hergestellt",
                       "Den PIN-Brief erhalten Sie",
                       "ist das neue Zertifikat gesperrt (vorläufige Sperrung)",
-                      "im Portal oder telefonisch",
+                      "Empfang mit der neuen Karte bestätigen",
                       "bleibt bis zu ihrem Ablaufdatum gültig",
                       "Signiert mit der qualifizierten Signaturkarte, Zertifikat-Seriennummer "
                       "5F3A9C0D11",
@@ -128,7 +128,7 @@ TEST(OrderConfirmation, EnglishShowsTheSameInEnglish) {
                "Admission authority", "Hauptstraße 5", "10115 Berlin", "Germany", "AGB 2026-01",
                "What happens next", "Our back office reviews your order", "produced with a new key",
                "the PIN letter is sent separately", "suspended (on hold) until you confirm",
-               "in the portal or by phone", "stays valid until it expires",
+               "Confirm receipt with the new card", "stays valid until it expires",
                "Signed with the qualified signature card, certificate serial 5F3A9C0D11",
                "Page 1 of 2", "Page 2 of 2"});
     EXPECT_EQ(text.find("Wie geht es weiter"), std::string::npos);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "integration/integration_support.hpp"
+#include "integration/card_signing_support.hpp"
 
 #include "authority/demo_cards.hpp"
 
@@ -98,29 +99,6 @@ private:
     pid_t pid_ = -1;
     std::string base_url_;
 };
-
-// Signs `content` with a card of the trust center's card store (CAdES, detached), logging in
-// with `pin`. SoftHSM2 reads SOFTHSM2_CONF when the module initialises, so the module lives only
-// for this call and sees the cards produced so far.
-inline ossl::Bytes sign_with_card(const std::filesystem::path& tc_dir,
-                                  const std::string& token_label, const std::string& content,
-                                  const std::string& pin = "123456",
-                                  crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256) {
-    ::setenv("SOFTHSM2_CONF", (tc_dir / "card-store" / "softhsm2.conf").c_str(), 1);
-    ossl::Bytes cms;
-    {
-        card::Pkcs11Module module(SOFTHSM2_MODULE);
-        card::CardSession session(module, module.find_token(token_label).slot);
-        session.login(Secret(pin));
-        const auto certificate = card::qualified_signing_certificate(session);
-        auto signer = card::Pkcs11Signer::for_certificate(session, certificate);
-        cms =
-            signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(content),
-                                    digest);
-    }
-    ::unsetenv("SOFTHSM2_CONF");
-    return cms;
-}
 
 struct ApiAnswer {
     int status = 0;

@@ -3,7 +3,11 @@
 // approval, production of the new card (on hold until receipt), receipt, and a second-generation
 // order signed with the new card; the refused cards each get their answer; the audit log holds.
 #include "integration/integration_support.hpp"
+#include "integration/card_signing_support.hpp"
 #include "support/smtp_sink.hpp"
+
+#include "authority/holder_receipt.hpp"
+#include "common/clock.hpp"
 
 #include "cards/card_register.hpp"
 #include "pki/certificate_store.hpp"
@@ -259,6 +263,42 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_THAT(shipped, HasSubstr("To: erika@example.de"));
     // Until receipt the new card cannot order anything.
     expect_refused("Erika Folgekarte", "eligibility.certificate_on_hold");
+
+    // The holder's own confirmation of receipt refuses what is not the new card's signature over
+    // the statement issued for this order, and changes nothing then.
+    {
+        // SoftHSM2 serves one store per process: the trust center (HSM) and the cards (card
+        // store) take turns here.
+        const auto now = unix_now();
+        const auto statement = [&] {
+            authority::TrustCenter tc(dir());
+            authority::TrustCenterOrders desk(tc);
+            return authority::receipt_statement(desk, order, now);
+        }();
+        EXPECT_THAT(statement.text, HasSubstr(order));
+        const auto by_old_card = sign_with_card(dir(), "Demo Erika Mustermann", statement.text);
+        const auto by_new_card = sign_with_card(dir(), "Erika Folgekarte", statement.text, "123456");
+        authority::TrustCenter tc(dir());
+        authority::TrustCenterOrders desk(tc);
+        const auto refused_with = [&](std::span<const std::uint8_t> cms, std::int64_t issued_at) {
+            try {
+                authority::confirm_receipt_signed(desk, order, issued_at, cms, now);
+            } catch (const Error& e) {
+                return std::string(e.id());
+            }
+            return std::string("accepted");
+        };
+        EXPECT_EQ(refused_with(by_old_card, now), "receipt.wrong_card");
+        const std::string garbage = "not a CMS";
+        EXPECT_EQ(refused_with(ossl::as_bytes(garbage), now), "receipt.signature_invalid");
+        // Signed, but for another moment than the one issued: the statement differs.
+        EXPECT_EQ(refused_with(by_new_card, now - 1), "receipt.signature_invalid");
+        EXPECT_EQ(refused_with(by_new_card, now - authority::receipt_statement_lifetime - 1),
+                  "receipt.expired");
+        EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::on_hold);
+        EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
+                    HasSubstr("state:        shipped"));
+    }
 
     // Receipt: the hold is released and the order is active.
     const auto receipt = sigcard(fmt::format("order receipt {} --dir {}", order, dir().string()));

@@ -63,7 +63,10 @@ constexpr ConfirmationTexts kGerman{
        "erhalten Sie aus Sicherheitsgründen getrennt davon mit separater Post."},
       {"Empfangsbestätigung",
        "Bis Sie den Erhalt der Karte bestätigen, ist das neue Zertifikat gesperrt (vorläufige "
-       "Sperrung). Bitte bestätigen Sie den Empfang im Portal oder telefonisch."},
+       "Sperrung). Bestätigen Sie den Empfang im Portal mit der neuen Karte: unter "
+       "„Auftragsstatus“ Auftragsnummer und E-Mail-Adresse eingeben, dann „Empfang mit der "
+       "neuen Karte bestätigen“ – Sie signieren eine kurze Empfangsbestätigung mit der PIN aus "
+       "dem PIN-Brief, und das Zertifikat wird sofort freigeschaltet."},
       {"Freischaltung",
        "Nach Ihrer Empfangsbestätigung wird das neue Zertifikat aktiviert; "
        "die neue Karte ist dann einsatzbereit."},
@@ -122,7 +125,10 @@ constexpr ConfirmationTexts kEnglish{
        "letter is sent separately."},
       {"Confirming receipt",
        "The new certificate is suspended (on hold) until you confirm that you have received the "
-       "card. Please confirm receipt in the portal or by phone."},
+       "card. Confirm receipt in the portal with the new card: under \"Order status\" enter the "
+       "order number and your email address, then \"Confirm receipt with the new card\" – you "
+       "sign a short confirmation of receipt with the PIN from the PIN letter, and the "
+       "certificate is activated at once."},
       {"Activation",
        "Once you have confirmed receipt, the new certificate is activated and the "
        "new card is ready to use."},

@@ -27,15 +27,6 @@ const ErrorCode signature_missing{
     "Es ist keine Signatur angekommen. Bitte signieren Sie den Auftrag mit Ihrer Karte.",
     "No signature arrived. Please sign the order with your card."};
 
-std::string page_origin(const Request& request) {
-    const auto host = request.headers.get("Host");
-    if (host.empty() ||
-        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789.-:[]") != std::string_view::npos) {
-        throw PageRefusal(page_errors::form_unreadable, 400, "Host");
-    }
-    return std::string(request.tls ? "https://" : "http://") + std::string(host);
-}
 
 // With "billing = shipping" the billing address errors repeat the shipping ones: shown once.
 std::vector<orders::FieldError> visible_errors(std::vector<orders::FieldError> errors,

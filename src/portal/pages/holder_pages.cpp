@@ -29,7 +29,11 @@ HolderPages::HolderPages(HolderPagesContext context)
       signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
       status_limiter_(context.limits.status_per_second, context.limits.status_burst),
       wizard_(
-          {context.config, context.orders, context.database, signer_, support_, context.limits}) {}
+          {context.config, context.orders, context.database, signer_, support_, context.limits}) {
+    if (context.desk != nullptr) {
+        receipt_.emplace(context.config, *context.desk, support_, signer_);
+    }
+}
 
 void HolderPages::add_routes(Router& router) {
     const auto page = [this](Response (HolderPages::*member)(PageRequest&) const) {
@@ -42,6 +46,9 @@ void HolderPages::add_routes(Router& router) {
     router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
     router.add_prefix("GET", "/static/", static_asset);
     wizard_.add_routes(router);
+    if (receipt_) {
+        receipt_->add_routes(router);
+    }
     // A person who mistypes an address gets a page in their language; programs get JSON.
     auto page_not_found = support_.guarded([](PageRequest&) -> Response {
         throw PageRefusal(page_errors::not_found, 404, "no page at this address");
@@ -124,6 +131,12 @@ Response HolderPages::status_lookup(PageRequest& page) {
         return support_.render(page, "status", std::move(values));
     }
     values.set("found", true);
+    {
+        // The holder proved to know number and email: they may confirm receipt for it.
+        std::lock_guard lock(page.session->mutex);
+        page.session->receipt = {order->order_number, 0};
+    }
+    values.set("receipt_open", receipt_.has_value() && order->state == orders::OrderState::shipped);
     values.set("state", std::string(orders::holder_state_text(order->state, page.english())));
     values.set("created_at", format_date_time(order->created_at, page.language));
     PageValues history{PageValues::type::list};

@@ -12,9 +12,11 @@
 #include "portal/pages/page_session.hpp"
 #include "portal/pages/page_support.hpp"
 #include "portal/pages/portal_request_signer.hpp"
+#include "portal/pages/receipt_pages.hpp"
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 namespace sigcard::portal::pages {
 
@@ -25,6 +27,8 @@ struct HolderPagesContext {
     // Where the request-signing key and certificate live (the trust center's tls/ folder).
     std::filesystem::path request_signing_folder;
     PageLimits limits = {};
+    // The back office's side, for the holder's confirmation of receipt; none: not offered.
+    authority::TrustCenterOrders* desk = nullptr;
 };
 
 class HolderPages {
@@ -50,6 +54,7 @@ private:
     PortalRequestSigner signer_;
     RateLimiter status_limiter_;
     FollowUpWizard wizard_;
+    std::optional<ReceiptPages> receipt_;
 };
 
 // The one call portal_app makes: every page route, /static/ included.

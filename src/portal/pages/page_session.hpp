@@ -39,11 +39,19 @@ struct WizardState {
     void restart_from_card() { *this = WizardState{}; }
 };
 
+// The holder's confirmation of receipt: the order looked up with number and email, and the
+// statement issued for it (the card signs it).
+struct ReceiptState {
+    std::string order_number;  // set by a successful status look-up
+    std::int64_t issued_at = 0;
+};
+
 struct Session {
     std::string id;
     std::string csrf_token;
     std::mutex mutex;  // one request of a holder at a time changes the wizard
     WizardState wizard;
+    ReceiptState receipt;
     std::chrono::steady_clock::time_point last_used;
 };
 

@@ -241,6 +241,16 @@ Handler PageSupport::guarded(std::function<Response(PageRequest&)> handler) cons
     };
 }
 
+std::string page_origin(const Request& request) {
+    const auto host = request.headers.get("Host");
+    if (host.empty() ||
+        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "0123456789.-:[]") != std::string_view::npos) {
+        throw PageRefusal(page_errors::form_unreadable, 400, "Host");
+    }
+    return std::string(request.tls ? "https://" : "http://") + std::string(host);
+}
+
 std::string format_date(std::int64_t unix_seconds, Language language) {
     const std::time_t time = unix_seconds;
     std::tm tm{};

@@ -92,6 +92,10 @@ private:
     SiteLinks links_;
 };
 
+// scheme://host[:port] of the page as the browser sent it (the origin a signing request names).
+// Throws PageRefusal(form_unreadable) for a Host with other characters.
+std::string page_origin(const Request& request);
+
 // The language an Accept-Language field prefers among German and English; nullopt when it
 // names neither.
 std::optional<Language> preferred_language(std::string_view accept_language);

@@ -291,7 +291,8 @@
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({
-            document_base64: data.document,
+            // The order document is the page's; a receipt statement comes with its request.
+            document_base64: request.document_base64 || data.document,
             portal_request: request.portal_request,
             portal_signature: request.portal_signature,
           }),

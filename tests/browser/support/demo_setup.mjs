@@ -23,7 +23,8 @@ export async function startDemo({ agent: withAgent = true } = {}) {
     async insertCards(labels, { pinPad = false, mode = 'normal' } = {}) {
       await this.agent?.stop();
       this.agent = undefined;
-      const cards = labels.map((label) => this.tc.card(label));
+      // A demo card from the table, or a card production made during the test (no PIN known).
+      const cards = labels.map((label) => this.tc.cards.find((c) => c.label === label) ?? { label });
       const card = cards[0];
       const softhsmConf = await this.tc.readersWith(labels);
       const options = { origins: [this.portal.origin], softhsmConf };

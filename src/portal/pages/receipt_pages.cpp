@@ -1,0 +1,114 @@
+#include "portal/pages/receipt_pages.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "authority/holder_receipt.hpp"
+#include "common/clock.hpp"
+#include "portal/pages/follow_up_wizard.hpp"
+#include "storage/database.hpp"
+
+namespace sigcard::portal::pages {
+
+namespace {
+
+const ErrorCode lookup_first{
+    "page.receipt_lookup_first",
+    "Bitte rufen Sie zuerst den Status Ihres Auftrags mit Auftragsnummer und E-Mail-Adresse ab.",
+    "Please look up your order's status with its number and your email address first."};
+
+std::string order_of(const PageRequest& page) {
+    std::lock_guard lock(page.session->mutex);
+    return page.session->receipt.order_number;
+}
+
+}  // namespace
+
+ReceiptPages::ReceiptPages(const config::TrustCenterConfig& config,
+                           authority::TrustCenterOrders& desk, const PageSupport& support,
+                           const PortalRequestSigner& signer)
+    : config_(config), desk_(desk), support_(support), signer_(signer) {}
+
+void ReceiptPages::add_routes(Router& router) {
+    const auto page = [this](Response (ReceiptPages::*member)(PageRequest&) const) {
+        return support_.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
+    };
+    router.get("/empfang", page(&ReceiptPages::receipt));
+    router.post("/empfang/anfrage", page(&ReceiptPages::statement_request));
+    router.post("/empfang", page(&ReceiptPages::receive_signature));
+    router.get("/empfang/bestaetigt", page(&ReceiptPages::confirmed));
+}
+
+Response ReceiptPages::receipt(PageRequest& page) const {
+    const auto number = order_of(page);
+    if (number.empty()) {
+        throw PageRefusal(lookup_first, 409, "no order looked up");
+    }
+    // Said before anything is signed: the order must be waiting for this confirmation.
+    const auto statement = authority::receipt_statement(desk_, number, unix_now());
+    PageValues values;
+    values.set("title", std::string(page.text("Empfang der neuen Karte bestätigen",
+                                              "Confirm receipt of the new card")));
+    values.set("order_number", number);
+    values.set("agent_url", config_.portal.card_agent_url);
+    values.set("certificate_sha256", statement.certificate_sha256);
+    values.set("card_errors", card_error_list(page));
+    auto response = support_.render(page, "receipt", std::move(values));
+    response.headers.set("Content-Security-Policy", agent_page_csp(config_.portal.card_agent_url));
+    return response;
+}
+
+Response ReceiptPages::statement_request(PageRequest& page) const {
+    support_.require_csrf(page, QueryParameters::parse(page.http.body));
+    const auto number = order_of(page);
+    if (number.empty()) {
+        throw PageRefusal(lookup_first, 409, "no order looked up");
+    }
+    const auto now = unix_now();
+    const auto statement = authority::receipt_statement(desk_, number, now);
+    {
+        std::lock_guard lock(page.session->mutex);
+        page.session->receipt.issued_at = statement.issued_at;
+    }
+    const auto request = signer_.sign(page_origin(page.http),
+                                      ossl::hex(ossl::sha256(ossl::as_bytes(statement.text))),
+                                      statement.certificate_sha256, now,
+                                      now + authority::receipt_statement_lifetime);
+    return Response::json({{"state", "ready"},
+                           {"document_base64", storage::to_base64(statement.text)},
+                           {"portal_request", request.portal_request},
+                           {"portal_signature", request.portal_signature}});
+}
+
+Response ReceiptPages::receive_signature(PageRequest& page) const {
+    const auto form = QueryParameters::parse(page.http.body);
+    support_.require_csrf(page, form);
+    std::string number;
+    std::int64_t issued_at = 0;
+    {
+        std::lock_guard lock(page.session->mutex);
+        number = page.session->receipt.order_number;
+        issued_at = page.session->receipt.issued_at;
+    }
+    if (number.empty() || issued_at == 0) {
+        throw PageRefusal(lookup_first, 409, "no statement issued");
+    }
+    std::string cms;
+    try {
+        cms = storage::from_base64(std::string(form.find("signature_base64").value_or("")));
+    } catch (const std::exception&) {
+        cms.clear();
+    }
+    authority::confirm_receipt_signed(desk_, number, issued_at, ossl::as_bytes(cms), unix_now());
+    spdlog::info("page receipt confirmed by the holder: {}", number);
+    return Response::redirect("/empfang/bestaetigt");
+}
+
+Response ReceiptPages::confirmed(PageRequest& page) const {
+    PageValues values;
+    values.set("title", std::string(page.text("Ihre neue Karte ist freigeschaltet",
+                                              "Your new card is activated")));
+    values.set("order_number", order_of(page));
+    return support_.render(page, "receipt_confirmed", std::move(values));
+}
+
+}  // namespace sigcard::portal::pages

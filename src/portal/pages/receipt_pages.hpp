@@ -1,0 +1,33 @@
+// The holder confirms receipt of the new card in the portal (after looking the order up on the
+// status page): the page asks for a receipt statement, the card agent signs it with the new
+// card, the portal checks it (authority/holder_receipt.hpp) and the certificate is released.
+#pragma once
+
+#include "authority/follow_up_production.hpp"
+#include "config/trust_center_config.hpp"
+#include "portal/http/router.hpp"
+#include "portal/pages/page_support.hpp"
+#include "portal/pages/portal_request_signer.hpp"
+
+namespace sigcard::portal::pages {
+
+class ReceiptPages {
+public:
+    ReceiptPages(const config::TrustCenterConfig& config, authority::TrustCenterOrders& desk,
+                 const PageSupport& support, const PortalRequestSigner& signer);
+
+    void add_routes(Router& router);
+
+private:
+    Response receipt(PageRequest& page) const;
+    Response statement_request(PageRequest& page) const;
+    Response receive_signature(PageRequest& page) const;
+    Response confirmed(PageRequest& page) const;
+
+    const config::TrustCenterConfig& config_;
+    authority::TrustCenterOrders& desk_;
+    const PageSupport& support_;
+    const PortalRequestSigner& signer_;
+};
+
+}  // namespace sigcard::portal::pages
