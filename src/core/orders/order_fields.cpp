@@ -1,6 +1,7 @@
 #include "orders/order_fields.hpp"
 
-#include <array>
+#include <utility>
+#include <vector>
 
 namespace sigcard::orders {
 
@@ -8,52 +9,71 @@ namespace {
 
 using S = FieldSection;
 
-const std::array<OrderField, 17> kFields{{
-    {"contact.email", S::contact, "E-Mail-Adresse", "Email address", true, "email", "email",
-     [](OrderData& d) -> std::string& { return d.contact.email; }},
-    {"contact.phone", S::contact, "Telefonnummer", "Phone number", true, "tel", "tel",
-     [](OrderData& d) -> std::string& { return d.contact.phone; }},
-    {"shipping.name", S::shipping, "Name", "Name", true, "text", "name",
-     [](OrderData& d) -> std::string& { return d.shipping.name; }},
-    {"shipping.company", S::shipping, "Firma", "Company", false, "text", "organization",
-     [](OrderData& d) -> std::string& { return d.shipping.company; }},
-    {"shipping.street", S::shipping, "Straße und Hausnummer", "Street and house number", true,
-     "text", "address-line1", [](OrderData& d) -> std::string& { return d.shipping.street; }},
-    {"shipping.address_extra", S::shipping, "Adresszusatz", "Additional address line", false,
-     "text", "address-line2",
-     [](OrderData& d) -> std::string& { return d.shipping.address_extra; }},
-    {"shipping.postal_code", S::shipping, "Postleitzahl", "Postcode", true, "text",
-     "postal-code", [](OrderData& d) -> std::string& { return d.shipping.postal_code; }},
-    {"shipping.city", S::shipping, "Ort", "Town or city", true, "text", "address-level2",
-     [](OrderData& d) -> std::string& { return d.shipping.city; }},
-    {"shipping.country", S::shipping, "Land", "Country", true, "country", "country",
-     [](OrderData& d) -> std::string& { return d.shipping.country; }},
-    {"billing.name", S::billing, "Name", "Name", true, "text", "name",
-     [](OrderData& d) -> std::string& { return d.billing.name; }},
-    {"billing.company", S::billing, "Firma", "Company", false, "text", "organization",
-     [](OrderData& d) -> std::string& { return d.billing.company; }},
-    {"billing.street", S::billing, "Straße und Hausnummer", "Street and house number", true,
-     "text", "address-line1", [](OrderData& d) -> std::string& { return d.billing.street; }},
-    {"billing.address_extra", S::billing, "Adresszusatz", "Additional address line", false,
-     "text", "address-line2", [](OrderData& d) -> std::string& { return d.billing.address_extra; }},
-    {"billing.postal_code", S::billing, "Postleitzahl", "Postcode", true, "text", "postal-code",
-     [](OrderData& d) -> std::string& { return d.billing.postal_code; }},
-    {"billing.city", S::billing, "Ort", "Town or city", true, "text", "address-level2",
-     [](OrderData& d) -> std::string& { return d.billing.city; }},
-    {"billing.country", S::billing, "Land", "Country", true, "country", "country",
-     [](OrderData& d) -> std::string& { return d.billing.country; }},
-    {"billing.vat_id", S::billing, "USt-IdNr.", "VAT ID", false, "text", "off",
-     [](OrderData& d) -> std::string& { return d.billing.vat_id; }},
-}};
+struct AddressSpec {
+    std::string_view name, label_de, label_en;
+    bool required;
+    std::string_view input, autocomplete;
+    std::string PostalAddress::*member;
+};
+
+// The address fields, the same for the shipping and the billing address.
+constexpr AddressSpec kAddress[] = {
+    {"name", "Name", "Name", true, "text", "name", &PostalAddress::name},
+    {"company", "Firma", "Company", false, "text", "organization", &PostalAddress::company},
+    {"street", "Straße und Hausnummer", "Street and house number", true, "text", "address-line1",
+     &PostalAddress::street},
+    {"address_extra", "Adresszusatz", "Additional address line", false, "text", "address-line2",
+     &PostalAddress::address_extra},
+    {"postal_code", "Postleitzahl", "Postcode", true, "text", "postal-code",
+     &PostalAddress::postal_code},
+    {"city", "Ort", "Town or city", true, "text", "address-level2", &PostalAddress::city},
+    {"country", "Land", "Country", true, "country", "country", &PostalAddress::country},
+};
+
+std::vector<OrderField> build_fields() {
+    std::vector<OrderField> fields{
+        {"contact.email", S::contact, "E-Mail-Adresse", "Email address", true, "email", "email",
+         &Contact::email, nullptr},
+        {"contact.phone", S::contact, "Telefonnummer", "Phone number", true, "tel", "tel",
+         &Contact::phone, nullptr},
+    };
+    for (const auto& [section, prefix] :
+         {std::pair{S::shipping, "shipping."}, std::pair{S::billing, "billing."}}) {
+        for (const auto& a : kAddress) {
+            fields.push_back({prefix + std::string(a.name), section, a.label_de, a.label_en,
+                              a.required, a.input, a.autocomplete, nullptr, a.member});
+        }
+    }
+    // Neither contact nor address member: the billing address's own field.
+    fields.push_back({"billing.vat_id", S::billing, "USt-IdNr.", "VAT ID", false, "text", "off",
+                      nullptr, nullptr});
+    return fields;
+}
+
+const std::vector<OrderField>& fields() {
+    static const std::vector<OrderField> all = build_fields();
+    return all;
+}
 
 }  // namespace
 
+std::string& OrderField::value(OrderData& data) const {
+    if (contact_member != nullptr) {
+        return data.contact.*contact_member;
+    }
+    if (address_member != nullptr) {
+        return section == S::shipping ? data.shipping.*address_member
+                                      : data.billing.*address_member;
+    }
+    return data.billing.vat_id;
+}
+
 std::span<const OrderField> order_fields() {
-    return kFields;
+    return fields();
 }
 
 const OrderField* order_field(std::string_view name) {
-    for (const auto& field : kFields) {
+    for (const auto& field : fields()) {
         if (field.name == name) {
             return &field;
         }

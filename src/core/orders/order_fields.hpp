@@ -14,14 +14,19 @@ namespace sigcard::orders {
 enum class FieldSection { contact, shipping, billing };
 
 struct OrderField {
-    std::string_view name;  // as FieldError names it, e.g. "shipping.postal_code"
+    std::string name;  // as FieldError names it, e.g. "shipping.postal_code"
     FieldSection section;
     std::string_view label_de;
     std::string_view label_en;
     bool required;
     std::string_view input;         // text | email | tel | country
     std::string_view autocomplete;  // the browser's autofill hint
-    std::string& (*value)(OrderData&);
+    // Where the value lives: a contact field, an address field of the section's address, or
+    // the billing address's VAT id.
+    std::string Contact::*contact_member = nullptr;
+    std::string PostalAddress::*address_member = nullptr;
+
+    std::string& value(OrderData& data) const;
 };
 
 // Every field, in the order forms ask for them.
