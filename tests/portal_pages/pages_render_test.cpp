@@ -219,6 +219,65 @@ TEST_F(PagesTest, APostWithoutOrWithAWrongCsrfTokenIsRefused) {
               200);
 }
 
+TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+    orders::OrderData data;
+    data.contact = {"juergen@kanzlei.example", "+49 221 1234567"};
+    data.shipping = {"Jürgen Müller", "", "Domkloster 4", "", "50667", "Köln", "DE"};
+    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+    data.name_and_attributes_unchanged = true;
+    data.terms_accepted = true;
+    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
+    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
+    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+
+    // Without looking it up first, nobody cancels anything.
+    Browser stranger(base);
+    stranger.get("/status");
+    EXPECT_EQ(stranger.submit("/status/stornieren", {{"confirm_cancel", "1"}}).status, 409);
+    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::submitted);
+
+    Browser browser(base);
+    browser.get("/status");
+    const auto found = browser.submit(
+        "/status", {{"order_number", order.order_number}, {"email", "juergen@kanzlei.example"}});
+    EXPECT_TRUE(contains(found.body, "id=\"cancel-form\""));
+    // Not confirmed: said, and nothing changes.
+    const auto unconfirmed = browser.submit("/status/stornieren", {});
+    EXPECT_TRUE(contains(unconfirmed.body, "id=\"cancel-error\""));
+    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::submitted);
+    const auto cancelled = browser.submit("/status/stornieren", {{"confirm_cancel", "1"}});
+    EXPECT_TRUE(contains(cancelled.body, "id=\"cancel-done\""));
+    EXPECT_TRUE(contains(cancelled.body, "id=\"status-state\">Storniert"));
+    EXPECT_FALSE(contains(cancelled.body, "id=\"cancel-form\""));
+    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::cancelled);
+    // The card may order again.
+    EXPECT_TRUE(orders.check(ossl::to_der(cert.get()), now + 10).decision.eligible());
+}
+
+TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+    orders::OrderData data;
+    data.contact = {"anna@kanzlei.example", "+49 221 1234567"};
+    data.shipping = {"Anna Schmitz", "", "Domkloster 4", "", "50667", "Köln", "DE"};
+    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+    data.name_and_attributes_unchanged = true;
+    data.terms_accepted = true;
+    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
+    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
+    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+
+    Browser browser(base);
+    browser.get("/status");
+    browser.submit("/status", {{"order_number", order.order_number}, {"email", "anna@kanzlei.example"}});
+    orders.approve(order.order_number, "operator:test", now + 6);  // meanwhile, in the back office
+    const auto late = browser.submit("/status/stornieren", {{"confirm_cancel", "1"}});
+    EXPECT_TRUE(contains(late.body, "bereits freigegeben"));
+    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::approved);
+}
+
 TEST_F(PagesTest, StatusLookupGivesTheSameAnswerForAWrongEmailAndAnUnknownNumber) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);

@@ -1028,6 +1028,11 @@ void FollowUpOrders::cancel(const std::string& n, const std::string& actor, std:
                now);
 }
 
+void FollowUpOrders::cancel_by_holder(const std::string& n, std::int64_t now) {
+    transition(n, {OrderState::submitted}, OrderState::cancelled, "holder",
+               "cancelled by the holder", now);
+}
+
 void FollowUpOrders::start_production(const std::string& n, const std::string& actor,
                                       std::int64_t now) {
     transition(n, {OrderState::approved}, OrderState::in_production, actor, "", now);

@@ -1,5 +1,6 @@
 #include "portal/pages/holder_pages.hpp"
 
+#include "common/clock.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/order_state_text.hpp"
 #include "portal/http/http_errors.hpp"
@@ -12,6 +13,21 @@
 namespace sigcard::portal::pages {
 
 namespace {
+
+const ErrorCode cancel_lookup_first{
+    "page.cancel_lookup_first",
+    "Bitte rufen Sie zuerst den Status Ihres Auftrags mit Auftragsnummer und E-Mail-Adresse ab.",
+    "Please look up your order's status with its number and your email address first."};
+const ErrorCode cancel_not_confirmed{
+    "page.cancel_not_confirmed",
+    "Bitte bestätigen Sie, dass Sie den Auftrag stornieren möchten.",
+    "Please confirm that you want to cancel the order."};
+const ErrorCode cancel_too_late{
+    "order.cancel_too_late",
+    "Dieser Auftrag ist bereits freigegeben und kann hier nicht mehr storniert werden. Bitte "
+    "wenden Sie sich an das Trust Center.",
+    "This order has already been approved and can no longer be cancelled here. Please contact "
+    "the trust center."};
 
 bool is_asset_name(std::string_view name) {
     return !name.empty() && name.front() != '.' &&
@@ -44,6 +60,8 @@ void HolderPages::add_routes(Router& router) {
     router.get("/hilfe/karte", page(&HolderPages::card_help));
     router.get("/status", page(&HolderPages::status_form));
     router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
+    router.post("/status/stornieren",
+                support_.guarded([this](PageRequest& p) { return cancel_order(p); }));
     router.add_prefix("GET", "/static/", static_asset);
     wizard_.add_routes(router);
     if (receipt_) {
@@ -130,17 +148,25 @@ Response HolderPages::status_lookup(PageRequest& page) {
         values.set("not_found", std::string(page.text(orders::errors::not_found)));
         return support_.render(page, "status", std::move(values));
     }
-    values.set("found", true);
     {
-        // The holder proved to know number and email: they may confirm receipt for it.
+        // The holder proved to know number and email: they may act on this order.
         std::lock_guard lock(page.session->mutex);
-        page.session->receipt = {order->order_number, 0};
+        page.session->looked_up = {order->order_number, 0};
     }
-    values.set("receipt_open", receipt_.has_value() && order->state == orders::OrderState::shipped);
-    values.set("state", std::string(orders::holder_state_text(order->state, page.english())));
-    values.set("created_at", format_date_time(order->created_at, page.language));
+    return render_status(page, *order, std::move(values));
+}
+
+Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord& order,
+                                    PageValues values) const {
+    values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    values.set("order_number", order.order_number);
+    values.set("found", true);
+    values.set("receipt_open", receipt_.has_value() && order.state == orders::OrderState::shipped);
+    values.set("cancel_open", order.state == orders::OrderState::submitted);
+    values.set("state", std::string(orders::holder_state_text(order.state, page.english())));
+    values.set("created_at", format_date_time(order.created_at, page.language));
     PageValues history{PageValues::type::list};
-    for (const auto& event : order->events) {
+    for (const auto& event : order.events) {
         PageValues entry;
         entry.set("at", format_date_time(event.at, page.language));
         entry.set("state", std::string(orders::holder_state_text(event.to, page.english())));
@@ -148,6 +174,36 @@ Response HolderPages::status_lookup(PageRequest& page) {
     }
     values.set("history", history);
     return support_.render(page, "status", std::move(values));
+}
+
+// The holder withdraws the order they looked up, as long as nobody approved it.
+Response HolderPages::cancel_order(PageRequest& page) {
+    const auto form = QueryParameters::parse(page.http.body);
+    support_.require_csrf(page, form);
+    std::string number;
+    {
+        std::lock_guard lock(page.session->mutex);
+        number = page.session->looked_up.order_number;
+    }
+    const auto order = number.empty() ? std::nullopt : orders_.find(number);
+    if (!order) {
+        throw PageRefusal(cancel_lookup_first, 409, "no order looked up");
+    }
+    PageValues values;
+    if (!form.find("confirm_cancel")) {
+        values.set("cancel_error", std::string(page.text(cancel_not_confirmed)));
+        return render_status(page, *order, std::move(values));
+    }
+    try {
+        orders_.cancel_by_holder(number, unix_now());
+        values.set("cancelled", true);
+        spdlog::info("page order cancelled by the holder: {}", number);
+    } catch (const Error& e) {
+        // Approved meanwhile: no longer the holder's to withdraw.
+        spdlog::info("page cancel refused: {}", e.id());
+        values.set("cancel_error", std::string(page.text(cancel_too_late)));
+    }
+    return render_status(page, *orders_.find(number), std::move(values));
 }
 
 Response static_asset(const Request& request) {

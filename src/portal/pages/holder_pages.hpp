@@ -46,6 +46,9 @@ private:
     Response card_help(PageRequest& page) const;
     Response status_form(PageRequest& page) const;
     Response status_lookup(PageRequest& page);
+    Response cancel_order(PageRequest& page);
+    Response render_status(PageRequest& page, const orders::OrderRecord& order,
+                           PageValues values) const;
 
     const config::TrustCenterConfig& config_;
     orders::FollowUpOrders& orders_;

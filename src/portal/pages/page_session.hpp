@@ -39,11 +39,11 @@ struct WizardState {
     void restart_from_card() { *this = WizardState{}; }
 };
 
-// The holder's confirmation of receipt: the order looked up with number and email, and the
-// statement issued for it (the card signs it).
-struct ReceiptState {
-    std::string order_number;  // set by a successful status look-up
-    std::int64_t issued_at = 0;
+// The order the holder looked up with its number and email (which proves they may act on it:
+// cancel it, confirm receipt), and the receipt statement issued for it.
+struct LookedUpOrder {
+    std::string order_number;
+    std::int64_t receipt_issued_at = 0;
 };
 
 struct Session {
@@ -51,7 +51,7 @@ struct Session {
     std::string csrf_token;
     std::mutex mutex;  // one request of a holder at a time changes the wizard
     WizardState wizard;
-    ReceiptState receipt;
+    LookedUpOrder looked_up;
     std::chrono::steady_clock::time_point last_used;
 };
 

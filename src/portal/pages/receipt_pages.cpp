@@ -18,7 +18,7 @@ const ErrorCode lookup_first{
 
 std::string order_of(const PageRequest& page) {
     std::lock_guard lock(page.session->mutex);
-    return page.session->receipt.order_number;
+    return page.session->looked_up.order_number;
 }
 
 }  // namespace
@@ -67,7 +67,7 @@ Response ReceiptPages::statement_request(PageRequest& page) const {
     const auto statement = authority::receipt_statement(desk_, number, now);
     {
         std::lock_guard lock(page.session->mutex);
-        page.session->receipt.issued_at = statement.issued_at;
+        page.session->looked_up.receipt_issued_at = statement.issued_at;
     }
     const auto request = signer_.sign(page_origin(page.http),
                                       ossl::hex(ossl::sha256(ossl::as_bytes(statement.text))),
@@ -86,8 +86,8 @@ Response ReceiptPages::receive_signature(PageRequest& page) const {
     std::int64_t issued_at = 0;
     {
         std::lock_guard lock(page.session->mutex);
-        number = page.session->receipt.order_number;
-        issued_at = page.session->receipt.issued_at;
+        number = page.session->looked_up.order_number;
+        issued_at = page.session->looked_up.receipt_issued_at;
     }
     if (number.empty() || issued_at == 0) {
         throw PageRefusal(lookup_first, 409, "no statement issued");
