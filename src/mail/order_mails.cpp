@@ -15,7 +15,15 @@ constexpr int max_attempts = 10;
 constexpr std::int64_t retry_after_seconds = 60;
 
 std::string_view kind_name(OrderMailKind kind) {
-    return kind == OrderMailKind::received ? "received" : "shipped";
+    switch (kind) {
+        case OrderMailKind::received:
+            return "received";
+        case OrderMailKind::shipped:
+            return "shipped";
+        case OrderMailKind::status_link:
+            return "status_link";
+    }
+    return "";
 }
 
 std::string base_url(std::string url) {
@@ -49,6 +57,25 @@ MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
                                     order_number);
     MailMessage message;
     message.to = email;
+    if (kind == OrderMailKind::status_link) {
+        message.subject = fmt::format("Ihr Auftrag {} – Link zum Auftragsstatus / Your order – link "
+                                      "to the order status",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\n"
+            "Sie haben den Link zum Status Ihres Auftrags {1} angefordert:\n{2}\n"
+            "(Zum Abruf brauchen Sie zusätzlich Ihre E-Mail-Adresse.)\n\n"
+            "Haben Sie nichts angefordert, können Sie diese E-Mail ignorieren.\n\n"
+            "Ihr {0}\n\n"
+            "---\n\n"
+            "Hello,\n\n"
+            "you asked for the link to the status of your order {1}:\n{2}\n"
+            "(You also need your email address to see it.)\n\n"
+            "If you did not ask for it, you can ignore this email.\n\n"
+            "{0}\n",
+            settings.trust_center, order_number, status);
+        return message;
+    }
     if (kind == OrderMailKind::received) {
         message.subject = fmt::format("Ihr Folgeauftrag {} ist eingegangen / Your follow-up order "
                                       "has been received",
@@ -94,30 +121,45 @@ MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
     return message;
 }
 
+void request_status_link(storage::Database& database, std::int64_t order_id) {
+    const long long id = order_id;
+    database.with_session([&](soci::session& s) {
+        // Due again at once (claimed_at 0 is long past), with fresh attempts.
+        s << "INSERT INTO order_mails (order_id, kind, claimed_at, attempts) VALUES (:id, "
+             "'status_link', 0, 0) ON CONFLICT (order_id, kind) DO UPDATE SET claimed_at = 0, "
+             "attempts = 0, sent_at = NULL, last_error = ''",
+            soci::use(id);
+    });
+}
+
 OrderMailer::OrderMailer(storage::Database& database, SmtpTransport transport,
                          OrderMailSettings settings)
     : database_(database), transport_(std::move(transport)), settings_(std::move(settings)) {}
 
 int OrderMailer::deliver_due(std::int64_t now) {
-    return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now);
+    return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
+           deliver(OrderMailKind::status_link, now);
 }
 
 int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
     const std::string kind_text(kind_name(kind));
     std::vector<DueMail> due;
     database_.with_session([&](soci::session& s) {
-        // New: an order without its mail row (for "shipped": one whose card was shipped).
-        const std::string shipped_only =
-            kind == OrderMailKind::shipped ? " AND o.state = 'shipped'" : "";
-        soci::rowset<soci::row> fresh =
-            (s.prepare << "SELECT o.id, o.order_number, o.order_data FROM orders o "
-                          "LEFT JOIN order_mails m ON m.order_id = o.id AND m.kind = :kind "
-                          "WHERE m.order_id IS NULL" +
-                              shipped_only + " ORDER BY o.id LIMIT 20",
-             soci::use(kind_text));
-        for (const auto& row : fresh) {
-            due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
-                           email_of(row.get<std::string>(2)), 0, false});
+        // New: an order without its mail row (for "shipped": one whose card was shipped). A
+        // status link is only sent when asked for: its row exists then, due.
+        if (kind != OrderMailKind::status_link) {
+            const std::string shipped_only =
+                kind == OrderMailKind::shipped ? " AND o.state = 'shipped'" : "";
+            soci::rowset<soci::row> fresh =
+                (s.prepare << "SELECT o.id, o.order_number, o.order_data FROM orders o "
+                              "LEFT JOIN order_mails m ON m.order_id = o.id AND m.kind = :kind "
+                              "WHERE m.order_id IS NULL" +
+                                  shipped_only + " ORDER BY o.id LIMIT 20",
+                 soci::use(kind_text));
+            for (const auto& row : fresh) {
+                due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
+                               email_of(row.get<std::string>(2)), 0, false});
+            }
         }
         // Failed before: again after a while, a bounded number of times.
         const long long stale = now - retry_after_seconds;

@@ -21,11 +21,17 @@ struct OrderMailSettings {
     std::string portal_url;  // base of the status link
 };
 
-enum class OrderMailKind { received, shipped };
+// received and shipped follow from the order's state; status_link is sent when the holder asks
+// for it again (request_status_link).
+enum class OrderMailKind { received, shipped, status_link };
 
 // The mail's text: German first, English below, as the order document.
 MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
                        const std::string& email, const OrderMailSettings& settings);
+
+// Asks for the status link to be mailed (again) to the order's own address: marks the order's
+// status_link mail as due. Any instance's OrderMailer sends it.
+void request_status_link(storage::Database& database, std::int64_t order_id);
 
 class OrderMailer {
 public:

@@ -61,6 +61,26 @@ TEST_F(OrderMailsTest, EveryOrderGetsItsMailOnceAlsoWithTwoInstances) {
     EXPECT_EQ(sink.mails().size(), 3u);
 }
 
+TEST_F(OrderMailsTest, TheStatusLinkIsSentOnlyWhenAskedForAndAgainEachTime) {
+    SmtpSink sink(dir.path());
+    store_order("FA-2026-AAAA-0005", "erika@example.de");
+    auto sender = mailer(sink.url());
+    EXPECT_EQ(sender.deliver_due(1000), 1);  // the confirmation only
+    long long id = 0;
+    db.with_session([&](soci::session& s) { s << "SELECT id FROM orders", soci::into(id); });
+    mail::request_status_link(db, id);
+    EXPECT_EQ(sender.deliver_due(1001), 1);
+    EXPECT_EQ(sender.deliver_due(1002), 0);
+    mail::request_status_link(db, id);  // asked again later
+    EXPECT_EQ(sender.deliver_due(1003), 1);
+    ASSERT_FALSE(sink.wait_for_mail("you asked for the link to the status").empty());
+    std::size_t links = 0;
+    for (const auto& mail : sink.mails()) {
+        links += mail.find("you asked for the link to the status") != std::string::npos ? 1 : 0;
+    }
+    EXPECT_EQ(links, 2u);
+}
+
 TEST_F(OrderMailsTest, AServerThatIsDownIsTriedAgainLaterAndTheMailIsNotLost) {
     store_order("FA-2026-AAAA-0003", "erika@example.de");
     auto down = mailer("smtp://127.0.0.1:1");

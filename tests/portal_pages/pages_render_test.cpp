@@ -256,6 +256,42 @@ TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
     EXPECT_TRUE(orders.check(ossl::to_der(cert.get()), now + 10).decision.eligible());
 }
 
+TEST_F(PagesTest, TheStatusLinkByMailAnswersAlikeAndIsQueuedOnlyForTheOrdersOwnAddress) {
+    crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
+    const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
+    orders::OrderData data;
+    data.contact = {"anna@kanzlei.example", "+49 221 1234567"};
+    data.shipping = {"Anna Schmitz", "", "Domkloster 4", "", "50667", "Köln", "DE"};
+    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+    data.name_and_attributes_unchanged = true;
+    data.terms_accepted = true;
+    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
+    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
+    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+    const auto queued = [this] {
+        long long n = 0;
+        tc.db.with_session([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM order_mails WHERE kind = 'status_link'", soci::into(n);
+        });
+        return n;
+    };
+    // Without mails configured the button is not offered.
+    EXPECT_FALSE(contains(Browser(base).get("/status").body, "id=\"status-link-submit\""));
+    config.mail.smtp_url = "smtp://127.0.0.1:1";
+    start_server();
+    Browser browser(base);
+    EXPECT_TRUE(contains(browser.get("/status").body, "id=\"status-link-submit\""));
+    const auto wrong = browser.submit(
+        "/status/link", {{"order_number", order.order_number}, {"email", "x@y.example"}});
+    EXPECT_EQ(queued(), 0);
+    const auto right = browser.submit(
+        "/status/link", {{"order_number", order.order_number}, {"email", "anna@kanzlei.example"}});
+    EXPECT_EQ(queued(), 1);
+    EXPECT_EQ(wrong.status, right.status);
+    EXPECT_TRUE(contains(wrong.body, "id=\"status-link-sent\""));
+    EXPECT_TRUE(contains(right.body, "id=\"status-link-sent\""));
+}
+
 TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);

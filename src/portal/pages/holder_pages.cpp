@@ -1,6 +1,7 @@
 #include "portal/pages/holder_pages.hpp"
 
 #include "common/clock.hpp"
+#include "mail/order_mails.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/order_state_text.hpp"
 #include "portal/http/http_errors.hpp"
@@ -40,6 +41,7 @@ bool is_asset_name(std::string_view name) {
 HolderPages::HolderPages(HolderPagesContext context)
     : config_(context.config),
       orders_(context.orders),
+      database_(context.database),
       support_(context.config.name, sessions_,
                {context.config.imprint_url, context.config.privacy_url}),
       signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
@@ -60,6 +62,8 @@ void HolderPages::add_routes(Router& router) {
     router.get("/hilfe/karte", page(&HolderPages::card_help));
     router.get("/status", page(&HolderPages::status_form));
     router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
+    router.post("/status/link",
+                support_.guarded([this](PageRequest& p) { return mail_status_link(p); }));
     router.post("/status/stornieren",
                 support_.guarded([this](PageRequest& p) { return cancel_order(p); }));
     router.add_prefix("GET", "/static/", static_asset);
@@ -118,6 +122,7 @@ Response HolderPages::card_help(PageRequest& page) const {
 Response HolderPages::status_form(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    values.set("mail_offered", !config_.mail.smtp_url.empty());
     // The link in the holder's mail carries the order number (never the email address).
     if (const auto number = page.http.query.find("auftrag");
         number && number->size() <= 32 &&
@@ -140,6 +145,7 @@ Response HolderPages::status_lookup(PageRequest& page) {
     values.set("order_number", number);
     values.set("email", email);
     values.set("searched", true);
+    values.set("mail_offered", !config_.mail.smtp_url.empty());
     // A wrong email and an unknown number give the same answer: the page must not confirm
     // which order numbers exist.
     const auto order =
@@ -160,6 +166,7 @@ Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord
                                     PageValues values) const {
     values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
     values.set("order_number", order.order_number);
+    values.set("mail_offered", !config_.mail.smtp_url.empty());
     values.set("found", true);
     values.set("receipt_open", receipt_.has_value() && order.state == orders::OrderState::shipped);
     values.set("cancel_open", order.state == orders::OrderState::submitted);
@@ -173,6 +180,31 @@ Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord
         history << entry;
     }
     values.set("history", history);
+    return support_.render(page, "status", std::move(values));
+}
+
+// The status link again by mail, to the order's own address only. The answer is the same
+// whether number and email matched or not: the page must not confirm which orders exist.
+Response HolderPages::mail_status_link(PageRequest& page) {
+    const auto form = QueryParameters::parse(page.http.body);
+    support_.require_csrf(page, form);
+    if (config_.mail.smtp_url.empty()) {
+        throw PageRefusal(page_errors::not_found, 404, "no mails configured");
+    }
+    if (!status_limiter_.allow(page.http.remote_address)) {
+        throw PageRefusal(page_errors::rate_limited, 429, "status links");
+    }
+    const std::string number(form.find("order_number").value_or(""));
+    const std::string email(form.find("email").value_or(""));
+    if (const auto order = number.empty() || email.empty()
+                               ? std::nullopt
+                               : orders_.find_for_holder(number, email)) {
+        mail::request_status_link(database_, order->id);
+    }
+    PageValues values;
+    values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
+    values.set("mail_offered", true);
+    values.set("link_requested", true);
     return support_.render(page, "status", std::move(values));
 }
 

@@ -47,11 +47,13 @@ private:
     Response status_form(PageRequest& page) const;
     Response status_lookup(PageRequest& page);
     Response cancel_order(PageRequest& page);
+    Response mail_status_link(PageRequest& page);
     Response render_status(PageRequest& page, const orders::OrderRecord& order,
                            PageValues values) const;
 
     const config::TrustCenterConfig& config_;
     orders::FollowUpOrders& orders_;
+    storage::Database& database_;
     SessionStore sessions_;
     PageSupport support_;
     PortalRequestSigner signer_;
