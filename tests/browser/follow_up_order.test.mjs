@@ -175,6 +175,9 @@ test('terms changed during review: the signed order is refused with order.terms_
 
     // Reviewing again shows the new version.
     await Promise.all([page.waitForURL(/\/folgeauftrag\/angaben/), page.locator('#redraft-link').click()]);
+    // The revocation password is never filled in again: the holder types it once more.
+    await page.locator('#revocation-password').fill(holderData['revocation-password']);
+    await page.locator('#revocation-password_repeat').fill(holderData['revocation-password_repeat']);
     await page.locator('#declaration-terms_accepted').check();
     await Promise.all([page.waitForURL(/\/folgeauftrag\/auftrag/), page.locator('#order-form-submit').click()]);
     assert.equal(await page.locator('#terms-version').innerText(), '2026-02');

@@ -51,10 +51,16 @@ test('receipt confirmed by the holder with the new card: the certificate is rele
     await lookUpStatus(page, demo.url('/status?lang=de'), order, holderData['contact-email']);
     await Promise.all([page.waitForURL(/\/empfang$/), page.locator('#confirm-receipt').click()]);
     await shots.take(page, 'receipt-page', { docsName: 'receipt-de' });
+    // (The page already says so when it opens; the click asks the agent, which refuses.)
     watch.expectStatus('/v1/sign', 409);
-    await page.locator('#sign-button').click();
+    const [refusal] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/sign') && r.request().method() === 'POST'),
+      page.locator('#sign-button').click(),
+    ]);
+    assert.equal(refusal.status(), 409);
+    assert.equal((await refusal.json()).error.code, 'card.checked_card_missing');
+    await page.locator('#sign-button:enabled').waitFor();
     const status = page.locator('#sign-status.is-error');
-    await status.waitFor({ timeout: 15000 });
     assert.match(await status.innerText(), /neue Karte dieses Auftrags steckt in keinem Kartenleser/);
 
     // Old and new card in reach: the new one signs the statement.

@@ -226,7 +226,7 @@ TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
     db.with_session([](soci::session& s) {
         int version = 0;
         s << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
-        EXPECT_EQ(version, 6);
+        EXPECT_EQ(version, 7);
         s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
              "VALUES ('v1', 0, 'aa', 'AGB', 0)";
         const std::string insert =

@@ -116,7 +116,7 @@ TEST(OrderMailsMigration, OrdersStoredBeforeMailsExistedAreNotMailed) {
                 soci::use(number, "n"), soci::use(st, "state");
         }
     });
-    EXPECT_EQ(db.migrate(), 1);
+    EXPECT_EQ(db.migrate(6), 1);
     SmtpSink sink(dir.path());
     mail::OrderMailer mailer(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"),
                              {"SigCard Test", "https://portal.example"});

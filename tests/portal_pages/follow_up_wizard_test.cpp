@@ -3,6 +3,8 @@
 // key as the agent would make it with the card.
 #include "portal_pages/pages_test_support.hpp"
 
+#include "orders/revocation_password.hpp"
+
 #include "pki/qualified_profile.hpp"
 
 #include <openssl/evp.h>
@@ -39,6 +41,8 @@ const std::vector<std::pair<std::string, std::string>> good_order_fields{
     {"shipping.postal_code", "50667"},
     {"shipping.city", "Köln"},
     {"shipping.country", "DE"},
+    {"revocation.password", "Sperr-Kennwort 2026"},
+    {"revocation.password_repeat", "Sperr-Kennwort 2026"},
     {"billing_same", "1"},
     {"declaration.terms_accepted", "1"},
 };
@@ -180,6 +184,53 @@ TEST_F(WizardTest, ThePriceIsShownBeforeSigningAndInTheDocument) {
     EXPECT_TRUE(contains(review.body, "id=\"review-price\">94,01 EUR inkl. 19 % USt"));
     EXPECT_TRUE(contains(review.body, "Preis der Signaturkarte: 94,01 EUR"));
     EXPECT_TRUE(contains(review.body, "Price of the signature card: EUR 94.01"));
+}
+
+TEST_F(WizardTest, TheRevocationPasswordIsCheckedAndStoredOnlyAsAnArgon2idHash) {
+    Browser browser(base);
+    present_card(browser, cert.get());
+    browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}});
+    const auto drafts = [this] {
+        long long n = 0;
+        tc.db.with_session([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM order_drafts", soci::into(n);
+        });
+        return n;
+    };
+    const auto with = [](std::string password, std::string repeated) {
+        auto fields = good_order_fields;
+        for (auto& [name, value] : fields) {
+            if (name == "revocation.password") {
+                value = password;
+            } else if (name == "revocation.password_repeat") {
+                value = repeated;
+            }
+        }
+        return fields;
+    };
+    const auto before = drafts();
+    const auto short_one = browser.submit("/folgeauftrag/angaben", with("kurz", "kurz"));
+    EXPECT_EQ(short_one.status, 422);
+    EXPECT_TRUE(contains(short_one.body, "id=\"revocation-password-error\""));
+    EXPECT_TRUE(contains(short_one.body, "Sperrkennwort: Das Sperrkennwort muss mindestens 8"));
+    const auto differing =
+        browser.submit("/folgeauftrag/angaben", with("Sperr-Kennwort 2026", "Sperr-Kennwort 2027"));
+    EXPECT_TRUE(contains(differing.body, "id=\"revocation-password_repeat-error\""));
+    // Never sent back to the browser.
+    EXPECT_FALSE(contains(differing.body, "Sperr-Kennwort 2026"));
+    EXPECT_EQ(drafts(), before);
+
+    EXPECT_EQ(browser.submit("/folgeauftrag/angaben", good_order_fields).status, 303);
+    std::string hash;
+    tc.db.with_session([&](soci::session& s) {
+        s << "SELECT revocation_password_hash FROM order_drafts ORDER BY issued_at DESC LIMIT 1",
+            soci::into(hash);
+    });
+    EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
+    EXPECT_TRUE(orders::revocation_password_matches(hash, Secret("Sperr-Kennwort 2026")));
+    EXPECT_FALSE(orders::revocation_password_matches(hash, Secret("Sperr-Kennwort 2027")));
+    // Not in the document the holder signs.
+    EXPECT_FALSE(contains(browser.get("/folgeauftrag/auftrag").body, "Sperr-Kennwort"));
 }
 
 TEST_F(WizardTest, TheErrorSummaryNamesEveryWrongField) {

@@ -634,7 +634,8 @@ EligibilityReport FollowUpOrders::check(std::span<const std::uint8_t> certificat
 }
 
 OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificate_der,
-                                        const OrderData& entered, std::int64_t now) {
+                                        const OrderData& entered, std::int64_t now,
+                                        const std::string& revocation_password_hash) {
     const OrderData data = normalise(entered);
     if (auto problems = validate(data); !problems.empty()) {
         throw InvalidOrderData(std::move(problems));
@@ -670,12 +671,13 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
     const std::string document_b64 = storage::to_base64(draft.document);
     const long long issued = now;
     context_.database.in_transaction([&](soci::session& s) {
+        soci::indicator has_hash = revocation_password_hash.empty() ? soci::i_null : soci::i_ok;
         s << "INSERT INTO order_drafts (nonce, certificate_serial, order_data, terms_version, "
-             "document, document_sha256, issued_at) VALUES (:nonce, :serial, :data, :terms, :doc, "
-             ":sha, :issued)",
+             "document, document_sha256, issued_at, revocation_password_hash) VALUES (:nonce, "
+             ":serial, :data, :terms, :doc, :sha, :issued, :hash)",
             soci::use(draft.nonce), soci::use(report.certificate_serial), soci::use(data_json),
             soci::use(terms->version), soci::use(document_b64), soci::use(draft.document_sha256),
-            soci::use(issued);
+            soci::use(issued), soci::use(revocation_password_hash, has_hash);
     });
     return draft;
 }

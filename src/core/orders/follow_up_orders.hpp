@@ -128,8 +128,10 @@ public:
     // Step 3–4: validates the entered data (InvalidOrderData), re-checks eligibility (Error with
     // the eligibility code), binds the terms in force and renders the document with a fresh
     // nonce. Nothing is stored but the draft.
+    // `revocation_password_hash`: the Argon2id hash of the new card's revocation password,
+    // stored with the draft (never in the document).
     OrderDraft create_draft(std::span<const std::uint8_t> certificate_der, const OrderData& data,
-                            std::int64_t now);
+                            std::int64_t now, const std::string& revocation_password_hash = {});
 
     // Step 5: the signed document. Checks signature, signer = the draft's certificate, live
     // revocation status, nonce (known, unused, fresh), terms still current, eligibility; then

@@ -4,6 +4,7 @@
 #include "documents/order_confirmation.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/price.hpp"
+#include "orders/revocation_password.hpp"
 #include "portal/http/security_headers.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "portal/pages/order_form.hpp"
@@ -99,9 +100,16 @@ Response FollowUpWizard::receive_order_data(PageRequest& page) {
     wizard.draft.reset();
     const auto data = orders::normalise(effective_order_data(form, wizard.declared_unchanged));
     auto errors = visible_errors(orders::validate(data), form.billing_same);
+    const auto revocation = read_revocation_password(posted);
+    for (auto& error :
+         orders::validate_revocation_password(revocation.password, revocation.repeated)) {
+        errors.push_back(std::move(error));
+    }
     if (errors.empty()) {
         try {
-            wizard.draft = context_.orders.create_draft(wizard.certificate_der, data, unix_now());
+            wizard.draft = context_.orders.create_draft(
+                wizard.certificate_der, data, unix_now(),
+                orders::hash_revocation_password(revocation.password));
         } catch (const orders::InvalidOrderData& e) {
             errors = visible_errors(e.fields(), form.billing_same);
         } catch (const Error& e) {

@@ -3,6 +3,7 @@
 #include "orders/order_fields.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <array>
 
 namespace sigcard::portal::pages {
@@ -80,6 +81,31 @@ PageValues field_values(const PageRequest& page, const orders::OrderField& spec,
     return field;
 }
 
+// The two password fields, never filled in again.
+PageValues revocation_values(const PageRequest& page,
+                             const std::vector<orders::FieldError>& errors) {
+    PageValues fields{PageValues::type::list};
+    for (const auto& [name, de, en] :
+         {std::tuple{"revocation.password", "Sperrkennwort", "Revocation password"},
+          std::tuple{"revocation.password_repeat", "Sperrkennwort wiederholen",
+                     "Repeat the revocation password"}}) {
+        PageValues field;
+        field.set("name", std::string(name));
+        field.set("id", field_id(name));
+        field.set("label", std::string(page.text(de, en)));
+        field.set("type", std::string("password"));
+        field.set("autocomplete", std::string("new-password"));
+        field.set("required", true);
+        field.set("value", std::string());
+        if (const auto* error = error_for(errors, name)) {
+            field.set("error", std::string(page.text(*error->code)));
+            field.set("error_id", field_id(name) + "-error");
+        }
+        fields << field;
+    }
+    return fields;
+}
+
 PageValues section_values(const PageRequest& page, orders::FieldSection section,
                           const orders::OrderData& data,
                           const std::vector<orders::FieldError>& errors) {
@@ -94,6 +120,11 @@ PageValues section_values(const PageRequest& page, orders::FieldSection section,
 }
 
 }  // namespace
+
+RevocationPasswordEntry read_revocation_password(const QueryParameters& form) {
+    return {Secret(form.find("revocation.password").value_or("")),
+            Secret(form.find("revocation.password_repeat").value_or(""))};
+}
 
 std::string field_id(std::string_view field_name) {
     std::string id(field_name);
@@ -127,6 +158,7 @@ PageValues order_form_values(const PageRequest& page, const OrderForm& form,
     values.set("contact_fields", section_values(page, FieldSection::contact, form.data, errors));
     values.set("shipping_fields", section_values(page, FieldSection::shipping, form.data, errors));
     values.set("billing_fields", section_values(page, FieldSection::billing, form.data, errors));
+    values.set("revocation_fields", revocation_values(page, errors));
     values.set("billing_same", form.billing_same);
     values.set("terms_accepted", form.data.terms_accepted);
     if (const auto* error = error_for(errors, "declaration.terms_accepted")) {
@@ -143,8 +175,11 @@ PageValues order_form_values(const PageRequest& page, const OrderForm& form,
         entry.set("id", field_id(error.field));
         const auto* field = orders::order_field(error.field);
         const std::string text(page.text(*error.code));
-        entry.set("text", field != nullptr ? orders::field_title(*field, page.english()) + ": " + text
-                                           : text);
+        std::string title = field != nullptr ? orders::field_title(*field, page.english()) : "";
+        if (error.field.starts_with("revocation.")) {
+            title = std::string(page.text("Sperrkennwort", "Revocation password"));
+        }
+        entry.set("text", title.empty() ? text : title + ": " + text);
         summary << entry;
     }
     values.set("error_summary", summary);

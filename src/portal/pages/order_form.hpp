@@ -3,6 +3,7 @@
 // into template values, so every error stands next to its field and every entry is kept.
 #pragma once
 
+#include "common/secret.hpp"
 #include "orders/order_data.hpp"
 #include "portal/http/request.hpp"
 #include "portal/pages/page_support.hpp"
@@ -20,9 +21,17 @@ OrderForm read_order_form(const QueryParameters& form);
 orders::OrderData effective_order_data(const OrderForm& form, bool declared_unchanged);
 
 // Values for templates/order_form.html: fieldsets with fields (id, name, label, value, error),
-// the country choices and the errors that belong to no field.
+// the country choices and the errors that belong to no field. The revocation password fields
+// are always shown empty.
 PageValues order_form_values(const PageRequest& page, const OrderForm& form,
                              const std::vector<orders::FieldError>& errors);
+
+// The revocation password and its repetition as posted (never kept in the session).
+struct RevocationPasswordEntry {
+    Secret password;
+    Secret repeated;
+};
+RevocationPasswordEntry read_revocation_password(const QueryParameters& form);
 
 // "shipping.postal_code" → "shipping-postal_code": ids usable in CSS selectors and tests.
 std::string field_id(std::string_view field_name);

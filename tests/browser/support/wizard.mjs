@@ -9,6 +9,8 @@ export const holderData = {
   'shipping-street': 'Heidestraße 17',
   'shipping-postal_code': '51147',
   'shipping-city': 'Köln',
+  'revocation-password': 'Sperr-Kennwort 2026',
+  'revocation-password_repeat': 'Sperr-Kennwort 2026',
 };
 
 // Step 1: "Read card" lets the page fetch the certificate through the agent and post it.
