@@ -11,6 +11,7 @@
 #include "orders/order_document.hpp"
 #include "orders/order_fields.hpp"
 #include "orders/order_state_text.hpp"
+#include "orders/revocation_password.hpp"
 #include "pki/certificate_store.hpp"
 #include "pki/qualified_profile.hpp"
 #include "signature/cades.hpp"
@@ -103,6 +104,7 @@ public:
 
 private:
     card::TokenInfo choose_card(const card::Pkcs11Module& module) const;
+    void ask_revocation_password();
     void show_holder(const nlohmann::json& answer) const;
     int refused(const nlohmann::json& answer) const;
     int new_order_instead(const nlohmann::json& answer) const;
@@ -118,6 +120,7 @@ private:
     FollowUpPortal portal_;
     ossl::Bytes certificate_der_;
     bool billing_same_ = false;
+    std::optional<Secret> revocation_password_;
 };
 
 void FollowUpRun::show_holder(const nlohmann::json& answer) const {
@@ -196,6 +199,7 @@ orders::OrderData FollowUpRun::enter_data(const nlohmann::json& answer) {
         ask_fields(t_, FieldSection::billing, data);
     }
     data.name_and_attributes_unchanged = true;
+    ask_revocation_password();
     // The terms are shown (version, checksum, where to read them) before the holder agrees.
     const auto terms = portal_.current_terms();
     t_.say(fmt::format("\n{} {} (SHA-256 {})\n  {}",
@@ -210,11 +214,32 @@ orders::OrderData FollowUpRun::enter_data(const nlohmann::json& answer) {
     return data;
 }
 
+// The new card's revocation password, twice and without echo, by the pages' rule.
+void FollowUpRun::ask_revocation_password() {
+    t_.say(t_.text("\nSperrkennwort für die neue Karte (mindestens 8 Zeichen): damit können Sie "
+                   "die Karte später telefonisch oder online sperren lassen.",
+                   "\nRevocation password for the new card (at least 8 characters): with it you "
+                   "can have the card revoked later by phone or online."));
+    for (;;) {
+        auto password = t_.read_pin(t_.text("Sperrkennwort", "Revocation password"));
+        const auto repeated =
+            t_.read_pin(t_.text("Sperrkennwort wiederholen", "Repeat the revocation password"));
+        const auto problems = orders::validate_revocation_password(password, repeated);
+        if (problems.empty()) {
+            revocation_password_ = std::move(password);
+            return;
+        }
+        t_.say(fmt::format("  {} [{}]", t_.text(problems.front().code->de, problems.front().code->en),
+                           problems.front().code->id));
+    }
+}
+
 // The draft, asking again for just the fields the portal refused; nullopt when it cannot be fixed
 // here (data from a file without a terminal, or a declaration the holder did not give).
 std::optional<PortalDraft> FollowUpRun::draft_for(orders::OrderData& data) {
     for (;;) {
-        auto answer = portal_.create_draft(certificate_der_, data);
+        auto answer = portal_.create_draft(
+            certificate_der_, data, revocation_password_ ? &*revocation_password_ : nullptr);
         if (answer.draft) {
             return answer.draft;
         }

@@ -1,5 +1,7 @@
 #include "cli/follow_up_portal.hpp"
 
+#include <openssl/crypto.h>
+
 #include "common/error.hpp"
 #include "crypto/ossl.hpp"
 #include "storage/database.hpp"
@@ -150,11 +152,18 @@ nlohmann::json FollowUpPortal::current_terms() {
 }
 
 DraftAnswer FollowUpPortal::create_draft(std::span<const std::uint8_t> certificate_der,
-                                         const orders::OrderData& data) {
+                                         const orders::OrderData& data,
+                                         const Secret* revocation_password) {
     int status = 0;
-    const auto json = post_json("/api/v1/follow-up/drafts",
-                                {{"certificate", base64(certificate_der)}, {"order", data}},
-                                {200, 201, 422}, &status);
+    nlohmann::json body{{"certificate", base64(certificate_der)}, {"order", data}};
+    if (revocation_password != nullptr) {
+        body["revocation_password"] = std::string(revocation_password->view());
+    }
+    const auto json = post_json("/api/v1/follow-up/drafts", body, {200, 201, 422}, &status);
+    if (body.contains("revocation_password")) {
+        auto& text = body["revocation_password"].get_ref<std::string&>();
+        OPENSSL_cleanse(text.data(), text.size());
+    }
     DraftAnswer answer;
     if (status != 422) {
         answer.draft = draft_from(json);

@@ -2,6 +2,8 @@
 // (POST /api/v1/follow-up/eligibility, …/drafts, …/orders; the confirmation PDF).
 #pragma once
 
+#include "common/secret.hpp"
+
 #include "orders/order_data.hpp"
 #include "portal/http/http_client.hpp"
 
@@ -69,7 +71,8 @@ public:
     // The eligibility answer as sent (eligible, reason, holder, partner, …).
     nlohmann::json eligibility(std::span<const std::uint8_t> certificate_der);
     DraftAnswer create_draft(std::span<const std::uint8_t> certificate_der,
-                             const orders::OrderData& data);
+                             const orders::OrderData& data,
+                             const Secret* revocation_password = nullptr);
     PlacedOrder submit(const PortalDraft& draft, std::span<const std::uint8_t> signature_der);
     // The terms in force (version, sha256, url, text), to show before the holder agrees.
     nlohmann::json current_terms();

@@ -1,4 +1,6 @@
 #include "portal/follow_up_api.hpp"
+
+#include "orders/revocation_password.hpp"
 #include "common/clock.hpp"
 
 #include "documents/order_confirmation.hpp"
@@ -161,7 +163,22 @@ Response FollowUpApi::create_draft(const Request& request) {
     } catch (const Error& e) {
         throw MalformedRequest("order", e.detail());
     }
-    const auto draft = orders_.create_draft(bytes_of(certificate), data, unix_now());
+    // The new card's revocation password (optional here; the pages require it): checked by the
+    // same rule as on the pages, kept only as its Argon2id hash.
+    std::string password_hash;
+    if (const auto password = body.find("revocation_password"); password != body.end()) {
+        if (!password->is_string()) {
+            throw MalformedRequest("revocation_password", "not a string");
+        }
+        const Secret entered(password->get_ref<const std::string&>());
+        if (auto problems = orders::validate_revocation_password(entered, entered);
+            !problems.empty()) {
+            throw orders::InvalidOrderData(std::move(problems));
+        }
+        password_hash = orders::hash_revocation_password(entered);
+    }
+    const auto draft =
+        orders_.create_draft(bytes_of(certificate), data, unix_now(), password_hash);
     return Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
 }
 

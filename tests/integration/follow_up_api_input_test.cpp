@@ -21,6 +21,32 @@ std::map<std::string, std::string> field_codes(const ApiAnswer& a) {
     return out;
 }
 
+TEST_F(FollowUpApiTest, ARevocationPasswordIsCheckedAndKeptOnlyAsItsHash) {
+    const auto with_password = [this](const json& password) {
+        return post("/api/v1/follow-up/drafts", json{{"certificate", certificate_base64("lawyer")},
+                                                     {"order", valid_order()},
+                                                     {"revocation_password", password}});
+    };
+    const auto before = counts();
+    const auto short_one = with_password("kurz");
+    EXPECT_EQ(short_one.status, 422) << short_one.raw;
+    EXPECT_EQ(field_codes(short_one)["revocation.password"], "field.revocation_password_too_short");
+    const auto not_text = with_password(12345678);
+    EXPECT_EQ(not_text.status, 400) << not_text.raw;
+    EXPECT_EQ(counts(), before);
+
+    const auto accepted = with_password("Sperr-Kennwort 2026");
+    ASSERT_EQ(accepted.status, 201) << accepted.raw;
+    EXPECT_THAT(accepted.raw, ::testing::Not(HasSubstr("Sperr-Kennwort")));
+    std::string hash;
+    const std::string nonce = accepted.body["nonce"];
+    db_->with_session([&](soci::session& s) {
+        s << "SELECT revocation_password_hash FROM order_drafts WHERE nonce = :n", soci::use(nonce),
+            soci::into(hash);
+    });
+    EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
+}
+
 TEST_F(FollowUpApiTest, MissingDeclarationIsRefusedForItsField) {
     auto order = valid_order();
     order["declaration"]["name_and_attributes_unchanged"] = false;

@@ -207,12 +207,26 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     const auto asked =
         dialogue("Demo Geschaeftsfuehrer",
                  {"n", "thomas@example.de", "0221 1234567", "", "Muster Handels GmbH",
-                  "Domstraße 1", "", "1234", "Köln", "", "", "", "y", "50667", "y", kDemoPin});
+                  "Domstraße 1", "", "1234", "Köln", "", "", "", "kurz", "kurz",
+                  "Sperr-Kennwort 2026", "Sperr-Kennwort 2026", "y", "50667", "y", kDemoPin});
     EXPECT_EQ(asked.status, 0) << asked.output;
     EXPECT_THAT(asked.output, HasSubstr("Shipping address – Postcode: This postcode does not fit "
                                         "the selected country. [field.postal_code_invalid]"));
     EXPECT_THAT(asked.output, ::testing::Not(HasSubstr("Billing address – Postcode:")));
     EXPECT_LT(asked.output.find("/terms/"), asked.output.find("Do you agree"));
+    // The revocation password: asked again when too short, never shown, stored as a hash.
+    EXPECT_THAT(asked.output, HasSubstr("[field.revocation_password_too_short]"));
+    EXPECT_THAT(asked.output, ::testing::Not(HasSubstr("Sperr-Kennwort 2026")));
+    {
+        storage::Database db(database_url(), 1);
+        std::string hash;
+        db.with_session([&](soci::session& s) {
+            s << "SELECT d.revocation_password_hash FROM order_drafts d JOIN orders o ON "
+                 "o.nonce = d.nonce WHERE o.order_data LIKE '%thomas@example.de%'",
+                soci::into(hash);
+        });
+        EXPECT_TRUE(hash.starts_with("$argon2id$")) << hash;
+    }
     EXPECT_THAT(asked.output, HasSubstr("Your order number: FA-"));
     EXPECT_THAT(asked.output, HasSubstr("Domstraße 1"));  // the whole document was shown
     EXPECT_THAT(asked.output, ::testing::Not(HasSubstr(std::string(": ") + kDemoPin)));
