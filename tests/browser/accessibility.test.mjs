@@ -58,6 +58,25 @@ test('the order form with errors: each wrong field marked, focus on the summary,
   }
 });
 
+test('the status form with a wrong entry marks both fields and focuses the message', { timeout: 60000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  try {
+    await page.goto(demo.url('/status?lang=de'));
+    await page.locator('#order-number').fill('FA-2026-XXXX-0000');
+    await page.locator('#status-email').fill('niemand@example.org');
+    await Promise.all([page.waitForNavigation(), page.locator('#status-submit').click()]);
+    await page.locator('#status-not-found').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'status-not-found');
+    for (const id of ['order-number', 'status-email']) {
+      assert.equal(await page.locator(`#${id}`).getAttribute('aria-invalid'), 'true', id);
+      assert.equal(await page.locator(`#${id}`).getAttribute('aria-describedby'), 'status-not-found', id);
+    }
+    assert.deepEqual(await violations(page), []);
+  } finally {
+    await page.close();
+  }
+});
+
 test('the keyboard focus ring stands out from the backgrounds it meets (3:1)', { timeout: 60000 }, async () => {
   const page = await demo.browser.context.newPage();
   try {

@@ -400,8 +400,11 @@
     });
   }
 
+  // A page answered with errors puts the keyboard focus on what went wrong: the order form's
+  // summary, or the status form's message.
   function focusErrorSummary() {
-    const summary = document.getElementById("error-summary");
+    const summary = document.getElementById("error-summary") ||
+      document.querySelector("[data-focus-on-load]");
     if (summary) {
       summary.focus();
     }
