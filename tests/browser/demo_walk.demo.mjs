@@ -4,6 +4,7 @@
 // Run by ctest as its own test (browser_demo_walk) under a resource lock on the demo's ports.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -38,13 +39,16 @@ let portalPort;
 function waitForDemo(child, timeoutMs) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`scripts/demo not up in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    // The banner, and the portal's and the agent's own "listening" lines (they may come after it).
     const check = () => {
-      if (output.includes('SigCard demo is running')) {
+      if (output.includes('SigCard demo is running') && /sigcard-agent \S+ listening on/.test(output) &&
+          /sigcard-portal listening on https/.test(output)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout.on('data', check);
+    child.stderr.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`scripts/demo ended (${code}):\n${output}`));
@@ -52,27 +56,32 @@ function waitForDemo(child, timeoutMs) {
   });
 }
 
-// The demo's SMTP sink delivers into demo-data/mail/new; the portal sends within a second or two.
+// The demo's SMTP sink delivers into demo-data/mail/new (a Maildir); each delivery is a new file
+// there, so the test waits for the folder's change events, not a timer.
 async function waitForMail(part, timeoutMs = 20000) {
   const folder = path.join(root, 'demo-data', 'mail', 'new');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const changes = watch(folder);
+  const deadline = setTimeout(() => changes.close(), timeoutMs);
+  const find = async () => {
     for (const file of await readdir(folder).catch(() => [])) {
-      const text = await readFile(path.join(folder, file), 'utf8');
+      const text = await readFile(path.join(folder, file), 'utf8').catch(() => '');
       if (text.includes(part)) return text;
     }
-    await new Promise((resolve) => { setTimeout(resolve, 200); });
-  }
-  throw new Error(`no mail with "${part}" in ${folder}`);
-}
-
-// The agent and portal log their start after the banner's files are written; the agent must
-// answer before the holder clicks.
-async function waitForAgent(port) {
-  for (;;) {
-    const answered = await fetch(`http://127.0.0.1:${port}/v1/status`).then((r) => r.ok, () => false);
-    if (answered) return;
-    await new Promise((resolve) => { setTimeout(resolve, 100); });
+    return undefined;
+  };
+  try {
+    let found = await find();
+    while (!found) {
+      await new Promise((resolve, reject) => {
+        changes.once('change', resolve);
+        changes.once('close', () => reject(new Error(`no mail with "${part}" in ${folder}`)));
+      });
+      found = await find();
+    }
+    return found;
+  } finally {
+    clearTimeout(deadline);
+    changes.close();
   }
 }
 
@@ -98,7 +107,6 @@ before(async () => {
   demo.stdout.on('data', keep);
   demo.stderr.on('data', keep);
   await waitForDemo(demo, 300000);
-  await waitForAgent(agentPort);
   browser = await launchBrowser();
 });
 
