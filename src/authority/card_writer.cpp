@@ -98,13 +98,20 @@ public:
     ~ChildProcessWriter() override {
         ::close(to_child_);
         ::close(from_child_);
-        if (pid_ > 0) {
-            int status = 0;
-            if (::waitpid(pid_, &status, WNOHANG) == 0) {
-                ::kill(pid_, SIGTERM);
-                ::waitpid(pid_, &status, 0);
-            }
+        if (pid_ <= 0) {
+            return;
         }
+        // The writer ends by itself once it answered (or sees its input closed) and closes the
+        // card cleanly; only one that hangs for seconds is stopped.
+        int status = 0;
+        for (int waited = 0; waited < 500; ++waited) {
+            if (::waitpid(pid_, &status, WNOHANG) != 0) {
+                return;
+            }
+            ::usleep(10'000);
+        }
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, &status, 0);
     }
 
     ossl::EvpPkeyPtr begin(const std::string& label, card::KeyType key_type,
