@@ -6,6 +6,7 @@
 #include "card/pkcs11_module.hpp"
 #include "card/pkcs11_signer.hpp"
 #include "cli/command_groups.hpp"
+#include "cli/card_choice.hpp"
 #include "cli/follow_up_portal.hpp"
 #include "cli/holder_terminal.hpp"
 #include "orders/order_document.hpp"
@@ -34,10 +35,6 @@ constexpr int kNotEligible = 4;    // the portal says this card cannot place a f
 constexpr int kPortalRefused = 5;  // the portal refused the data or the signed order
 constexpr int kStopped = 6;        // the holder stopped, or must place a new order instead
 
-inline constexpr ErrorCode several_cards{
-    "terminal.several_cards",
-    "Es stecken mehrere Signaturkarten. Bitte wählen Sie eine mit --token LABEL.",
-    "Several signature cards are in reach. Please choose one with --token LABEL."};
 
 inline constexpr ErrorCode data_file_invalid{
     "terminal.data_file_invalid", "Die Datei mit den Auftragsdaten kann nicht gelesen werden.",
@@ -103,7 +100,6 @@ public:
     int run();
 
 private:
-    card::TokenInfo choose_card(const card::Pkcs11Module& module) const;
     void ask_revocation_password();
     void show_holder(const nlohmann::json& answer) const;
     int refused(const nlohmann::json& answer) const;
@@ -342,65 +338,9 @@ void FollowUpRun::save_confirmation(const PlacedOrder& order, const std::string&
     }
 }
 
-// The card the holder orders with: the one named by --token; else the only card with a
-// qualified certificate; else, at a terminal, the one the holder picks from the list.
-card::TokenInfo FollowUpRun::choose_card(const card::Pkcs11Module& module) const {
-    if (!o_.token.empty()) {
-        return module.find_token(o_.token);
-    }
-    struct Choice {
-        card::TokenInfo token;
-        std::string holder;
-        std::int64_t not_after;
-    };
-    std::vector<Choice> choices;
-    for (const auto& slot : module.slots()) {
-        if (!slot.present || !slot.initialized()) {
-            continue;
-        }
-        try {
-            card::CardSession probe(module, slot.slot);
-            const auto certificate = card::qualified_signing_certificate(probe).certificate;
-            const auto profile = pki::read_holder_profile(certificate.get());
-            choices.push_back({slot, profile.common_name(),
-                               pki::to_seconds(X509_get0_notAfter(certificate.get()))
-                                   .time_since_epoch()
-                                   .count()});
-        } catch (const Error&) {
-            // no qualified certificate on it (or held by another program): not a choice
-        }
-    }
-    if (choices.empty()) {
-        return module.only_token();  // says no reader, no card, or a card without certificate
-    }
-    if (choices.size() == 1) {
-        return choices.front().token;
-    }
-    if (!t_.interactive() && !o_.data_file.empty()) {
-        throw Error(several_cards, fmt::format("{} cards", choices.size()));  // a script: no one to ask
-    }
-    t_.say(t_.text("Es stecken mehrere Signaturkarten. Mit welcher möchten Sie bestellen?",
-                   "Several signature cards are in reach. Which one do you want to order with?"));
-    for (std::size_t i = 0; i < choices.size(); ++i) {
-        t_.say(fmt::format("  {}) {}, {} {} ({}, {})", i + 1, choices[i].holder,
-                           t_.text("gültig bis", "valid until"),
-                           orders::format_utc(choices[i].not_after).substr(0, 10),
-                           choices[i].token.label, choices[i].token.reader));
-    }
-    for (;;) {
-        const auto answer = t_.ask(t_.text("Nummer der Karte", "Number of the card"));
-        const auto number = std::atoi(answer.c_str());
-        if (number >= 1 && static_cast<std::size_t>(number) <= choices.size()) {
-            return choices[static_cast<std::size_t>(number) - 1].token;
-        }
-        t_.say(t_.text("Bitte geben Sie eine der Nummern oben ein.",
-                       "Please enter one of the numbers above."));
-    }
-}
-
 int FollowUpRun::run() {
     card::Pkcs11Module module(o_.module);
-    const auto token = choose_card(module);
+    const auto token = choose_card(module, t_, o_.token, !o_.data_file.empty());
     card::CardSession session(module, token.slot);
     const auto cert = card::qualified_signing_certificate(session);
     certificate_der_ = ossl::to_der(cert.certificate.get());

@@ -222,15 +222,7 @@ TEST_F(PagesTest, APostWithoutOrWithAWrongCsrfTokenIsRefused) {
 TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-    orders::OrderData data;
-    data.contact = {"juergen@kanzlei.example", "+49 221 1234567"};
-    data.shipping = {"Jürgen Müller", "", "Domkloster 4", "", "50667", "Köln", "DE"};
-    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
-    data.name_and_attributes_unchanged = true;
-    data.terms_accepted = true;
-    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
-    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
-    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+    const auto order = place_order(key, cert.get(), "juergen@kanzlei.example", "Jürgen Müller");
 
     // Without looking it up first, nobody cancels anything.
     Browser stranger(base);
@@ -259,15 +251,7 @@ TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
 TEST_F(PagesTest, TheStatusLinkByMailAnswersAlikeAndIsQueuedOnlyForTheOrdersOwnAddress) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-    orders::OrderData data;
-    data.contact = {"anna@kanzlei.example", "+49 221 1234567"};
-    data.shipping = {"Anna Schmitz", "", "Domkloster 4", "", "50667", "Köln", "DE"};
-    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
-    data.name_and_attributes_unchanged = true;
-    data.terms_accepted = true;
-    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
-    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
-    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+    const auto order = place_order(key, cert.get(), "anna@kanzlei.example", "Anna Schmitz");
     const auto queued = [this] {
         long long n = 0;
         tc.db.with_session([&](soci::session& s) {
@@ -295,15 +279,7 @@ TEST_F(PagesTest, TheStatusLinkByMailAnswersAlikeAndIsQueuedOnlyForTheOrdersOwnA
 TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-    orders::OrderData data;
-    data.contact = {"anna@kanzlei.example", "+49 221 1234567"};
-    data.shipping = {"Anna Schmitz", "", "Domkloster 4", "", "50667", "Köln", "DE"};
-    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
-    data.name_and_attributes_unchanged = true;
-    data.terms_accepted = true;
-    const auto draft = orders.create_draft(ossl::to_der(cert.get()), data, now);
-    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
-    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+    const auto order = place_order(key, cert.get(), "anna@kanzlei.example", "Anna Schmitz");
 
     Browser browser(base);
     browser.get("/status");
@@ -317,16 +293,7 @@ TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
 TEST_F(PagesTest, StatusLookupGivesTheSameAnswerForAWrongEmailAndAnUnknownNumber) {
     crypto::SoftwareSigner key = crypto::SoftwareSigner::generate_ec();
     const auto cert = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-    orders::OrderData data;
-    data.contact = {"juergen@kanzlei.example", "+49 221 1234567"};
-    data.shipping = {"Jürgen Müller", "", "Domkloster 4", "", "50667", "Köln", "DE"};
-    static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
-    data.name_and_attributes_unchanged = true;
-    data.terms_accepted = true;
-    const auto der = ossl::to_der(cert.get());
-    const auto draft = orders.create_draft(der, data, now);
-    const auto signature = signature::create_cades(key, cert.get(), ossl::as_bytes(draft.document));
-    const auto order = orders.submit(draft.nonce, draft.document, signature, now + 5);
+    const auto order = place_order(key, cert.get(), "juergen@kanzlei.example", "Jürgen Müller");
 
     Browser browser(base);
     browser.get("/status");

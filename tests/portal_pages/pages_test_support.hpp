@@ -160,6 +160,21 @@ protected:
         return cert;
     }
 
+    // A follow-up order placed and signed with `key` for `cert` (a registered card).
+    orders::SubmittedOrder place_order(crypto::SoftwareSigner& key, const X509* cert,
+                                       const std::string& email, const std::string& name) {
+        orders::OrderData data;
+        data.contact = {email, "+49 221 1234567"};
+        data.shipping = {name, "", "Domkloster 4", "", "50667", "Köln", "DE"};
+        static_cast<orders::PostalAddress&>(data.billing) = data.shipping;
+        data.name_and_attributes_unchanged = true;
+        data.terms_accepted = true;
+        const auto draft = orders.create_draft(ossl::to_der(cert), data, now);
+        const auto signature =
+            signature::create_cades(key, cert, ossl::as_bytes(draft.document));
+        return orders.submit(draft.nonce, draft.document, signature, now + 5);
+    }
+
     std::string certificate_base64(const X509* cert) {
         const auto der = ossl::to_der(cert);
         return storage::to_base64(der.data(), der.size());
