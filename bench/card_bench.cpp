@@ -1,11 +1,11 @@
 // Card signatures per second through SoftHSM2 (EC P-256, RSA-3072), CAdES creation and
 // verification per second, and in-memory OpenSSL ECDSA P-256 in the same run for reference
 // (compare with `openssl speed ecdsap256 rsa3072` on the same machine).
-#include "card/card_certificates.hpp"
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
-#include "card/pkcs11_signer.hpp"
-#include "card/token_admin.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
+#include "smartcard/pkcs11_signer.hpp"
+#include "smartcard/token_admin.hpp"
 #include "signature/cades.hpp"
 
 #include <benchmark/benchmark.h>
@@ -46,7 +46,7 @@ ossl::X509Ptr bench_certificate(EVP_PKEY* public_key, const crypto::SoftwareSign
 // One SoftHSM2 token directory for the whole run, with an EC and an RSA card.
 struct BenchCards {
     std::filesystem::path dir;
-    std::unique_ptr<card::Pkcs11Module> module;
+    std::unique_ptr<smartcard::Pkcs11Module> module;
     crypto::SoftwareSigner ca = crypto::SoftwareSigner::generate_ec();
 
     BenchCards() {
@@ -58,9 +58,9 @@ struct BenchCards {
             << "directories.tokendir = " << (dir / "tokens").string()
             << "\nobjectstore.backend = file\nlog.level = ERROR\n";
         setenv("SOFTHSM2_CONF", (dir / "softhsm2.conf").c_str(), 1);
-        module = std::make_unique<card::Pkcs11Module>(SOFTHSM2_MODULE);
-        produce("EC card", card::KeyType::ec_p256);
-        produce("RSA card", card::KeyType::rsa_3072);
+        module = std::make_unique<smartcard::Pkcs11Module>(SOFTHSM2_MODULE);
+        produce("EC card", smartcard::KeyType::ec_p256);
+        produce("RSA card", smartcard::KeyType::rsa_3072);
     }
     ~BenchCards() {
         module.reset();
@@ -68,19 +68,19 @@ struct BenchCards {
         std::filesystem::remove_all(dir, ec);
     }
 
-    void produce(const std::string& label, card::KeyType type) {
-        const auto token = card::initialize_token(*module, module->free_slot().slot, label, so_pin);
+    void produce(const std::string& label, smartcard::KeyType type) {
+        const auto token = smartcard::initialize_token(*module, module->free_slot().slot, label, so_pin);
         {
-            card::CardSession so(*module, token.slot, card::CardSession::Access::read_write);
+            smartcard::CardSession so(*module, token.slot, smartcard::CardSession::Access::read_write);
             so.login_security_officer(so_pin);
-            card::set_user_pin(so, user_pin);
+            smartcard::set_user_pin(so, user_pin);
         }
-        card::CardSession session(*module, token.slot, card::CardSession::Access::read_write);
+        smartcard::CardSession session(*module, token.slot, smartcard::CardSession::Access::read_write);
         session.login(user_pin);
         const ossl::Bytes id{0x01};
-        auto pair = card::generate_key_pair(session, {type, id, "key", false});
+        auto pair = smartcard::generate_key_pair(session, {type, id, "key", false});
         auto cert = bench_certificate(pair.public_key_value.get(), ca);
-        card::store_certificate(session, cert.get(), id, "cert");
+        smartcard::store_certificate(session, cert.get(), id, "cert");
     }
 };
 
@@ -90,14 +90,14 @@ BenchCards& cards() {
 }
 
 struct OpenCard {
-    card::CardSession session;
-    card::CardCertificate cert;
-    card::Pkcs11Signer signer;
+    smartcard::CardSession session;
+    smartcard::CardCertificate cert;
+    smartcard::Pkcs11Signer signer;
 
     explicit OpenCard(const std::string& label)
         : session(*cards().module, cards().module->find_token(label).slot),
-          cert((session.login(user_pin), card::qualified_signing_certificate(session))),
-          signer(card::Pkcs11Signer::for_certificate(session, cert)) {}
+          cert((session.login(user_pin), smartcard::qualified_signing_certificate(session))),
+          signer(smartcard::Pkcs11Signer::for_certificate(session, cert)) {}
 };
 
 const ossl::Bytes order = ossl::random_bytes(4096);

@@ -30,6 +30,7 @@
 // SIGCARD_LOAD_PERF_CONTROL=FIFO profiles the timed phases alone: the driver writes "enable"
 // before each and "disable" after it into FIFO, the control FIFO of a `perf record -D -1
 // --control fifo:FIFO` started beforehand.
+#include "encoding/encoding.hpp"
 #include "keep_alive_tls_client.hpp"
 
 #include "authority/trust_center.hpp"
@@ -37,7 +38,7 @@
 #include "common/clock.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
-#include "portal/http/http_client.hpp"
+#include "http/http_client.hpp"
 #include "signature/cades.hpp"
 #include "storage/database.hpp"
 
@@ -109,13 +110,13 @@ std::vector<Holder> prepare(const std::filesystem::path& dir, int count) {
         cards::CardEntry card;
         card.card_serial = fmt::format("BENCH{:06}", i);
         card.token_label = card.card_serial;
-        card.certificate_serial = pki::serial_hex(cert.get());
+        card.certificate_serial = ossl::serial_hex(cert.get());
         card.identified_at = now - 365 * 86400;
         card.produced_at = now;
         tc.database().in_transaction([&](soci::session& s) { cards::CardRegister::add(s, card); });
         const auto der = ossl::to_der(cert.get());
         out.push_back(
-            {std::move(key), std::move(cert), storage::to_base64(der.data(), der.size())});
+            {std::move(key), std::move(cert), encoding::to_base64(der.data(), der.size())});
     }
     return out;
 }
@@ -128,10 +129,10 @@ void on_clients(const std::filesystem::path& dir, std::size_t n, int clients, Wo
     std::vector<std::thread> workers;
     for (int c = 0; c < clients; ++c) {
         workers.emplace_back([&] {
-            portal::ClientConfig config;
+            http::ClientConfig config;
             config.ca_file = dir / "ca" / "root.pem";
             config.timeout = std::chrono::seconds(60);
-            portal::HttpClient client(config);
+            http::HttpClient client(config);
             for (std::size_t i = next++; i < n; i = next++) {
                 work(client, i);
             }
@@ -148,7 +149,7 @@ void on_clients(const std::filesystem::path& dir, std::size_t n, int clients, Wo
 std::vector<std::string> draft_and_sign(const std::filesystem::path& dir, const std::string& base,
                                         std::span<Holder> holders, int clients) {
     std::vector<std::string> bodies(holders.size());
-    on_clients(dir, holders.size(), clients, [&](portal::HttpClient& client, std::size_t i) {
+    on_clients(dir, holders.size(), clients, [&](http::HttpClient& client, std::size_t i) {
         const auto response = client.post(
             base + "/api/v1/follow-up/drafts",
             nlohmann::json{{"certificate", holders[i].certificate_base64}, {"order", order_data(i)}}
@@ -164,7 +165,7 @@ std::vector<std::string> draft_and_sign(const std::filesystem::path& dir, const 
                                                  ossl::as_bytes(document));
         // As the terminal client sends it: the portal keeps the document, the signature covers it.
         bodies[i] = nlohmann::json{{"nonce", draft.at("nonce")},
-                                   {"signature_base64", storage::to_base64(cms.data(), cms.size())}}
+                                   {"signature_base64", encoding::to_base64(cms.data(), cms.size())}}
                         .dump();
     });
     return bodies;

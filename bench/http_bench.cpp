@@ -6,29 +6,24 @@
 #include <memory>
 #include <string>
 
-#include "portal/http/http_client.hpp"
-#include "portal/http/http_server.hpp"
+#include "http/http_client.hpp"
+#include "http/http_server.hpp"
 
 namespace {
 
-using sigcard::portal::HttpClient;
-using sigcard::portal::HttpServer;
-using sigcard::portal::Request;
-using sigcard::portal::Response;
-using sigcard::portal::Router;
-using sigcard::portal::ServerConfig;
+namespace http = sigcard::http;
 
 // One server for all runs; the default two threads, as the portal runs.
-HttpServer& bench_server() {
-    static const std::unique_ptr<HttpServer> server = [] {
+http::HttpServer& bench_server() {
+    static const std::unique_ptr<http::HttpServer> server = [] {
         // The request log line goes to the console here; measure the server, not the terminal.
         spdlog::set_level(spdlog::level::warn);
-        Router router;
-        router.get("/ping", [](const Request&) { return Response::text("pong"); });
-        router.post("/echo", [](const Request& request) { return Response::text(request.body); });
-        ServerConfig config;
+        http::Router router;
+        router.get("/ping", [](const http::Request&) { return http::Response::text("pong"); });
+        router.post("/echo", [](const http::Request& request) { return http::Response::text(request.body); });
+        http::ServerConfig config;
         config.address = "127.0.0.1";
-        auto started = std::make_unique<HttpServer>(config, std::move(router));
+        auto started = std::make_unique<http::HttpServer>(config, std::move(router));
         started->start();
         return started;
     }();
@@ -41,7 +36,7 @@ std::string bench_url(const char* path) {
 
 void BM_KeepAliveGet(benchmark::State& state) {
     const std::string url = bench_url("/ping");
-    HttpClient client;
+    http::HttpClient client;
     for (auto _ : state) {
         auto response = client.get(url);
         if (response.status != 200) {
@@ -57,7 +52,7 @@ void BM_KeepAliveGet(benchmark::State& state) {
 void BM_KeepAlivePost1KiB(benchmark::State& state) {
     const std::string url = bench_url("/echo");
     const std::string body(1024, 'o');
-    HttpClient client;
+    http::HttpClient client;
     for (auto _ : state) {
         auto response = client.post(url, body, "application/octet-stream");
         benchmark::DoNotOptimize(response.body);

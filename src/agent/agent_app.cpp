@@ -1,6 +1,6 @@
 #include "agent/agent_app.hpp"
 
-#include "portal/http/stop_signals.hpp"
+#include "http/stop_signals.hpp"
 
 #include <fmt/format.h>
 #include <pthread.h>
@@ -25,7 +25,7 @@ int run_agent(int argc, char** argv) {
     app.add_option("--port", port, "Port on 127.0.0.1 (default: from the configuration, 24727)");
     CLI11_PARSE(app, argc, argv);
 
-    const portal::StopSignals stop_signals;  // before any server thread starts
+    const http::StopSignals stop_signals;  // before any server thread starts
 
     try {
         auto config = load_agent_config(config_file);

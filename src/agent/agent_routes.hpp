@@ -10,7 +10,7 @@
 #include "agent/holder_cards.hpp"
 #include "agent/loopback_guard.hpp"
 #include "agent/signing_requests.hpp"
-#include "portal/http/router.hpp"
+#include "http/router.hpp"
 
 namespace sigcard::agent {
 
@@ -30,12 +30,12 @@ struct AgentContext {
 };
 
 // Adds `handler` for `method` and `path` (a prefix when `prefix`) behind the guard.
-void add_guarded(portal::Router& router, AgentContext& context, RouteAccess access,
+void add_guarded(http::Router& router, AgentContext& context, RouteAccess access,
                  const std::string& method, const std::string& path, bool prefix,
-                 portal::Handler handler);
+                 http::Handler handler);
 
-void add_api_routes(portal::Router& router, AgentContext& context);
-void add_confirmation_routes(portal::Router& router, AgentContext& context);
+void add_api_routes(http::Router& router, AgentContext& context);
+void add_confirmation_routes(http::Router& router, AgentContext& context);
 
 // The status a sigcard::Error gets in the agent's answers.
 int agent_error_status(std::string_view id);

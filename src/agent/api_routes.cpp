@@ -6,17 +6,17 @@
 #include "agent/agent_errors.hpp"
 #include "agent/agent_routes.hpp"
 #include "agent/portal_request.hpp"
-#include "portal/http/http_errors.hpp"
-#include "storage/database.hpp"
+#include "encoding/encoding.hpp"
+#include "http/http_errors.hpp"
 
 namespace sigcard::agent {
 
 namespace {
 
 using nlohmann::json;
-using portal::HttpError;
-using portal::Request;
-using portal::Response;
+using http::HttpError;
+using http::Request;
+using http::Response;
 
 // The largest order document the agent shows and signs; the request body limit follows from it.
 constexpr std::size_t max_document_size = 128 * 1024;
@@ -26,16 +26,16 @@ json error_json(const ErrorCode& code) {
 }
 
 std::string base64(const ossl::Bytes& bytes) {
-    return storage::to_base64(bytes.data(), bytes.size());
+    return encoding::to_base64(bytes.data(), bytes.size());
 }
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
     return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
-Response status(AgentContext& context) {
+http::Response status(AgentContext& context) {
     const auto reader = context.cards.status();
-    return Response::json(
+    return http::Response::json(
         {{"agent", "sigcard-agent"},
          {"version", context.version},
          {"reader",
@@ -45,7 +45,7 @@ Response status(AgentContext& context) {
 }
 
 // Every reader and card, with what the holder needs to choose: name, validity, issuer.
-Response cards(AgentContext& context) {
+http::Response cards(AgentContext& context) {
     json list = json::array();
     for (const auto& card : context.cards.cards()) {
         const auto& slot = card.token;
@@ -69,26 +69,26 @@ Response cards(AgentContext& context) {
         }
         list.push_back(std::move(entry));
     }
-    return Response::json({{"cards", list}});
+    return http::Response::json({{"cards", list}});
 }
 
-Response certificate(AgentContext& context, const Request& request) {
+http::Response certificate(AgentContext& context, const http::Request& request) {
     const auto token = request.query.find("token");
     if (!token || token->empty()) {
-        throw HttpError(errors::request_malformed, 400, "token missing");
+        throw http::HttpError(errors::request_malformed, 400, "token missing");
     }
     const std::string label(*token);
-    return Response::json(
+    return http::Response::json(
         {{"token", label},
          {"certificate_base64", base64(context.cards.qualified_certificate(label))}});
 }
 
-Response open_signing_request(AgentContext& context, const Request& request,
+http::Response open_signing_request(AgentContext& context, const http::Request& request,
                               const std::string& origin) {
     // JSON only: a cross-site form or text/plain post can never start a signature, and
     // browsers must preflight this content type.
     if (!request.headers.get("Content-Type").starts_with("application/json")) {
-        throw HttpError(errors::request_malformed, 415, "content type");
+        throw http::HttpError(errors::request_malformed, 415, "content type");
     }
     const auto body = parse_sign_request(request.body, max_document_size);
     const auto* portal = context.config.find_portal(origin);
@@ -107,7 +107,7 @@ Response open_signing_request(AgentContext& context, const Request& request,
     signing.pin_pad = card.token.has_pin_pad();
     const auto opened =
         context.requests.open(std::move(signing), verified.nonce, verified.expires_at);
-    return Response::json({{"request_id", opened.id},
+    return http::Response::json({{"request_id", opened.id},
                            {"confirm_url", fmt::format("http://127.0.0.1:{}/confirm/{}",
                                                        context.guard.port(), opened.id)},
                            {"expires_at", unix_seconds(opened.expires_at)}},
@@ -124,7 +124,7 @@ json request_state(const SigningRequest& request) {
             break;
         case SigningState::completed:
             answer["state"] = "signed";
-            answer["signature_base64"] = storage::to_base64(request.signature);
+            answer["signature_base64"] = encoding::to_base64(request.signature);
             break;
         case SigningState::refused:
             answer["state"] = "refused";
@@ -140,44 +140,44 @@ SigningRequest own_request(AgentContext& context, const std::string& id,
                            const std::string& origin) {
     auto request = is_request_id(id) ? context.requests.find(id) : std::nullopt;
     if (!request || request->origin != origin) {
-        throw HttpError(errors::request_not_found, 404, "request " + id);
+        throw http::HttpError(errors::request_not_found, 404, "request " + id);
     }
     return *request;
 }
 
 }  // namespace
 
-void add_api_routes(portal::Router& router, AgentContext& context) {
+void add_api_routes(http::Router& router, AgentContext& context) {
     add_guarded(router, context, RouteAccess::any_page, "GET", "/v1/status", false,
-                [&context](const Request&) { return status(context); });
+                [&context](const http::Request&) { return status(context); });
     add_guarded(router, context, RouteAccess::portal, "GET", "/v1/cards", false,
-                [&context](const Request&) { return cards(context); });
+                [&context](const http::Request&) { return cards(context); });
     add_guarded(router, context, RouteAccess::portal, "GET", "/v1/certificate", false,
-                [&context](const Request& request) { return certificate(context, request); });
+                [&context](const http::Request& request) { return certificate(context, request); });
     add_guarded(router, context, RouteAccess::portal, "POST", "/v1/sign", false,
-                [&context](const Request& request) {
+                [&context](const http::Request& request) {
                     return open_signing_request(context, request,
                                                 context.guard.require_allowed_origin(request));
                 });
     add_guarded(router, context, RouteAccess::portal, "GET", "/v1/sign/", true,
-                [&context](const Request& request) {
+                [&context](const http::Request& request) {
                     const auto origin = context.guard.require_allowed_origin(request);
-                    return Response::json(
+                    return http::Response::json(
                         request_state(own_request(context, request.path_remainder, origin)));
                 });
     // POST /v1/sign/{id}/cancel: the portal withdraws a request the holder has not confirmed.
     add_guarded(router, context, RouteAccess::portal, "POST", "/v1/sign/", true,
-                [&context](const Request& request) {
+                [&context](const http::Request& request) {
                     const auto origin = context.guard.require_allowed_origin(request);
                     const std::string_view rest = request.path_remainder;
                     constexpr std::string_view suffix = "/cancel";
                     if (!rest.ends_with(suffix)) {
-                        return Response::error(portal::errors::not_found, 404);
+                        return http::Response::error(http::errors::not_found, 404);
                     }
                     const std::string id(rest.substr(0, rest.size() - suffix.size()));
                     own_request(context, id, origin);
                     context.requests.withdraw(id, origin);
-                    return Response::json(request_state(*context.requests.find(id)));
+                    return http::Response::json(request_state(*context.requests.find(id)));
                 });
 }
 

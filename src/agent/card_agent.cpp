@@ -5,22 +5,22 @@
 #include <algorithm>
 
 #include "agent/agent_routes.hpp"
-#include "portal/http/http_errors.hpp"
-#include "portal/http/http_server.hpp"
+#include "http/http_errors.hpp"
+#include "http/http_server.hpp"
 
 namespace sigcard::agent {
 
 namespace {
 
-using portal::Request;
-using portal::Response;
+using http::Request;
+using http::Response;
 
 // JSON bodies carry a document of at most 128 KiB as base64 plus the portal's request: nothing
 // the agent accepts is bigger than this.
 constexpr std::size_t body_limit = 256 * 1024;
 
-portal::ErrorStatusTable agent_statuses() {
-    portal::ErrorStatusTable table;
+http::ErrorStatusTable agent_statuses() {
+    http::ErrorStatusTable table;
     table.set("card.", 409);  // the card or reader is not in the state the call needs
     table.set("card.token_not_found", 404);
     table.set("card.no_reader", 503);
@@ -30,10 +30,10 @@ portal::ErrorStatusTable agent_statuses() {
     return table;
 }
 
-Response refusal(const Error& e, int status, const Request& request) {
+http::Response refusal(const Error& e, int status, const http::Request& request) {
     spdlog::info("agent refused {} {}: {} {}", request.method, request.path.substr(0, 64), e.id(),
                  e.detail());
-    return Response::error(e.code(), status);
+    return http::Response::error(e.code(), status);
 }
 
 }  // namespace
@@ -47,12 +47,12 @@ bool is_request_id(std::string_view text) {
     return text.size() == 32 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-void add_guarded(portal::Router& router, AgentContext& context, RouteAccess access,
+void add_guarded(http::Router& router, AgentContext& context, RouteAccess access,
                  const std::string& method, const std::string& path, bool prefix,
-                 portal::Handler handler) {
-    auto guarded = [&context, access, handler = std::move(handler)](const Request& request) {
+                 http::Handler handler) {
+    auto guarded = [&context, access, handler = std::move(handler)](const http::Request& request) {
         std::string origin;
-        Response response;
+        http::Response response;
         try {
             context.guard.check_host(request);
             if (access == RouteAccess::portal) {
@@ -62,7 +62,7 @@ void add_guarded(portal::Router& router, AgentContext& context, RouteAccess acce
                 origin = context.guard.require_allowed_origin(request);
             }
             response = handler(request);
-        } catch (const portal::HttpError& e) {
+        } catch (const http::HttpError& e) {
             response = refusal(e, e.status(), request);
         } catch (const Error& e) {
             response = refusal(e, agent_error_status(e.id()), request);
@@ -94,7 +94,7 @@ struct CardAgent::Parts {
     HolderCards cards;
     SigningRequests requests;
     AgentContext context;
-    std::unique_ptr<portal::HttpServer> server;
+    std::unique_ptr<http::HttpServer> server;
 };
 
 CardAgent::CardAgent(AgentConfig config) : parts_(std::make_unique<Parts>(std::move(config))) {}
@@ -105,19 +105,19 @@ CardAgent::~CardAgent() {
 
 void CardAgent::start() {
     auto& context = parts_->context;
-    portal::Router router;
+    http::Router router;
     add_api_routes(router, context);
     add_confirmation_routes(router, context);
     // Preflights for the API, and host-checked answers for every other path and method, so
     // not even a 404 reaches a page behind a foreign Host.
     add_guarded(router, context, RouteAccess::portal, "OPTIONS", "/v1/", true,
-                [&context](const Request& request) { return context.guard.preflight(request); });
+                [&context](const http::Request& request) { return context.guard.preflight(request); });
     for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
         add_guarded(router, context, RouteAccess::own_page, method, "/", true,
-                    [](const Request&) { return Response::error(portal::errors::not_found, 404); });
+                    [](const http::Request&) { return http::Response::error(http::errors::not_found, 404); });
     }
 
-    portal::ServerConfig server;
+    http::ServerConfig server;
     // Loopback only, by address: the agent is never reachable from the network.
     server.address = "127.0.0.1";
     server.port = parts_->config.port;
@@ -125,7 +125,7 @@ void CardAgent::start() {
     server.body_limit = body_limit;
     server.header_limit = 8 * 1024;
     server.error_statuses = agent_statuses();
-    parts_->server = std::make_unique<portal::HttpServer>(server, std::move(router));
+    parts_->server = std::make_unique<http::HttpServer>(server, std::move(router));
     parts_->server->start();
     parts_->guard.set_port(parts_->server->port());
     spdlog::info("sigcard-agent {} listening on http://127.0.0.1:{}", parts_->context.version,

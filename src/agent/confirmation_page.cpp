@@ -6,7 +6,7 @@
 
 #include "agent/agent_errors.hpp"
 #include "crypto/ossl.hpp"
-#include "storage/database.hpp"
+#include "encoding/encoding.hpp"
 
 namespace sigcard::agent {
 
@@ -39,7 +39,7 @@ dt{font-weight:bold}dd{margin:0;word-break:break-all}
 
 std::string style_hash() {
     const auto digest = ossl::sha256(ossl::as_bytes(style));
-    return storage::to_base64(digest.data(), digest.size());
+    return encoding::to_base64(digest.data(), digest.size());
 }
 
 const std::string page_template = R"(<!DOCTYPE html>
@@ -119,13 +119,13 @@ data error_data(const ErrorCode& code) {
     return d;
 }
 
-portal::Response render(const data& values, int status) {
+http::Response render(const data& values, int status) {
     static const std::string csp = "default-src 'none'; style-src 'sha256-" + style_hash() +
                                    "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     data page = values;
     page.set("style", style);
     mustache renderer(page_template);
-    auto response = portal::Response::html(renderer.render(page), status);
+    auto response = http::Response::html(renderer.render(page), status);
     response.headers.set("Content-Security-Policy", csp);
     response.headers.set("X-Frame-Options", "DENY");
     // The portal's window keeps no handle on this one, and no other site may embed it.
@@ -140,7 +140,7 @@ portal::Response render(const data& values, int status) {
 
 }  // namespace
 
-portal::Response confirmation_page(const SigningRequest& request, int status) {
+http::Response confirmation_page(const SigningRequest& request, int status) {
     data values;
     switch (request.state) {
         case SigningState::pending:
@@ -154,7 +154,7 @@ portal::Response confirmation_page(const SigningRequest& request, int status) {
             pending.set("reader", request.reader);
             pending.set("document", request.document);
             pending.set("document_sha256",
-                        ossl::hex(ossl::sha256(ossl::as_bytes(request.document))));
+                        encoding::hex(ossl::sha256(ossl::as_bytes(request.document))));
             pending.set("pin_pad",
                         request.pin_pad ? data::type::bool_true : data::type::bool_false);
             values.set("pending", pending);
@@ -174,7 +174,7 @@ portal::Response confirmation_page(const SigningRequest& request, int status) {
     return render(values, status);
 }
 
-portal::Response unknown_request_page() {
+http::Response unknown_request_page() {
     data values;
     values.set("unknown", error_data(errors::request_not_found));
     return render(values, 404);

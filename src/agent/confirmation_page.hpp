@@ -4,15 +4,15 @@
 #pragma once
 
 #include "agent/signing_requests.hpp"
-#include "portal/http/response.hpp"
+#include "http/response.hpp"
 
 namespace sigcard::agent {
 
 // The page for `request` in its current state: the confirmation form while pending (with
 // `request.last_card_error` shown above it), else the outcome.
-portal::Response confirmation_page(const SigningRequest& request, int status = 200);
+http::Response confirmation_page(const SigningRequest& request, int status = 200);
 
 // A page for a request the agent does not know (any more).
-portal::Response unknown_request_page();
+http::Response unknown_request_page();
 
 }  // namespace sigcard::agent

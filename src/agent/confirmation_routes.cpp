@@ -11,16 +11,16 @@
 #include "agent/agent_errors.hpp"
 #include "agent/agent_routes.hpp"
 #include "agent/confirmation_page.hpp"
-#include "card/card_errors.hpp"
-#include "portal/http/http_errors.hpp"
+#include "smartcard/card_errors.hpp"
+#include "http/http_errors.hpp"
 
 namespace sigcard::agent {
 
 namespace {
 
-using portal::HttpError;
-using portal::Request;
-using portal::Response;
+using http::HttpError;
+using http::Request;
+using http::Response;
 
 constexpr std::size_t max_pin_length = 64;
 
@@ -40,9 +40,9 @@ ConfirmationForm parse_form(std::string_view body) {
         const auto equals = pair.find('=');
         const auto name = pair.substr(0, equals);
         const auto raw = equals == std::string_view::npos ? "" : pair.substr(equals + 1);
-        auto value = portal::percent_decode(raw, true);
+        auto value = http::percent_decode(raw, true);
         if (!value) {
-            throw HttpError(errors::request_malformed, 400, "broken form encoding");
+            throw http::HttpError(errors::request_malformed, 400, "broken form encoding");
         }
         if (name == "pin") {
             if (value->size() <= max_pin_length) {
@@ -50,7 +50,7 @@ ConfirmationForm parse_form(std::string_view body) {
             }
             OPENSSL_cleanse(value->data(), value->size());
             if (!form.pin) {
-                throw HttpError(errors::request_malformed, 400, "PIN too long");
+                throw http::HttpError(errors::request_malformed, 400, "PIN too long");
             }
         } else if (name == "confirmation_token") {
             form.confirmation_token = std::move(*value);
@@ -63,37 +63,37 @@ ConfirmationForm parse_form(std::string_view body) {
 
 // The server hands handlers its own mutable Request as const; the form body holds the PIN in
 // clear and must not stay in memory after this handler. (Beast's read buffer is outside reach.)
-void wipe_body(const Request& request) {
+void wipe_body(const http::Request& request) {
     auto& body = const_cast<std::string&>(request.body);
     OPENSSL_cleanse(body.data(), body.size());
 }
 
 // Any Origin but the agent's own (a portal, an attacker, "null") is refused before anything is
 // read: only the page itself posts its form, and only a navigation opens it.
-void refuse_foreign_origin(const AgentContext& context, const Request& request) {
+void refuse_foreign_origin(const AgentContext& context, const http::Request& request) {
     const auto origin = request.headers.find("Origin");
     if (origin && !context.guard.is_own_origin(*origin)) {
-        throw HttpError(errors::confirmation_refused, 403, "Origin " + std::string(*origin));
+        throw http::HttpError(errors::confirmation_refused, 403, "Origin " + std::string(*origin));
     }
 }
 
 // The form is posted by the page itself (same origin); browsers that send Fetch Metadata say so.
-void require_own_page_post(const AgentContext& context, const Request& request) {
+void require_own_page_post(const AgentContext& context, const http::Request& request) {
     refuse_foreign_origin(context, request);
     const auto site = request.headers.find("Sec-Fetch-Site");
     if (site && *site != "same-origin") {
-        throw HttpError(errors::confirmation_refused, 403, "Sec-Fetch-Site " + std::string(*site));
+        throw http::HttpError(errors::confirmation_refused, 403, "Sec-Fetch-Site " + std::string(*site));
     }
 }
 
 // The page is opened as a window (the portal's page opens it: a cross-site navigation), never
 // fetched by a script or embedded.
-void require_navigation(const AgentContext& context, const Request& request) {
+void require_navigation(const AgentContext& context, const http::Request& request) {
     refuse_foreign_origin(context, request);
     const auto mode = request.headers.find("Sec-Fetch-Mode");
     const auto destination = request.headers.find("Sec-Fetch-Dest");
     if ((mode && *mode != "navigate") || (destination && *destination != "document")) {
-        throw HttpError(errors::confirmation_refused, 403, "not a top-level navigation");
+        throw http::HttpError(errors::confirmation_refused, 403, "not a top-level navigation");
     }
 }
 
@@ -104,10 +104,10 @@ bool asks_for_pin_again(std::string_view id) {
     return std::find(codes.begin(), codes.end(), id) != codes.end();
 }
 
-Response sign(AgentContext& context, const SigningRequest& request, const Secret* pin) {
-    const auto redirect = Response::redirect("/confirm/" + request.id);
+http::Response sign(AgentContext& context, const SigningRequest& request, const Secret* pin) {
+    const auto redirect = http::Response::redirect("/confirm/" + request.id);
     if (!request.pin_pad && (pin == nullptr || pin->empty())) {
-        context.requests.retry_pin(request.id, card::errors::not_logged_in);
+        context.requests.retry_pin(request.id, smartcard::errors::not_logged_in);
         return confirmation_page(*context.requests.find(request.id), 422);
     }
     try {
@@ -126,35 +126,35 @@ Response sign(AgentContext& context, const SigningRequest& request, const Secret
         return redirect;
     } catch (const std::exception& e) {
         spdlog::error("agent: request {} failed: {}", request.id, e.what());
-        context.requests.finish_refused(request.id, card::errors::device_error);
+        context.requests.finish_refused(request.id, smartcard::errors::device_error);
         return redirect;
     }
 }
 
-Response confirm(AgentContext& context, const Request& request) {
+http::Response confirm(AgentContext& context, const http::Request& request) {
     require_own_page_post(context, request);
     if (!request.headers.get("Content-Type").starts_with("application/x-www-form-urlencoded")) {
-        throw HttpError(errors::request_malformed, 415, "content type");
+        throw http::HttpError(errors::request_malformed, 415, "content type");
     }
     auto form = parse_form(request.body);
     wipe_body(request);
     const std::string& id = request.path_remainder;
     if (!is_request_id(id)) {
-        throw HttpError(errors::request_not_found, 404, "request id");
+        throw http::HttpError(errors::request_not_found, 404, "request id");
     }
     if (form.action == "cancel") {
         context.requests.cancel(id, form.confirmation_token);
         spdlog::info("agent: request {} cancelled by the holder", id);
-        return Response::redirect("/confirm/" + id);
+        return http::Response::redirect("/confirm/" + id);
     }
     if (form.action != "sign") {
-        throw HttpError(errors::request_malformed, 400, "action");
+        throw http::HttpError(errors::request_malformed, 400, "action");
     }
     const auto signing = context.requests.begin_signing(id, form.confirmation_token);
     return sign(context, signing, form.pin ? &*form.pin : nullptr);
 }
 
-Response show(AgentContext& context, const Request& request) {
+http::Response show(AgentContext& context, const http::Request& request) {
     require_navigation(context, request);
     const std::string& id = request.path_remainder;
     const auto signing = is_request_id(id) ? context.requests.find(id) : std::nullopt;
@@ -163,11 +163,11 @@ Response show(AgentContext& context, const Request& request) {
 
 }  // namespace
 
-void add_confirmation_routes(portal::Router& router, AgentContext& context) {
+void add_confirmation_routes(http::Router& router, AgentContext& context) {
     add_guarded(router, context, RouteAccess::own_page, "GET", "/confirm/", true,
-                [&context](const Request& request) { return show(context, request); });
+                [&context](const http::Request& request) { return show(context, request); });
     add_guarded(router, context, RouteAccess::own_page, "POST", "/confirm/", true,
-                [&context](const Request& request) { return confirm(context, request); });
+                [&context](const http::Request& request) { return confirm(context, request); });
 }
 
 }  // namespace sigcard::agent

@@ -6,10 +6,11 @@
 #include <ctime>
 #include <optional>
 
-#include "card/card_certificates.hpp"
-#include "card/card_errors.hpp"
-#include "card/pkcs11_signer.hpp"
+#include "encoding/encoding.hpp"
 #include "signature/cades.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_errors.hpp"
+#include "smartcard/pkcs11_signer.hpp"
 
 namespace sigcard::agent {
 
@@ -41,7 +42,7 @@ std::int64_t unix_time(const ASN1_TIME* time) {
 
 void describe_certificate(HolderCard& card, const X509* certificate) {
     card.certificate_der = ossl::to_der(certificate);
-    card.certificate_sha256 = ossl::hex(ossl::sha256(card.certificate_der));
+    card.certificate_sha256 = encoding::hex(ossl::sha256(card.certificate_der));
     card.holder_name = common_name(X509_get_subject_name(certificate));
     card.issuer_name = common_name(X509_get_issuer_name(certificate));
     card.not_before = unix_time(X509_get0_notBefore(certificate));
@@ -50,14 +51,14 @@ void describe_certificate(HolderCard& card, const X509* certificate) {
 
 }  // namespace
 
-HolderCards::HolderCards(std::filesystem::path module_path, card::CardPolicy policy)
+HolderCards::HolderCards(std::filesystem::path module_path, smartcard::CardPolicy policy)
     : module_path_(std::move(module_path)), policy_(policy) {}
 
 HolderCards::~HolderCards() = default;
 
-card::Pkcs11Module& HolderCards::module(bool fresh) {
+smartcard::Pkcs11Module& HolderCards::module(bool fresh) {
     if (!module_) {
-        module_ = std::make_unique<card::Pkcs11Module>(module_path_);
+        module_ = std::make_unique<smartcard::Pkcs11Module>(module_path_);
     } else if (fresh) {
         try {
             module_->reinitialize();
@@ -93,9 +94,9 @@ std::vector<HolderCard> HolderCards::read_cards() {
         card.token = std::move(slot);
         if (card.token.present && card.token.initialized()) {
             try {
-                card::CardSession session(cards_module, card.token.slot);
+                smartcard::CardSession session(cards_module, card.token.slot);
                 describe_certificate(card,
-                                     card::qualified_signing_certificate(session).certificate.get());
+                                     smartcard::qualified_signing_certificate(session).certificate.get());
             } catch (const Error& e) {
                 card.problem = &e.code();
             }
@@ -113,8 +114,8 @@ std::vector<HolderCard> HolderCards::cards() {
 ossl::Bytes HolderCards::qualified_certificate(const std::string& label) {
     const std::lock_guard lock(mutex_);
     const auto token = module(true).find_token(label);
-    card::CardSession session(module(), token.slot);
-    return ossl::to_der(card::qualified_signing_certificate(session).certificate.get());
+    smartcard::CardSession session(module(), token.slot);
+    return ossl::to_der(smartcard::qualified_signing_certificate(session).certificate.get());
 }
 
 HolderCard HolderCards::locate(const std::string& certificate_sha256) {
@@ -122,7 +123,7 @@ HolderCard HolderCards::locate(const std::string& certificate_sha256) {
     for (auto card : all) {
         if (card.usable() && card.certificate_sha256 == certificate_sha256) {
             if (policy_.require_pin_pad && !card.token.has_pin_pad()) {
-                throw Error(card::errors::pin_pad_required, "reader " + card.token.reader);
+                throw Error(smartcard::errors::pin_pad_required, "reader " + card.token.reader);
             }
             return card;
         }
@@ -130,19 +131,19 @@ HolderCard HolderCards::locate(const std::string& certificate_sha256) {
     // Not found: the most helpful reason first — no reader, no card, a card another program
     // holds (it may be the one), and only then another card in the reader.
     if (all.empty()) {
-        throw Error(card::errors::no_reader);
+        throw Error(smartcard::errors::no_reader);
     }
     const auto present = std::find_if(all.begin(), all.end(),
                                       [](const HolderCard& c) { return c.token.present; });
     if (present == all.end()) {
-        throw Error(card::errors::no_card);
+        throw Error(smartcard::errors::no_card);
     }
     for (const auto& card : all) {
-        if (card.problem != nullptr && card.problem != &card::errors::no_qualified_certificate) {
+        if (card.problem != nullptr && card.problem != &smartcard::errors::no_qualified_certificate) {
             throw Error(*card.problem, "reader " + card.token.reader);
         }
     }
-    throw Error(card::errors::checked_card_missing, "certificate " + certificate_sha256);
+    throw Error(smartcard::errors::checked_card_missing, "certificate " + certificate_sha256);
 }
 
 HolderCard HolderCards::find_by_certificate(const std::string& certificate_sha256) {
@@ -155,19 +156,19 @@ ossl::Bytes HolderCards::sign(const std::string& certificate_sha256, const Secre
     const std::lock_guard lock(mutex_);
     // Looked up again now: the card may have been swapped since the request was opened.
     const auto card = locate(certificate_sha256);
-    card::CardSession session(module(), card.token.slot);
+    smartcard::CardSession session(module(), card.token.slot);
     session.login_holder(policy_, card.token.has_pin_pad() ? nullptr : pin);
-    const auto certificate = card::qualified_signing_certificate(session);
-    if (ossl::hex(ossl::sha256(ossl::to_der(certificate.certificate.get()))) !=
+    const auto certificate = smartcard::qualified_signing_certificate(session);
+    if (encoding::hex(ossl::sha256(ossl::to_der(certificate.certificate.get()))) !=
         certificate_sha256) {
-        throw Error(card::errors::checked_card_missing, "card swapped during login");
+        throw Error(smartcard::errors::checked_card_missing, "card swapped during login");
     }
     // An always-authenticate key asks again for the PIN: from the pad, or the same PIN.
     std::optional<Secret> context_pin;
     if (pin != nullptr && !card.token.has_pin_pad()) {
         context_pin = *pin;
     }
-    auto signer = card::Pkcs11Signer::for_certificate(session, certificate, std::move(context_pin));
+    auto signer = smartcard::Pkcs11Signer::for_certificate(session, certificate, std::move(context_pin));
     return signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(document));
 }
 

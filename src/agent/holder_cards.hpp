@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
 #include "common/error.hpp"
 #include "common/secret.hpp"
 
@@ -27,7 +27,7 @@ struct ReaderStatus {
 
 // One reader and what the holder would want to know of the card in it to choose it.
 struct HolderCard {
-    card::TokenInfo token;  // reader, presence, label, serial, PIN flags
+    smartcard::TokenInfo token;  // reader, presence, label, serial, PIN flags
     // Filled when the card holds a readable qualified signing certificate:
     ossl::Bytes certificate_der;
     std::string certificate_sha256;  // hex of the DER: what the portal names in a request
@@ -43,7 +43,7 @@ struct HolderCard {
 
 class HolderCards {
 public:
-    HolderCards(std::filesystem::path module_path, card::CardPolicy policy);
+    HolderCards(std::filesystem::path module_path, smartcard::CardPolicy policy);
     ~HolderCards();
 
     ReaderStatus status();
@@ -65,20 +65,20 @@ public:
     ossl::Bytes sign(const std::string& certificate_sha256, const Secret* pin,
                      std::string_view document);
 
-    const card::CardPolicy& policy() const { return policy_; }
+    const smartcard::CardPolicy& policy() const { return policy_; }
 
 private:
     // Loads the module on first use and again after a failed load: drivers may be installed
     // while the agent runs. With `fresh`, an existing module enumerates its slots anew.
-    card::Pkcs11Module& module(bool fresh = false);
+    smartcard::Pkcs11Module& module(bool fresh = false);
     // Every slot, enumerated anew, with each card's certificate.
     std::vector<HolderCard> read_cards();
     HolderCard locate(const std::string& certificate_sha256);
 
     std::filesystem::path module_path_;
-    card::CardPolicy policy_;
+    smartcard::CardPolicy policy_;
     std::mutex mutex_;
-    std::unique_ptr<card::Pkcs11Module> module_;
+    std::unique_ptr<smartcard::Pkcs11Module> module_;
 };
 
 }  // namespace sigcard::agent

@@ -3,7 +3,7 @@
 #include <array>
 
 #include "agent/agent_errors.hpp"
-#include "portal/http/http_errors.hpp"
+#include "http/http_errors.hpp"
 
 namespace sigcard::agent {
 
@@ -22,7 +22,7 @@ bool allowed_request_headers(std::string_view requested) {
         while (!name.empty() && name.back() == ' ') {
             name.remove_suffix(1);
         }
-        if (!name.empty() && !portal::equals_ignoring_case(name, "content-type")) {
+        if (!name.empty() && !http::equals_ignoring_case(name, "content-type")) {
             return false;
         }
         requested = comma == std::string_view::npos ? "" : requested.substr(comma + 1);
@@ -32,24 +32,24 @@ bool allowed_request_headers(std::string_view requested) {
 
 }  // namespace
 
-void LoopbackGuard::check_host(const portal::Request& request) const {
+void LoopbackGuard::check_host(const http::Request& request) const {
     const auto host = request.headers.find("Host");
     const auto port = port_.load();
     if (host && port != 0) {
         const std::string suffix = ":" + std::to_string(port);
         for (const std::string_view name : loopback_hosts) {
             if (host->size() == name.size() + suffix.size() &&
-                portal::equals_ignoring_case(host->substr(0, name.size()), name) &&
+                http::equals_ignoring_case(host->substr(0, name.size()), name) &&
                 host->substr(name.size()) == suffix) {
                 return;
             }
         }
     }
-    throw portal::HttpError(errors::host_refused, 421,
+    throw http::HttpError(errors::host_refused, 421,
                             "Host " + std::string(host.value_or("(none)")));
 }
 
-std::string LoopbackGuard::allowed_origin(const portal::Request& request) const {
+std::string LoopbackGuard::allowed_origin(const http::Request& request) const {
     const auto origin = request.headers.find("Origin");
     // Browsers send the Origin in canonical form; comparing the raw value exactly means a
     // look-alike ("https://localhost:8443/", upper case …) is never taken for a portal.
@@ -59,39 +59,39 @@ std::string LoopbackGuard::allowed_origin(const portal::Request& request) const 
     return {};
 }
 
-std::string LoopbackGuard::require_allowed_origin(const portal::Request& request) const {
+std::string LoopbackGuard::require_allowed_origin(const http::Request& request) const {
     auto origin = allowed_origin(request);
     if (origin.empty()) {
-        throw portal::HttpError(
+        throw http::HttpError(
             errors::origin_refused, 403,
             "Origin " + std::string(request.headers.find("Origin").value_or("(none)")));
     }
     return origin;
 }
 
-portal::Response LoopbackGuard::preflight(const portal::Request& request) const {
+http::Response LoopbackGuard::preflight(const http::Request& request) const {
     const auto origin = require_allowed_origin(request);
     const auto method = request.headers.get("Access-Control-Request-Method");
     if ((method != "GET" && method != "POST") ||
         !allowed_request_headers(request.headers.get("Access-Control-Request-Headers"))) {
-        throw portal::HttpError(errors::request_malformed, 403,
+        throw http::HttpError(errors::request_malformed, 403,
                                 "preflight for " + std::string(method));
     }
-    portal::Response response;
+    http::Response response;
     response.status = 204;
     add_cors(response, origin);
     response.headers.set("Access-Control-Allow-Methods", "GET, POST");
     response.headers.set("Access-Control-Allow-Headers", "Content-Type");
     response.headers.set("Access-Control-Max-Age", "600");
     // Private Network Access (Chrome): a public or secure page calling loopback asks first.
-    if (portal::equals_ignoring_case(request.headers.get("Access-Control-Request-Private-Network"),
+    if (http::equals_ignoring_case(request.headers.get("Access-Control-Request-Private-Network"),
                                      "true")) {
         response.headers.set("Access-Control-Allow-Private-Network", "true");
     }
     return response;
 }
 
-void LoopbackGuard::add_cors(portal::Response& response, std::string_view allowed_origin) {
+void LoopbackGuard::add_cors(http::Response& response, std::string_view allowed_origin) {
     response.headers.set("Vary", "Origin");
     if (!allowed_origin.empty()) {
         response.headers.set("Access-Control-Allow-Origin", std::string(allowed_origin));

@@ -10,8 +10,8 @@
 #include <string_view>
 
 #include "agent/agent_config.hpp"
-#include "portal/http/request.hpp"
-#include "portal/http/response.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
 
 namespace sigcard::agent {
 
@@ -25,19 +25,19 @@ public:
 
     // Throws HttpError(agent.host_refused, 421) unless Host is 127.0.0.1, localhost or [::1]
     // with the agent's port.
-    void check_host(const portal::Request& request) const;
+    void check_host(const http::Request& request) const;
 
     // The request's Origin when it is an allowlisted portal, else empty.
-    std::string allowed_origin(const portal::Request& request) const;
+    std::string allowed_origin(const http::Request& request) const;
     // Throws HttpError(agent.origin_refused, 403) unless the Origin is allowlisted.
-    std::string require_allowed_origin(const portal::Request& request) const;
+    std::string require_allowed_origin(const http::Request& request) const;
 
     // The answer to an OPTIONS preflight (refuses foreign origins and unexpected methods).
-    portal::Response preflight(const portal::Request& request) const;
+    http::Response preflight(const http::Request& request) const;
 
     // CORS fields for an allowlisted origin; `Vary: Origin` always, so caches keep answers for
     // different origins apart.
-    static void add_cors(portal::Response& response, std::string_view allowed_origin);
+    static void add_cors(http::Response& response, std::string_view allowed_origin);
 
     // The agent's own origin as its pages see it (for the confirmation page's form posts).
     bool is_own_origin(std::string_view origin) const;

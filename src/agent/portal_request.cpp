@@ -5,18 +5,18 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_errors.hpp"
-#include "portal/http/http_errors.hpp"
-#include "storage/database.hpp"
+#include "encoding/encoding.hpp"
+#include "http/http_errors.hpp"
 
 namespace sigcard::agent {
 
 namespace {
 
 using Clock = std::chrono::system_clock;
-using portal::HttpError;
+using http::HttpError;
 
 [[noreturn]] void malformed(std::string detail) {
-    throw HttpError(errors::request_malformed, 400, std::move(detail));
+    throw http::HttpError(errors::request_malformed, 400, std::move(detail));
 }
 
 std::string required_string(const nlohmann::json& object, const char* key) {
@@ -29,7 +29,7 @@ std::string required_string(const nlohmann::json& object, const char* key) {
 
 std::string decode_base64(const std::string& text, const char* what) {
     try {
-        return storage::from_base64(text);
+        return encoding::from_base64(text);
     } catch (const std::exception&) {
         malformed(fmt::format("{} is not base64", what));
     }
@@ -82,7 +82,7 @@ VerifiedPortalRequest verify_portal_request(const SignRequestBody& body,
                                             const TrustedPortal& portal, Clock::time_point now) {
     // The signature first: nothing in an unsigned request is worth reading.
     if (!signature_valid(portal, body.portal_request, body.portal_signature)) {
-        throw HttpError(errors::request_signature_invalid, 403, "portal " + portal.origin);
+        throw http::HttpError(errors::request_signature_invalid, 403, "portal " + portal.origin);
     }
     const auto signed_request = nlohmann::json::parse(body.portal_request, nullptr, false);
     if (!signed_request.is_object()) {
@@ -102,21 +102,21 @@ VerifiedPortalRequest verify_portal_request(const SignRequestBody& body,
 
     // A request the portal signed for one of its origins must not serve another page.
     if (verified.origin != portal.origin) {
-        throw HttpError(errors::origin_mismatch, 403,
+        throw http::HttpError(errors::origin_mismatch, 403,
                         verified.origin + " signed, called from " + portal.origin);
     }
     if (verified.expires_at <= issued_at ||
         verified.expires_at - issued_at > max_request_validity || issued_at > now + clock_skew) {
-        throw HttpError(errors::request_time_invalid, 403, "issued_at/expires_at");
+        throw http::HttpError(errors::request_time_invalid, 403, "issued_at/expires_at");
     }
     if (now >= verified.expires_at) {
-        throw HttpError(errors::request_expired, 403, "portal request expired");
+        throw http::HttpError(errors::request_expired, 403, "portal request expired");
     }
-    if (ossl::hex(ossl::sha256(ossl::as_bytes(body.document))) != document_hash) {
-        throw HttpError(errors::document_mismatch, 422, "document_sha256 differs");
+    if (encoding::hex(ossl::sha256(ossl::as_bytes(body.document))) != document_hash) {
+        throw http::HttpError(errors::document_mismatch, 422, "document_sha256 differs");
     }
     if (!is_readable_text(body.document)) {
-        throw HttpError(errors::document_not_text, 422, "document is not UTF-8 text");
+        throw http::HttpError(errors::document_not_text, 422, "document is not UTF-8 text");
     }
     return verified;
 }

@@ -4,13 +4,14 @@
 
 #include "agent/agent_errors.hpp"
 #include "crypto/ossl.hpp"
-#include "portal/http/http_errors.hpp"
+#include "encoding/encoding.hpp"
+#include "http/http_errors.hpp"
 
 namespace sigcard::agent {
 
 namespace {
 
-using portal::HttpError;
+using http::HttpError;
 
 // Finished requests stay readable this long, so the portal's page can still fetch the result.
 constexpr std::chrono::minutes keep_finished{10};
@@ -61,11 +62,11 @@ SigningRequest SigningRequests::open(SigningRequest request, const std::string& 
         const bool replaceable =
             open_request.state == SigningState::pending && open_request.origin == request.origin;
         if (!finished(open_request) && !replaceable) {
-            throw HttpError(errors::busy, 409, "request " + id + " still open");
+            throw http::HttpError(errors::busy, 409, "request " + id + " still open");
         }
     }
     if (used_nonces_.contains(nonce)) {
-        throw HttpError(errors::request_replayed, 409, "nonce seen before");
+        throw http::HttpError(errors::request_replayed, 409, "nonce seen before");
     }
     for (auto& [id, open_request] : requests_) {
         if (open_request.state == SigningState::pending) {
@@ -75,8 +76,8 @@ SigningRequest SigningRequests::open(SigningRequest request, const std::string& 
     }
     // Kept past the portal's expiry (plus clock skew), after which the request is refused anyway.
     used_nonces_.emplace(nonce, portal_expiry + std::chrono::minutes(5));
-    request.id = ossl::hex(ossl::random_bytes(16));
-    request.confirmation_token = ossl::hex(ossl::random_bytes(32));
+    request.id = encoding::hex(ossl::random_bytes(16));
+    request.confirmation_token = encoding::hex(ossl::random_bytes(32));
     request.expires_at = std::min(portal_expiry, now + lifetime_);
     request.state = SigningState::pending;
     requests_.emplace(request.id, request);
@@ -98,19 +99,19 @@ SigningRequest& SigningRequests::confirmable(const std::string& id,
     expire_and_forget(Clock::now());
     const auto it = requests_.find(id);
     if (it == requests_.end()) {
-        throw HttpError(errors::request_not_found, 404, "request " + id);
+        throw http::HttpError(errors::request_not_found, 404, "request " + id);
     }
     auto& request = it->second;
     const auto& expected = request.confirmation_token;
     if (confirmation_token.size() != expected.size() ||
         CRYPTO_memcmp(confirmation_token.data(), expected.data(), expected.size()) != 0) {
-        throw HttpError(errors::confirmation_refused, 403, "confirmation token wrong");
+        throw http::HttpError(errors::confirmation_refused, 403, "confirmation token wrong");
     }
     if (request.state == SigningState::signing) {
-        throw HttpError(errors::busy, 409, "already at the card");
+        throw http::HttpError(errors::busy, 409, "already at the card");
     }
     if (finished(request)) {
-        throw HttpError(errors::request_finished, 409, std::string(to_string(request.state)));
+        throw http::HttpError(errors::request_finished, 409, std::string(to_string(request.state)));
     }
     return request;
 }
@@ -136,14 +137,14 @@ void SigningRequests::withdraw(const std::string& id, std::string_view origin) {
     expire_and_forget(Clock::now());
     const auto it = requests_.find(id);
     if (it == requests_.end() || it->second.origin != origin) {
-        throw HttpError(errors::request_not_found, 404, "request " + id);
+        throw http::HttpError(errors::request_not_found, 404, "request " + id);
     }
     auto& request = it->second;
     if (request.state == SigningState::signing) {
-        throw HttpError(errors::busy, 409, "already at the card");
+        throw http::HttpError(errors::busy, 409, "already at the card");
     }
     if (finished(request)) {
-        throw HttpError(errors::request_finished, 409, std::string(to_string(request.state)));
+        throw http::HttpError(errors::request_finished, 409, std::string(to_string(request.state)));
     }
     request.state = SigningState::refused;
     request.refusal = &errors::cancelled_by_portal;

@@ -20,7 +20,7 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
     produced.card_serial = writer->card_serial();
     produced.certificate = tc.ca().issue_qualified(tc.issuing_ca(), public_key.get(),
                                                    order.holder, order.validity);
-    produced.certificate_serial = pki::serial_hex(produced.certificate.get());
+    produced.certificate_serial = ossl::serial_hex(produced.certificate.get());
     if (order.hold_until_receipt) {
         // Held before it leaves the CA: a card lost in the post never signs anything valid.
         pki::place_on_hold(tc.certificates(), produced.certificate_serial,

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "authority/trust_center.hpp"
-#include "card/token_admin.hpp"
+#include "smartcard/token_admin.hpp"
 #include "cards/card_register.hpp"
 #include "common/secret.hpp"
 #include "pki/qualified_profile.hpp"
@@ -17,7 +17,7 @@ namespace sigcard::authority {
 struct CardOrder {
     pki::HolderProfile holder;
     std::string token_label;  // label of the new card, e.g. "SigCard Erika Mustermann"
-    card::KeyType key_type = card::KeyType::ec_p256;
+    smartcard::KeyType key_type = smartcard::KeyType::ec_p256;
     Secret transport_pin;                    // the PIN the holder gets by separate letter
     std::optional<std::int64_t> partner_id;  // sold by this cooperation partner
     cards::IdentificationMethod identification_method = cards::IdentificationMethod::in_person;

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "authority/authority_errors.hpp"
-#include "card/blank_card.hpp"
+#include "smartcard/blank_card.hpp"
 
 extern char** environ;
 
@@ -25,9 +25,9 @@ using nlohmann::json;
 // The HSM's own store, in this process (no card store configured).
 class InProcessWriter final : public CardWriter {
 public:
-    explicit InProcessWriter(const card::Pkcs11Module& module) : module_(module) {}
+    explicit InProcessWriter(const smartcard::Pkcs11Module& module) : module_(module) {}
 
-    ossl::EvpPkeyPtr begin(const std::string& label, card::KeyType key_type,
+    ossl::EvpPkeyPtr begin(const std::string& label, smartcard::KeyType key_type,
                            const Secret& transport_pin) override {
         card_.emplace(module_, label, key_type, transport_pin);
         EVP_PKEY* key = card_->public_key();
@@ -40,8 +40,8 @@ public:
     }
 
 private:
-    const card::Pkcs11Module& module_;
-    std::optional<card::BlankCard> card_;
+    const smartcard::Pkcs11Module& module_;
+    std::optional<smartcard::BlankCard> card_;
 };
 
 [[noreturn]] void writer_failed(const std::string& detail) {
@@ -114,7 +114,7 @@ public:
         ::waitpid(pid_, &status, 0);
     }
 
-    ossl::EvpPkeyPtr begin(const std::string& label, card::KeyType key_type,
+    ossl::EvpPkeyPtr begin(const std::string& label, smartcard::KeyType key_type,
                            const Secret& transport_pin) override {
         static const char* const names[] = {"ec_p256", "ec_p384", "rsa_3072"};
         json request{{"label", label},

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "authority/trust_center.hpp"
-#include "card/token_admin.hpp"
+#include "smartcard/token_admin.hpp"
 #include "common/secret.hpp"
 
 #include <memory>
@@ -20,7 +20,7 @@ public:
     virtual ~CardWriter() = default;
     // Initialises a blank card with the transport PIN and generates its key pair. Returns the
     // card's public key; card_serial() names the card from then on.
-    virtual ossl::EvpPkeyPtr begin(const std::string& label, card::KeyType key_type,
+    virtual ossl::EvpPkeyPtr begin(const std::string& label, smartcard::KeyType key_type,
                                    const Secret& transport_pin) = 0;
     virtual const std::string& card_serial() const = 0;
     // Writes the issued certificate and its chain (issuing CA, root) onto the card.

@@ -152,7 +152,7 @@ void refuse_if_present(TrustCenter& tc, const std::filesystem::path& folder) {
     // Cards written in a store of their own are known by the register alone.
     const auto tokens = tc.config().production.card_module.empty()
                             ? tc.hsm_module().slots()
-                            : std::vector<card::TokenInfo>{};
+                            : std::vector<smartcard::TokenInfo>{};
     cards::CardRegister reg(tc.database());
     const auto registered = reg.list();
     for (const auto& spec : demo_card_set()) {

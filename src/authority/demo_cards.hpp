@@ -5,7 +5,7 @@
 #pragma once
 
 #include "authority/trust_center.hpp"
-#include "card/token_admin.hpp"
+#include "smartcard/token_admin.hpp"
 #include "cards/card_register.hpp"
 #include "common/error.hpp"
 #include "pki/certificate_store.hpp"
@@ -42,7 +42,7 @@ struct DemoCardSpec {
     std::string what{};
     std::string expected_answer{};  // "eligible" or the eligibility refusal code
     pki::HolderProfile holder{};
-    card::KeyType key_type = card::KeyType::ec_p256;
+    smartcard::KeyType key_type = smartcard::KeyType::ec_p256;
     cards::IdentificationMethod identification = cards::IdentificationMethod::postident;
     int identified_days_ago = 0;
     int remote_renewals = 0;

@@ -26,15 +26,15 @@ std::string default_token_label(const std::string& order_number) {
 }
 
 // The new key is of the same kind as the one it replaces (the card model the holder uses).
-card::KeyType key_type_of(const X509* cert) {
+smartcard::KeyType key_type_of(const X509* cert) {
     const EVP_PKEY* key = X509_get0_pubkey(cert);
     if (key != nullptr && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
-        return card::KeyType::rsa_3072;
+        return smartcard::KeyType::rsa_3072;
     }
     if (key != nullptr && EVP_PKEY_get_bits(key) == 384) {
-        return card::KeyType::ec_p384;
+        return smartcard::KeyType::ec_p384;
     }
-    return card::KeyType::ec_p256;
+    return smartcard::KeyType::ec_p256;
 }
 
 orders::OrderRecord find_order(orders::FollowUpOrders& orders, const std::string& number) {

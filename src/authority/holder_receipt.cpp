@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cards/card_register.hpp"
+#include "encoding/encoding.hpp"
 #include "orders/order_document.hpp"
 #include "signature/cades.hpp"
 
@@ -55,7 +56,7 @@ ReceiptStatement receipt_statement(TrustCenterOrders& desk, const std::string& o
     const auto card = shipped_card(desk, order_number);
     return {statement_text(desk.trust_center().config().name, order_number,
                            card.certificate_serial, now),
-            ossl::hex(ossl::sha256(card.certificate_der)), now};
+            encoding::hex(ossl::sha256(card.certificate_der)), now};
 }
 
 std::string confirm_receipt_signed(TrustCenterOrders& desk, const std::string& order_number,

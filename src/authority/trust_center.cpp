@@ -1,8 +1,9 @@
 #include "authority/trust_center.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
 
 #include "authority/authority_errors.hpp"
-#include "card/token_admin.hpp"
+#include "smartcard/token_admin.hpp"
 
 #include <openssl/pem.h>
 #include <spdlog/spdlog.h>
@@ -50,7 +51,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 Secret random_pin(std::size_t bytes) {
     auto raw = ossl::random_bytes(bytes);
-    Secret pin(ossl::hex(raw));
+    Secret pin(encoding::hex(raw));
     OPENSSL_cleanse(raw.data(), raw.size());
     return pin;
 }
@@ -84,7 +85,7 @@ ossl::X509Ptr load_certificate(const config::TrustCenterConfig& c, const char* f
     return cert;
 }
 
-CK_OBJECT_HANDLE private_key_by_label(const card::CardSession& session, std::string_view label) {
+CK_OBJECT_HANDLE private_key_by_label(const smartcard::CardSession& session, std::string_view label) {
     CK_OBJECT_CLASS cls = CKO_PRIVATE_KEY;
     std::string text(label);
     CK_ATTRIBUTE match[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_LABEL, text.data(), text.size()}};
@@ -217,26 +218,26 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
     // The HSM: a new token with the three CA keys, generated inside it.
     use_token_store(c);
     {
-        card::Pkcs11Module module(c.hsm.module);
+        smartcard::Pkcs11Module module(c.hsm.module);
         auto slot = module.free_slot();
-        card::initialize_token(module, slot.slot, kHsmLabel, so_pin);
+        smartcard::initialize_token(module, slot.slot, kHsmLabel, so_pin);
         auto token = module.find_token(kHsmLabel);
         {
-            card::CardSession so(module, token.slot, card::CardSession::Access::read_write);
+            smartcard::CardSession so(module, token.slot, smartcard::CardSession::Access::read_write);
             so.login_security_officer(so_pin);
-            card::set_user_pin(so, user_pin);
+            smartcard::set_user_pin(so, user_pin);
         }
-        card::CardSession session(module, token.slot, card::CardSession::Access::read_write);
+        smartcard::CardSession session(module, token.slot, smartcard::CardSession::Access::read_write);
         session.login(user_pin);
         auto root_keys =
-            card::generate_key_pair(session, {card::KeyType::ec_p384, id_of(kRootKey), kRootKey});
-        auto issuing_keys = card::generate_key_pair(
-            session, {card::KeyType::ec_p256, id_of(kIssuingKey), kIssuingKey});
+            smartcard::generate_key_pair(session, {smartcard::KeyType::ec_p384, id_of(kRootKey), kRootKey});
+        auto issuing_keys = smartcard::generate_key_pair(
+            session, {smartcard::KeyType::ec_p256, id_of(kIssuingKey), kIssuingKey});
         auto ocsp_keys =
-            card::generate_key_pair(session, {card::KeyType::ec_p256, id_of(kOcspKey), kOcspKey});
-        card::Pkcs11Signer root(session, root_keys.private_key,
+            smartcard::generate_key_pair(session, {smartcard::KeyType::ec_p256, id_of(kOcspKey), kOcspKey});
+        smartcard::Pkcs11Signer root(session, root_keys.private_key,
                                 std::move(root_keys.public_key_value));
-        card::Pkcs11Signer issuing(session, issuing_keys.private_key,
+        smartcard::Pkcs11Signer issuing(session, issuing_keys.private_key,
                                    std::move(issuing_keys.public_key_value));
         auto tls_key = crypto::SoftwareSigner::generate_ec("P-256");
 
@@ -283,9 +284,9 @@ TrustCenter::TrustCenter(const std::filesystem::path& dir) {
     ocsp_cert_ = load_certificate(config_, "ocsp.pem");
 
     use_token_store(config_);
-    module_ = std::make_unique<card::Pkcs11Module>(config_.hsm.module);
+    module_ = std::make_unique<smartcard::Pkcs11Module>(config_.hsm.module);
     const auto token = module_->find_token(config_.hsm.token_label);
-    session_ = std::make_unique<card::CardSession>(*module_, token.slot);
+    session_ = std::make_unique<smartcard::CardSession>(*module_, token.slot);
     session_->login(hsm_pin(config_));
     issuing_signer_.emplace(*session_, private_key_by_label(*session_, kIssuingKey),
                             public_key_of(issuing_cert_.get()));

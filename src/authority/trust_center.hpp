@@ -2,9 +2,9 @@
 // token with the CA keys, and the certification authority signing through them.
 #pragma once
 
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
-#include "card/pkcs11_signer.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
+#include "smartcard/pkcs11_signer.hpp"
 #include "config/trust_center_config.hpp"
 #include "crypto/signer.hpp"
 #include "pki/certificate_authority.hpp"
@@ -72,18 +72,18 @@ public:
 
     // The HSM module, for card production in the same process (SoftHSM2 serves one token store
     // per process: the demo's cards are made in the HSM's store).
-    card::Pkcs11Module& hsm_module() { return *module_; }
+    smartcard::Pkcs11Module& hsm_module() { return *module_; }
 
 private:
     config::TrustCenterConfig config_;
     std::unique_ptr<storage::Database> database_;
     std::unique_ptr<pki::CertificateStore> store_;
     std::unique_ptr<pki::CertificateAuthority> ca_;
-    std::unique_ptr<card::Pkcs11Module> module_;
-    std::unique_ptr<card::CardSession> session_;
+    std::unique_ptr<smartcard::Pkcs11Module> module_;
+    std::unique_ptr<smartcard::CardSession> session_;
     std::mutex hsm_mutex_;
-    std::optional<card::Pkcs11Signer> issuing_signer_;
-    std::optional<card::Pkcs11Signer> ocsp_signer_;
+    std::optional<smartcard::Pkcs11Signer> issuing_signer_;
+    std::optional<smartcard::Pkcs11Signer> ocsp_signer_;
     std::optional<SerialisedSigner> issuing_guarded_;
     std::optional<SerialisedSigner> ocsp_guarded_;
     ossl::X509Ptr root_cert_;

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <vector>
 
-#include "card/card_certificates.hpp"
-#include "card/card_session.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_session.hpp"
 #include "orders/order_document.hpp"
 #include "pki/certificate_store.hpp"
 #include "pki/qualified_profile.hpp"
@@ -15,13 +15,13 @@ namespace sigcard::cli {
 
 // The card the holder orders with: the one named by --token; else the only card with a
 // qualified certificate; else, at a terminal, the one the holder picks from the list.
-card::TokenInfo choose_card(const card::Pkcs11Module& module, const HolderTerminal& terminal,
+smartcard::TokenInfo choose_card(const smartcard::Pkcs11Module& module, const HolderTerminal& terminal,
                             const std::string& token_label, bool scripted) {
     if (!token_label.empty()) {
         return module.find_token(token_label);
     }
     struct Choice {
-        card::TokenInfo token;
+        smartcard::TokenInfo token;
         std::string holder;
         std::int64_t not_after;
     };
@@ -31,11 +31,11 @@ card::TokenInfo choose_card(const card::Pkcs11Module& module, const HolderTermin
             continue;
         }
         try {
-            card::CardSession probe(module, slot.slot);
-            const auto certificate = card::qualified_signing_certificate(probe).certificate;
+            smartcard::CardSession probe(module, slot.slot);
+            const auto certificate = smartcard::qualified_signing_certificate(probe).certificate;
             const auto profile = pki::read_holder_profile(certificate.get());
             choices.push_back({slot, profile.common_name(),
-                               pki::to_seconds(X509_get0_notAfter(certificate.get()))
+                               ossl::to_seconds(X509_get0_notAfter(certificate.get()))
                                    .time_since_epoch()
                                    .count()});
         } catch (const Error&) {

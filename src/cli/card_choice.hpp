@@ -3,7 +3,7 @@
 // script is told to name one).
 #pragma once
 
-#include "card/pkcs11_module.hpp"
+#include "smartcard/pkcs11_module.hpp"
 #include "cli/holder_terminal.hpp"
 #include "common/error.hpp"
 
@@ -17,7 +17,7 @@ inline constexpr ErrorCode several_cards{
     "Several signature cards are in reach. Please choose one with --token LABEL."};
 
 // `scripted`: the order data come from a file, nobody answers questions.
-card::TokenInfo choose_card(const card::Pkcs11Module& module, const HolderTerminal& terminal,
+smartcard::TokenInfo choose_card(const smartcard::Pkcs11Module& module, const HolderTerminal& terminal,
                             const std::string& token_label, bool scripted);
 
 }  // namespace sigcard::cli

@@ -68,17 +68,17 @@ Secret random_transport_pin() {
     return Secret(fmt::format("{:06}", value % 1000000));
 }
 
-card::KeyType key_type_from(const std::string& text) {
+smartcard::KeyType key_type_from(const std::string& text) {
     if (text == "ec-p384") {
-        return card::KeyType::ec_p384;
+        return smartcard::KeyType::ec_p384;
     }
     if (text == "rsa-3072") {
-        return card::KeyType::rsa_3072;
+        return smartcard::KeyType::rsa_3072;
     }
     if (text != "ec-p256") {
         throw CLI::ValidationError("--key", "ec-p256, ec-p384 or rsa-3072");
     }
-    return card::KeyType::ec_p256;
+    return smartcard::KeyType::ec_p256;
 }
 
 void print_transport_pin(const ProduceOptions& o, const Secret& pin) {

@@ -1,10 +1,10 @@
 // sigcard follow-up: the holder's terminal client for a follow-up order (Folgeauftrag). Reads
 // the card, asks the portal whether it may renew, takes the data, shows the whole order document,
 // signs it with the card (PIN pad or PIN without echo) and submits it.
-#include "card/card_certificates.hpp"
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
-#include "card/pkcs11_signer.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
+#include "smartcard/pkcs11_signer.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/card_choice.hpp"
 #include "cli/follow_up_portal.hpp"
@@ -107,7 +107,7 @@ private:
     orders::OrderData enter_data(const nlohmann::json& answer);
     std::optional<PortalDraft> draft_for(orders::OrderData& data);
     bool review(const PortalDraft& draft) const;
-    ossl::Bytes sign(card::CardSession& session, const card::CardCertificate& cert,
+    ossl::Bytes sign(smartcard::CardSession& session, const smartcard::CardCertificate& cert,
                      const PortalDraft& draft) const;
     void save_confirmation(const PlacedOrder& order, const std::string& email);
 
@@ -282,9 +282,9 @@ bool FollowUpRun::review(const PortalDraft& draft) const {
                       false);
 }
 
-ossl::Bytes FollowUpRun::sign(card::CardSession& session, const card::CardCertificate& cert,
+ossl::Bytes FollowUpRun::sign(smartcard::CardSession& session, const smartcard::CardCertificate& cert,
                               const PortalDraft& draft) const {
-    const card::CardPolicy policy;  // the portal's policy decides on the pad for production cards
+    const smartcard::CardPolicy policy;  // the portal's policy decides on the pad for production cards
     std::optional<Secret> pin;
     if (session.token().has_pin_pad()) {
         t_.say(
@@ -306,7 +306,7 @@ ossl::Bytes FollowUpRun::sign(card::CardSession& session, const card::CardCertif
             }
         }
     }
-    auto signer = card::Pkcs11Signer::for_certificate(session, cert, pin);
+    auto signer = smartcard::Pkcs11Signer::for_certificate(session, cert, pin);
     return signature::create_cades(signer, cert.certificate.get(), ossl::as_bytes(draft.document));
 }
 
@@ -339,10 +339,10 @@ void FollowUpRun::save_confirmation(const PlacedOrder& order, const std::string&
 }
 
 int FollowUpRun::run() {
-    card::Pkcs11Module module(o_.module);
+    smartcard::Pkcs11Module module(o_.module);
     const auto token = choose_card(module, t_, o_.token, !o_.data_file.empty());
-    card::CardSession session(module, token.slot);
-    const auto cert = card::qualified_signing_certificate(session);
+    smartcard::CardSession session(module, token.slot);
+    const auto cert = smartcard::qualified_signing_certificate(session);
     certificate_der_ = ossl::to_der(cert.certificate.get());
     t_.say(fmt::format("{}: {} ({})", t_.text("Signaturkarte", "Signature card"), token.label,
                        token.reader));
@@ -351,10 +351,10 @@ int FollowUpRun::run() {
     show_holder(answer);
     t_.say(
         fmt::format("{}: {} – {}", t_.text("Gültig", "Valid"),
-                    orders::format_utc(pki::to_seconds(X509_get0_notBefore(cert.certificate.get()))
+                    orders::format_utc(ossl::to_seconds(X509_get0_notBefore(cert.certificate.get()))
                                            .time_since_epoch()
                                            .count()),
-                    orders::format_utc(pki::to_seconds(X509_get0_notAfter(cert.certificate.get()))
+                    orders::format_utc(ossl::to_seconds(X509_get0_notAfter(cert.certificate.get()))
                                            .time_since_epoch()
                                            .count())));
     if (!answer.value("eligible", false)) {

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "crypto/ossl.hpp"
+#include "encoding/encoding.hpp"
 #include "storage/database.hpp"
 
 #include <fmt/format.h>
@@ -24,7 +25,7 @@ inline constexpr ErrorCode document_altered{
     "The portal's order document is inconsistent (checksum); it will not be signed."};
 
 std::string base64(std::span<const std::uint8_t> bytes) {
-    return storage::to_base64(bytes.data(), bytes.size());
+    return encoding::to_base64(bytes.data(), bytes.size());
 }
 
 std::string text_field(const nlohmann::json& object, const char* key) {
@@ -37,7 +38,7 @@ std::string text_field(const nlohmann::json& object, const char* key) {
     return {};
 }
 
-nlohmann::json parse(const portal::ClientResponse& response) {
+nlohmann::json parse(const http::ClientResponse& response) {
     auto json = nlohmann::json::parse(response.body, nullptr, false);
     if (json.is_discarded()) {
         throw Error(unexpected_answer, fmt::format("HTTP {} without JSON", response.status));
@@ -62,13 +63,13 @@ PortalDraft draft_from(const nlohmann::json& j) {
     d.expires_at = text_field(j, "expires_at");
     std::string decoded;
     try {
-        decoded = storage::from_base64(text_field(j, "document_base64"));
+        decoded = encoding::from_base64(text_field(j, "document_base64"));
     } catch (const std::invalid_argument& e) {
         throw Error(document_altered, e.what());
     }
     const auto shown = text_field(j, "document");
     if (d.nonce.empty() || decoded.empty() || (!shown.empty() && shown != decoded) ||
-        ossl::hex(ossl::sha256(ossl::as_bytes(decoded))) != d.document_sha256) {
+        encoding::hex(ossl::sha256(ossl::as_bytes(decoded))) != d.document_sha256) {
         throw Error(document_altered, "document, document_base64 and document_sha256 disagree");
     }
     d.document = std::move(decoded);
@@ -103,7 +104,7 @@ std::string url_encoded(std::string_view value) {
 
 FollowUpPortal::FollowUpPortal(std::string base_url, std::optional<std::filesystem::path> ca_file)
     : base_url_(std::move(base_url)), client_([&] {
-          portal::ClientConfig config;
+          http::ClientConfig config;
           config.ca_file = std::move(ca_file);
           // Drafts and submissions check revocation live; give them more than a page load.
           config.timeout = std::chrono::seconds(30);

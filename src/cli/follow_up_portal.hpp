@@ -5,7 +5,7 @@
 #include "common/secret.hpp"
 
 #include "orders/order_data.hpp"
-#include "portal/http/http_client.hpp"
+#include "http/http_client.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -86,7 +86,7 @@ private:
     std::string url(const std::string& path_or_url) const;
 
     std::string base_url_;
-    portal::HttpClient client_;
+    http::HttpClient client_;
 };
 
 // RFC 3986 percent-encoding of a query value.

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "crypto/ossl.hpp"
+#include "encoding/encoding.hpp"
 #include "storage/database.hpp"
 
 namespace sigcard::mail {
@@ -40,7 +41,7 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
 std::string encoded_word(const std::string& text) {
     for (unsigned char c : text) {
         if (c >= 0x80) {
-            return "=?UTF-8?B?" + storage::to_base64(text) + "?=";
+            return "=?UTF-8?B?" + encoding::to_base64(text) + "?=";
         }
     }
     return text;
@@ -76,7 +77,7 @@ std::string SmtpTransport::render(const MailMessage& message) const {
         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
         "Content-Transfer-Encoding: 8bit\r\n\r\n",
         rfc5322_date(), from_, message.to, encoded_word(message.subject),
-        ossl::hex(ossl::random_bytes(12)), domain);
+        encoding::hex(ossl::random_bytes(12)), domain);
     for (std::size_t i = 0; i < message.body.size(); ++i) {
         if (message.body[i] == '\n') {
             out += "\r\n";

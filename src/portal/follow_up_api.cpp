@@ -44,30 +44,30 @@ bool is_plain_token(std::string_view text) {
 }
 
 std::optional<std::string> decoded_token(std::string_view encoded) {
-    auto decoded = percent_decode(encoded);
+    auto decoded = http::percent_decode(encoded);
     if (!decoded || !is_plain_token(*decoded)) {
         return std::nullopt;
     }
     return decoded;
 }
 
-void check_rate(RateLimiter& limiter, const Request& request) {
+void check_rate(http::RateLimiter& limiter, const http::Request& request) {
     if (!limiter.allow(request.remote_address)) {
-        throw HttpError(errors::rate_limited, 429);
+        throw http::HttpError(http::errors::rate_limited, 429);
     }
 }
 
 // Only JSON: a browser cannot send that cross-site without a CORS preflight, which this API never
 // grants, so other sites' forms cannot drive it with a holder's cookies or address.
-void require_json(const Request& request) {
+void require_json(const http::Request& request) {
     const auto type = request.headers.get("Content-Type");
     const auto essence = type.substr(0, type.find(';'));
-    if (!equals_ignoring_case(essence, content_type::json)) {
-        throw HttpError(errors::unsupported_media_type, 415);
+    if (!http::equals_ignoring_case(essence, http::content_type::json)) {
+        throw http::HttpError(errors::unsupported_media_type, 415);
     }
 }
 
-std::string required_query(const Request& request, const char* name) {
+std::string required_query(const http::Request& request, const char* name) {
     const auto value = request.query.find(name);
     if (!value || value->empty()) {
         throw MalformedRequest(name, "query parameter missing");
@@ -75,23 +75,23 @@ std::string required_query(const Request& request, const char* name) {
     return std::string(*value);
 }
 
-Response malformed_answer(const MalformedRequest& e) {
+http::Response malformed_answer(const MalformedRequest& e) {
     json error = {{"code", e.id()}, {"message", api_json::message(e.code())}};
     if (!e.field().empty()) {
         error["field"] = e.field();
     }
-    return Response::json({{"error", error}}, e.status());
+    return http::Response::json({{"error", error}}, e.status());
 }
 
-Response refusal_answer(const orders::EligibilityRefused& e, const ErrorStatusTable& statuses) {
+http::Response refusal_answer(const orders::EligibilityRefused& e, const http::ErrorStatusTable& statuses) {
     spdlog::info("api refused: {}", e.id());
-    return Response::json(api_json::refusal(e), statuses.status_for(e.id()));
+    return http::Response::json(api_json::refusal(e), statuses.status_for(e.id()));
 }
 
 // The refusals whose answers carry more than a code; every other Error goes to the server, which
 // answers with the code and the status from the ErrorStatusTable.
-Handler answering(Handler handler, const ErrorStatusTable& statuses) {
-    return [handler = std::move(handler), &statuses](const Request& request) {
+http::Handler answering(http::Handler handler, const http::ErrorStatusTable& statuses) {
+    return [handler = std::move(handler), &statuses](const http::Request& request) {
         try {
             return handler(request);
         } catch (const orders::EligibilityRefused& e) {
@@ -99,7 +99,7 @@ Handler answering(Handler handler, const ErrorStatusTable& statuses) {
         } catch (const orders::InvalidOrderData& e) {
             // Field names only: the values are the holder's personal data.
             spdlog::info("api refused {}: {} ({} fields)", request.path, e.id(), e.fields().size());
-            return Response::json(api_json::invalid_input(e), 422);
+            return http::Response::json(api_json::invalid_input(e), 422);
         } catch (const MalformedRequest& e) {
             spdlog::info("api refused {}: {} field '{}': {}", request.path, e.id(), e.field(),
                          e.detail());
@@ -122,22 +122,22 @@ FollowUpApi::FollowUpApi(orders::FollowUpOrders& orders, storage::Database& data
     set_follow_up_error_statuses(statuses_);
 }
 
-void FollowUpApi::add_routes(Router& router) {
+void FollowUpApi::add_routes(http::Router& router) {
     router.post("/api/v1/follow-up/eligibility",
-                answering([this](const Request& r) { return eligibility(r); }, statuses_));
+                answering([this](const http::Request& r) { return eligibility(r); }, statuses_));
     router.post("/api/v1/follow-up/drafts",
-                answering([this](const Request& r) { return create_draft(r); }, statuses_));
+                answering([this](const http::Request& r) { return create_draft(r); }, statuses_));
     router.post("/api/v1/follow-up/orders",
-                answering([this](const Request& r) { return submit(r); }, statuses_));
+                answering([this](const http::Request& r) { return submit(r); }, statuses_));
     router.add_prefix("GET", std::string(kOrdersPrefix),
-                      answering([this](const Request& r) { return order_resource(r); }, statuses_));
+                      answering([this](const http::Request& r) { return order_resource(r); }, statuses_));
     router.get("/api/v1/terms/current",
-               answering([this](const Request& r) { return current_terms(r); }, statuses_));
+               answering([this](const http::Request& r) { return current_terms(r); }, statuses_));
     router.add_prefix("GET", std::string(kTermsPrefix),
-                      answering([this](const Request& r) { return terms_text(r); }, statuses_));
+                      answering([this](const http::Request& r) { return terms_text(r); }, statuses_));
 }
 
-Response FollowUpApi::eligibility(const Request& request) {
+http::Response FollowUpApi::eligibility(const http::Request& request) {
     check_rate(eligibility_limiter_, request);
     require_json(request);
     const auto body = api_json::parse_object(request.body);
@@ -146,10 +146,10 @@ Response FollowUpApi::eligibility(const Request& request) {
     if (!report.decision.eligible()) {
         spdlog::info("api eligibility refused: {}", report.decision.refusal->id);
     }
-    return Response::json(api_json::eligibility(report));
+    return http::Response::json(api_json::eligibility(report));
 }
 
-Response FollowUpApi::create_draft(const Request& request) {
+http::Response FollowUpApi::create_draft(const http::Request& request) {
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
@@ -179,10 +179,10 @@ Response FollowUpApi::create_draft(const Request& request) {
     }
     const auto draft =
         orders_.create_draft(bytes_of(certificate), data, unix_now(), password_hash);
-    return Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
+    return http::Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
 }
 
-Response FollowUpApi::submit(const Request& request) {
+http::Response FollowUpApi::submit(const http::Request& request) {
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto nonce = api_json::required_string(body, "nonce");
@@ -196,7 +196,7 @@ Response FollowUpApi::submit(const Request& request) {
         api_json::required_base64(body, "signature_base64", config_.policy.max_request_bytes);
     // Answered once the order is durable; meanwhile this thread serves other requests. Errors
     // of the signature and the signer's certificate are thrown here, the rest arrive later.
-    auto [response, promise] = Response::deferred();
+    auto [response, promise] = http::Response::deferred();
     orders_.submit_async(
         nonce, document ? std::optional<std::string_view>(*document) : std::nullopt,
         bytes_of(signature), unix_now(),
@@ -219,12 +219,12 @@ Response FollowUpApi::submit(const Request& request) {
                 {"already_submitted", order->already_submitted},
                 {"confirmation_url",
                  fmt::format("{}{}{}", kOrdersPrefix, order->order_number, kConfirmationSuffix)}};
-            promise->fulfil(Response::json(answer, order->already_submitted ? 200 : 201));
+            promise->fulfil(http::Response::json(answer, order->already_submitted ? 200 : 201));
         });
     return std::move(response);
 }
 
-Response FollowUpApi::order_resource(const Request& request) {
+http::Response FollowUpApi::order_resource(const http::Request& request) {
     check_rate(status_limiter_, request);
     std::string_view rest = request.path_remainder;
     const bool wants_pdf = rest.ends_with(kConfirmationSuffix);
@@ -233,21 +233,21 @@ Response FollowUpApi::order_resource(const Request& request) {
     }
     const auto number = decoded_token(rest);
     if (!number) {
-        throw HttpError(orders::errors::not_found, 404, "not an order number");
+        throw http::HttpError(orders::errors::not_found, 404, "not an order number");
     }
     const auto email = required_query(request, "email");
     const auto order = orders_.find_for_holder(*number, email);
     if (!order) {
-        throw HttpError(orders::errors::not_found, 404);
+        throw http::HttpError(orders::errors::not_found, 404);
     }
     return wants_pdf ? confirmation(*order, request) : order_status(*order);
 }
 
-Response FollowUpApi::order_status(const orders::OrderRecord& order) const {
-    return Response::json(api_json::order_status(order));
+http::Response FollowUpApi::order_status(const orders::OrderRecord& order) const {
+    return http::Response::json(api_json::order_status(order));
 }
 
-Response FollowUpApi::confirmation(const orders::OrderRecord& order, const Request& request) const {
+http::Response FollowUpApi::confirmation(const orders::OrderRecord& order, const http::Request& request) const {
     const auto lang = request.query.find("lang").value_or("de");
     if (lang != "de" && lang != "en") {
         throw MalformedRequest("lang", "neither de nor en");
@@ -272,32 +272,32 @@ Response FollowUpApi::confirmation(const orders::OrderRecord& order, const Reque
     }
     c.holder = orders::FollowUpOrders::certified_holder(pki::read_holder_profile(cert.get()),
                                                         order.certificate_serial);
-    auto response = Response::pdf(documents::render_order_confirmation(c));
+    auto response = http::Response::pdf(documents::render_order_confirmation(c));
     response.headers.set("Content-Disposition",
                          fmt::format("inline; filename=\"{}-{}.pdf\"",
                                      lang == "en" ? "order" : "auftrag", order.order_number));
     return response;
 }
 
-Response FollowUpApi::current_terms(const Request&) const {
+http::Response FollowUpApi::current_terms(const http::Request&) const {
     const auto terms = terms_.in_force(unix_now());
     if (!terms) {
         throw Error(orders::errors::terms_unknown);
     }
-    return Response::json({{"version", terms->version},
+    return http::Response::json({{"version", terms->version},
                            {"sha256", terms->sha256},
                            {"valid_from", api_json::timestamp(terms->valid_from)},
                            {"url", terms_url(terms->version)},
                            {"text", terms->text}});
 }
 
-Response FollowUpApi::terms_text(const Request& request) const {
+http::Response FollowUpApi::terms_text(const http::Request& request) const {
     const auto version = decoded_token(request.path_remainder);
     const auto terms = version ? terms_.find(*version) : std::nullopt;
     if (!terms) {
-        throw HttpError(errors::terms_version_not_found, 404);
+        throw http::HttpError(errors::terms_version_not_found, 404);
     }
-    auto response = Response::text(terms->text);
+    auto response = http::Response::text(terms->text);
     // A published version never changes: its text may be cached.
     response.headers.set("Cache-Control", "public, max-age=86400");
     return response;

@@ -8,9 +8,9 @@
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
 #include "pki/certificate_store.hpp"
-#include "portal/http/http_errors.hpp"
-#include "portal/http/rate_limiter.hpp"
-#include "portal/http/router.hpp"
+#include "http/http_errors.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/router.hpp"
 
 #include <cstdint>
 
@@ -31,18 +31,18 @@ public:
                 const pki::CertificateStore& certificates, const config::TrustCenterConfig& config,
                 FollowUpApiLimits limits = {});
 
-    void add_routes(Router& router);
+    void add_routes(http::Router& router);
 
 private:
-    Response eligibility(const Request& request);
-    Response create_draft(const Request& request);
-    Response submit(const Request& request);
+    http::Response eligibility(const http::Request& request);
+    http::Response create_draft(const http::Request& request);
+    http::Response submit(const http::Request& request);
     // GET /api/v1/orders/{number} and /api/v1/orders/{number}/confirmation.pdf
-    Response order_resource(const Request& request);
-    Response order_status(const orders::OrderRecord& order) const;
-    Response confirmation(const orders::OrderRecord& order, const Request& request) const;
-    Response current_terms(const Request& request) const;
-    Response terms_text(const Request& request) const;
+    http::Response order_resource(const http::Request& request);
+    http::Response order_status(const orders::OrderRecord& order) const;
+    http::Response confirmation(const orders::OrderRecord& order, const http::Request& request) const;
+    http::Response current_terms(const http::Request& request) const;
+    http::Response terms_text(const http::Request& request) const;
 
     std::string terms_url(const std::string& version) const;
 
@@ -50,9 +50,9 @@ private:
     orders::TermsCatalogue terms_;
     const pki::CertificateStore& certificates_;
     const config::TrustCenterConfig& config_;
-    ErrorStatusTable statuses_;  // the server's statuses, for the answers built here
-    RateLimiter eligibility_limiter_;
-    RateLimiter status_limiter_;
+    http::ErrorStatusTable statuses_;  // the server's statuses, for the answers built here
+    http::RateLimiter eligibility_limiter_;
+    http::RateLimiter status_limiter_;
 };
 
 }  // namespace sigcard::portal

@@ -5,10 +5,10 @@
 namespace sigcard::portal {
 
 MalformedRequest::MalformedRequest(std::string field, std::string detail)
-    : HttpError(orders::errors::malformed_request, 400, std::move(detail)),
+    : http::HttpError(orders::errors::malformed_request, 400, std::move(detail)),
       field_(std::move(field)) {}
 
-void set_follow_up_error_statuses(ErrorStatusTable& table) {
+void set_follow_up_error_statuses(http::ErrorStatusTable& table) {
     // Eligibility refusals: the card may not do this (R1–R6).
     table.set("eligibility.", 403);
     table.set("eligibility.open_order_exists", 409);

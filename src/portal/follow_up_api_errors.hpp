@@ -3,7 +3,7 @@
 #pragma once
 
 #include "common/error.hpp"
-#include "portal/http/http_errors.hpp"
+#include "http/http_errors.hpp"
 
 #include <string>
 
@@ -21,7 +21,7 @@ inline constexpr ErrorCode unsupported_media_type{
 
 // A request the API cannot read, naming the JSON field at fault (never its value): the client's
 // developer sees which part to fix, the log and the answer stay free of personal data.
-class MalformedRequest : public HttpError {
+class MalformedRequest : public http::HttpError {
 public:
     MalformedRequest(std::string field, std::string detail);
     const std::string& field() const noexcept { return field_; }
@@ -31,6 +31,6 @@ private:
 };
 
 // The statuses of the domain's codes as the API documents them (docs/api/openapi.yaml).
-void set_follow_up_error_statuses(ErrorStatusTable& table);
+void set_follow_up_error_statuses(http::ErrorStatusTable& table);
 
 }  // namespace sigcard::portal

@@ -1,5 +1,6 @@
 #include "portal/follow_up_json.hpp"
 
+#include "encoding/encoding.hpp"
 #include "orders/order_errors.hpp"
 #include "portal/follow_up_api_errors.hpp"
 #include "storage/database.hpp"
@@ -111,7 +112,7 @@ std::string required_base64(const json& object, const char* field, std::size_t m
         throw MalformedRequest(field, "not base64");
     }
     try {
-        return storage::from_base64(text);
+        return encoding::from_base64(text);
     } catch (const std::invalid_argument&) {
         throw MalformedRequest(field, "not base64");
     }
@@ -176,7 +177,7 @@ json draft(const orders::OrderDraft& d, const std::string& terms_url) {
     return {
         {"nonce", d.nonce},
         {"document", d.document},
-        {"document_base64", storage::to_base64(d.document)},
+        {"document_base64", encoding::to_base64(d.document)},
         {"document_sha256", d.document_sha256},
         {"terms", {{"version", d.terms.version}, {"sha256", d.terms.sha256}, {"url", terms_url}}},
         {"issued_at", timestamp(d.issued_at)},

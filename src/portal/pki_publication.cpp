@@ -1,8 +1,9 @@
-#include "portal/pki_publication.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "portal/pki_publication.hpp"
 
 #include "pki/revocation.hpp"
-#include "portal/http/request.hpp"
+#include "http/request.hpp"
 #include "storage/database.hpp"
 
 #include <openssl/ocsp.h>
@@ -15,14 +16,14 @@ std::string as_string(const ossl::Bytes& bytes) {
     return std::string(bytes.begin(), bytes.end());
 }
 
-Response malformed_ocsp() {
-    return Response::ocsp(
+http::Response malformed_ocsp() {
+    return http::Response::ocsp(
         as_string(pki::ocsp_status_response(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST)));
 }
 
-Response certificate_file(const X509* cert) {
+http::Response certificate_file(const X509* cert) {
     const auto der = ossl::to_der(cert);
-    auto response = Response::binary(as_string(der), "application/pkix-cert");
+    auto response = http::Response::binary(as_string(der), "application/pkix-cert");
     response.headers.set("Cache-Control", "public, max-age=86400");
     return response;
 }
@@ -41,34 +42,34 @@ PkiPublication::PkiPublication(authority::TrustCenter& tc, std::chrono::seconds 
                  tc.ocsp_signer().signer),
       crl_max_age_(crl_max_age) {}
 
-Response PkiPublication::ocsp(std::string_view request_der) const {
+http::Response PkiPublication::ocsp(std::string_view request_der) const {
     const auto der = ossl::as_bytes(request_der);
-    auto response = Response::ocsp(as_string(responder_(der, now())));
+    auto response = http::Response::ocsp(as_string(responder_(der, now())));
     // Responses are signed and short-lived; intermediaries may not reuse them for others.
     response.headers.set("Cache-Control", "no-store");
     return response;
 }
 
-Response PkiPublication::crl() {
+http::Response PkiPublication::crl() {
     std::lock_guard lock(crl_mutex_);
-    const std::string issuer = pki::serial_hex(trust_center_.issuing_certificate());
+    const std::string issuer = ossl::serial_hex(trust_center_.issuing_certificate());
     auto latest = trust_center_.certificates().latest_crl(issuer);
     const auto t = now();
     if (!latest || t - latest->this_update > crl_max_age_) {
         auto fresh = pki::publish_crl(trust_center_.certificates(), trust_center_.issuing_ca(), t,
                                       t + std::chrono::hours(24));
-        return Response::crl(as_string(ossl::to_der(fresh.get())));
+        return http::Response::crl(as_string(ossl::to_der(fresh.get())));
     }
-    return Response::crl(as_string(latest->der));
+    return http::Response::crl(as_string(latest->der));
 }
 
-void PkiPublication::add_routes(Router& router) {
+void PkiPublication::add_routes(http::Router& router) {
     const auto& urls = trust_center_.config().urls;
     const std::string ocsp_path = url_path(urls.ocsp);
-    router.post(ocsp_path, [this](const Request& request) { return ocsp(request.body); });
+    router.post(ocsp_path, [this](const http::Request& request) { return ocsp(request.body); });
     // RFC 6960 A.1: GET with the DER request, base64 and then URL-encoded, after the path.
-    router.add_prefix("GET", ocsp_path + "/", [this](const Request& request) {
-        const auto decoded = percent_decode(request.path_remainder);
+    router.add_prefix("GET", ocsp_path + "/", [this](const http::Request& request) {
+        const auto decoded = http::percent_decode(request.path_remainder);
         if (!decoded) {
             return malformed_ocsp();
         }
@@ -77,16 +78,16 @@ void PkiPublication::add_routes(Router& router) {
             base64 += '=';
         }
         try {
-            return ocsp(storage::from_base64(base64));
+            return ocsp(encoding::from_base64(base64));
         } catch (const std::invalid_argument&) {
             return malformed_ocsp();
         }
     });
-    router.get(url_path(urls.crl), [this](const Request&) { return crl(); });
-    router.get(url_path(urls.ca_issuers), [this](const Request&) {
+    router.get(url_path(urls.crl), [this](const http::Request&) { return crl(); });
+    router.get(url_path(urls.ca_issuers), [this](const http::Request&) {
         return certificate_file(trust_center_.issuing_certificate());
     });
-    router.get("/ca/root-ca.crt", [this](const Request&) {
+    router.get("/ca/root-ca.crt", [this](const http::Request&) {
         return certificate_file(trust_center_.root_certificate());
     });
 }

@@ -4,7 +4,7 @@
 
 #include "authority/trust_center.hpp"
 #include "pki/ocsp_responder.hpp"
-#include "portal/http/router.hpp"
+#include "http/router.hpp"
 
 #include <chrono>
 #include <mutex>
@@ -18,10 +18,10 @@ public:
     // revocations publish one at once (sigcard cert revoke).
     PkiPublication(authority::TrustCenter& trust_center, std::chrono::seconds crl_max_age);
 
-    void add_routes(Router& router);
+    void add_routes(http::Router& router);
 
-    Response ocsp(std::string_view request_der) const;
-    Response crl();
+    http::Response ocsp(std::string_view request_der) const;
+    http::Response crl();
 
     // The responder, also for the revocation evidence kept with each follow-up order.
 

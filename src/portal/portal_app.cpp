@@ -7,9 +7,9 @@
 #include "pki/path_validation.hpp"
 #include "portal/follow_up_api.hpp"
 #include "portal/follow_up_api_errors.hpp"
-#include "portal/http/http_client.hpp"
-#include "portal/http/http_server.hpp"
-#include "portal/http/stop_signals.hpp"
+#include "http/http_client.hpp"
+#include "http/http_server.hpp"
+#include "http/stop_signals.hpp"
 #include "portal/pages/holder_pages.hpp"
 #include "portal/pki_publication.hpp"
 #include "mail/order_mails.hpp"
@@ -28,11 +28,11 @@ namespace {
 // Certificates whose AIA names another OCSP responder are checked there; ours come from the
 // store. A client per call: HttpClient is not thread-safe and these calls are rare.
 ossl::Bytes post_ocsp_request(const std::string& url, const ossl::Bytes& request) {
-    ClientConfig client_config;
+    http::ClientConfig client_config;
     client_config.timeout = std::chrono::seconds(5);
-    HttpClient client(client_config);
+    http::HttpClient client(client_config);
     const auto response =
-        client.post(url, std::string(request.begin(), request.end()), content_type::ocsp_request);
+        client.post(url, std::string(request.begin(), request.end()), http::content_type::ocsp_request);
     if (response.status != 200) {
         throw std::runtime_error(fmt::format("OCSP responder answered {}", response.status));
     }
@@ -55,12 +55,12 @@ int run_portal(int argc, char** argv) {
                    "picks a free one)");
     CLI11_PARSE(app, argc, argv);
 
-    const StopSignals stop_signals;  // before any server thread starts
+    const http::StopSignals stop_signals;  // before any server thread starts
 
     try {
         authority::TrustCenter tc(dir);
         const auto& config = tc.config();
-        Router router;
+        http::Router router;
         PkiPublication pki(tc, std::chrono::minutes(5));
         pki.add_routes(router);
         authority::TrustCenterOrders desk(tc, post_ocsp_request);
@@ -70,34 +70,34 @@ int run_portal(int argc, char** argv) {
         pages::HolderPages holder_pages(
             {config, follow_up, tc.database(), dir / "tls", pages::PageLimits{}, &desk});
         pages::add_page_routes(router, holder_pages);
-        router.get("/healthz", [](const Request&) {
-            return Response::json(nlohmann::json{{"status", "ok"}});
+        router.get("/healthz", [](const http::Request&) {
+            return http::Response::json(nlohmann::json{{"status", "ok"}});
         });
 
-        ServerConfig server_config;
+        http::ServerConfig server_config;
         server_config.address = config.portal.listen_address;
         server_config.port = static_cast<std::uint16_t>(port >= 0 ? port : config.portal.port);
         server_config.threads = threads;
         server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
         set_follow_up_error_statuses(server_config.error_statuses);
         if (config.portal.tls) {
-            server_config.tls = TlsFiles{config.resolve(config.portal.tls_certificate),
+            server_config.tls = http::TlsFiles{config.resolve(config.portal.tls_certificate),
                                          config.resolve(config.portal.tls_key)};
         }
-        HttpServer server(server_config, std::move(router));
+        http::HttpServer server(server_config, std::move(router));
         server.start();
 
         // The holders' server's figures, on the operators' own listener only.
-        Router operator_router;
-        operator_router.get("/metrics", [&server](const Request&) {
-            return Response::text(format_prometheus(server.metrics()));
+        http::Router operator_router;
+        operator_router.get("/metrics", [&server](const http::Request&) {
+            return http::Response::text(http::format_prometheus(server.metrics()));
         });
-        ServerConfig operator_config;
+        http::ServerConfig operator_config;
         operator_config.address = config.portal.operator_address;
         operator_config.port = static_cast<std::uint16_t>(
             operator_port >= 0 ? operator_port : config.portal.operator_port);
         operator_config.threads = 1;
-        HttpServer operators(operator_config, std::move(operator_router));
+        http::HttpServer operators(operator_config, std::move(operator_router));
         operators.start();
         // Holders' mails, derived from the stored orders (any instance may send them).
         std::unique_ptr<mail::OrderMailer> mailer;

@@ -1,6 +1,7 @@
 // Who may talk to the agent: status, cards and certificate for the allowlisted portal; foreign
 // origins, rebound host names and foreign preflights refused without any CORS grant.
 #include "agent/agent_test_support.hpp"
+#include "encoding/encoding.hpp"
 
 namespace sigcard::testing {
 namespace {
@@ -75,7 +76,7 @@ TEST_F(AgentAccessTest, CertificateIsTheCardsQualifiedOne) {
     const auto response = get("/v1/certificate?token=Holder%20card");
     ASSERT_EQ(response.status, 200) << response.body;
     const auto der =
-        storage::from_base64(nlohmann::json::parse(response.body)["certificate_base64"]);
+        encoding::from_base64(nlohmann::json::parse(response.body)["certificate_base64"]);
     const auto expected = ossl::to_der(card_.certificate.get());
     EXPECT_EQ(der, std::string(expected.begin(), expected.end()));
 }

@@ -1,6 +1,7 @@
 // The holder's side: the agent's own confirmation page, the PIN typed there or on the (FAKE)
 // PIN pad, the signature that results, and every way the card or the holder can say no.
 #include "agent/agent_test_support.hpp"
+#include "encoding/encoding.hpp"
 #include "signature/cades.hpp"
 
 namespace sigcard::testing {
@@ -17,7 +18,7 @@ protected:
     void expect_signed_by_the_card(const std::string& id) {
         const auto json = state(id);
         ASSERT_EQ(json["state"], "signed") << json.dump();
-        const auto cms = storage::from_base64(json["signature_base64"]);
+        const auto cms = encoding::from_base64(json["signature_base64"]);
         const auto verified =
             signature::verify_cades(ossl::as_bytes(document_), ossl::as_bytes(cms));
         EXPECT_EQ(X509_cmp(verified.signer_certificate.get(), card_.certificate.get()), 0);
@@ -61,7 +62,7 @@ TEST_F(AgentConfirmationTest, PageCannotBeFetchedByAnotherSitesScriptOrFramed) {
     const auto fetched = client_.get(url("/confirm/" + id), headers);
     EXPECT_EQ(fetched.status, 403);
     EXPECT_EQ(fetched.body.find("confirmation_token"), std::string::npos);
-    portal::Headers framed;
+    http::Headers framed;
     framed.set("Sec-Fetch-Mode", "navigate");
     framed.set("Sec-Fetch-Dest", "iframe");
     EXPECT_EQ(client_.get(url("/confirm/" + id), framed).status, 403);
@@ -127,7 +128,7 @@ TEST_F(AgentConfirmationTest, ConfirmFromAnyOtherPageRefused) {
         EXPECT_EQ(error_code(response), "agent.confirmation_refused") << origin;
         EXPECT_FALSE(response.headers.contains("Access-Control-Allow-Origin"));
     }
-    portal::Headers cross_site;
+    http::Headers cross_site;
     cross_site.set("Sec-Fetch-Site", "cross-site");
     EXPECT_EQ(client_
                   .post(url("/confirm/" + id), pin_form(token, user_pin.view()),
@@ -186,7 +187,7 @@ TEST_F(AgentPinPadTest, PageAsksForThePinOnTheReaderAndSignsWithoutOne) {
         303);
     const auto json = state(id);
     ASSERT_EQ(json["state"], "signed") << json.dump();
-    const auto cms = storage::from_base64(json["signature_base64"]);
+    const auto cms = encoding::from_base64(json["signature_base64"]);
     EXPECT_NO_THROW(signature::verify_cades(ossl::as_bytes(document_), ossl::as_bytes(cms)));
 }
 

@@ -1,6 +1,7 @@
 // Signing requests the agent refuses before the holder sees anything: not signed by the
 // portal, another document, expired, for another origin, replayed, malformed, a second one.
 #include "agent/agent_test_support.hpp"
+#include "encoding/encoding.hpp"
 
 namespace sigcard::testing {
 namespace {
@@ -46,7 +47,7 @@ TEST_F(AgentSignRequestTest, TamperedPortalRequestRefused) {
 
 TEST_F(AgentSignRequestTest, ChangedDocumentRefused) {
     auto body = nlohmann::json::parse(sign_body(document_));
-    body["document_base64"] = storage::to_base64(document_ + "Lieferadresse: anderswo\n");
+    body["document_base64"] = encoding::to_base64(document_ + "Lieferadresse: anderswo\n");
     const auto response = post_sign(body.dump());
     EXPECT_EQ(response.status, 422);
     EXPECT_EQ(error_code(response), "agent.document_mismatch");
@@ -131,7 +132,7 @@ TEST_F(AgentSignRequestTest, ACertificateNoReaderHoldsIsRefusedBeforeAnyPin) {
 
 TEST_F(AgentSignRequestTest, ACertificateHashThatIsNoHashIsMalformed) {
     for (const std::string& hash : {std::string("abc"), std::string(64, 'G'),
-                                   ossl::hex(ossl::random_bytes(32)) + "00"}) {
+                                   encoding::hex(ossl::random_bytes(32)) + "00"}) {
         PortalRequestFields fields;
         fields.certificate_sha256 = hash;
         const auto response = post_sign(sign_body(document_, fields));

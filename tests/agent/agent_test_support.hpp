@@ -14,9 +14,9 @@
 
 #include "agent/agent_config.hpp"
 #include "agent/card_agent.hpp"
-#include "card/softhsm_fixture.hpp"
-#include "portal/http/http_client.hpp"
-#include "storage/database.hpp"
+#include "encoding/encoding.hpp"
+#include "http/http_client.hpp"
+#include "smartcard/softhsm_fixture.hpp"
 
 namespace sigcard::testing {
 
@@ -27,7 +27,7 @@ struct PortalRequestFields {
     std::string origin = portal_origin;
     std::string document_sha256;  // empty: the hash of the document sent
     std::string certificate_sha256;  // empty: the holder card's certificate
-    std::string nonce = ossl::hex(ossl::random_bytes(16));
+    std::string nonce = encoding::hex(ossl::random_bytes(16));
     std::chrono::seconds issued_ago{5};
     std::chrono::seconds expires_in{120};
 };
@@ -42,7 +42,7 @@ protected:
         {
             // Closed before the agent loads the module, as on a holder's PC the card was made
             // elsewhere.
-            card::Pkcs11Module module(module_path_);
+            smartcard::Pkcs11Module module(module_path_);
             card_ = produce_card(module, card_label);
         }
         agent::AgentConfig config;
@@ -62,14 +62,14 @@ protected:
     }
     std::string own_origin() const { return fmt::format("http://127.0.0.1:{}", agent_->port()); }
 
-    static portal::Headers from(std::string_view origin) {
-        portal::Headers headers;
+    static http::Headers from(std::string_view origin) {
+        http::Headers headers;
         headers.set("Origin", std::string(origin));
         return headers;
     }
 
-    portal::ClientResponse get(std::string_view path,
-                               const portal::Headers& headers = from(portal_origin)) {
+    http::ClientResponse get(std::string_view path,
+                               const http::Headers& headers = from(portal_origin)) {
         return client_.get(url(path), headers);
     }
 
@@ -82,7 +82,7 @@ protected:
         const nlohmann::json signed_request{
             {"origin", fields.origin},
             {"document_sha256", fields.document_sha256.empty()
-                                    ? ossl::hex(ossl::sha256(ossl::as_bytes(document)))
+                                    ? encoding::hex(ossl::sha256(ossl::as_bytes(document)))
                                     : fields.document_sha256},
             {"certificate_sha256", fields.certificate_sha256.empty()
                                        ? certificate_sha256(card_.certificate.get())
@@ -94,13 +94,13 @@ protected:
         auto& key = portal_key != nullptr ? *portal_key : portal_key_;
         const auto signature = key.sign(crypto::DigestAlgorithm::sha256, ossl::as_bytes(text));
         return nlohmann::json{
-            {"document_base64", storage::to_base64(document)},
+            {"document_base64", encoding::to_base64(document)},
             {"portal_request", text},
-            {"portal_signature", storage::to_base64(signature.data(), signature.size())}}
+            {"portal_signature", encoding::to_base64(signature.data(), signature.size())}}
             .dump();
     }
 
-    portal::ClientResponse post_sign(const std::string& body,
+    http::ClientResponse post_sign(const std::string& body,
                                      std::string_view origin = portal_origin) {
         return client_.post(url("/v1/sign"), body, "application/json", from(origin));
     }
@@ -116,8 +116,8 @@ protected:
     }
 
     // The confirmation page as the holder's browser opens it (a top-level navigation).
-    portal::ClientResponse confirmation_page(const std::string& id) {
-        portal::Headers headers;
+    http::ClientResponse confirmation_page(const std::string& id) {
+        http::Headers headers;
         headers.set("Sec-Fetch-Mode", "navigate");
         headers.set("Sec-Fetch-Dest", "document");
         headers.set("Sec-Fetch-Site", "cross-site");
@@ -132,8 +132,8 @@ protected:
     }
 
     // The holder presses a button on the page (its form posts to the agent).
-    portal::ClientResponse confirm(const std::string& id, const std::string& form) {
-        portal::Headers headers;
+    http::ClientResponse confirm(const std::string& id, const std::string& form) {
+        http::Headers headers;
         headers.set("Origin", own_origin());
         headers.set("Sec-Fetch-Site", "same-origin");
         return client_.post(url("/confirm/" + id), form, "application/x-www-form-urlencoded",
@@ -146,14 +146,14 @@ protected:
         return nlohmann::json::parse(response.body);
     }
 
-    static std::string error_code(const portal::ClientResponse& response) {
+    static std::string error_code(const http::ClientResponse& response) {
         const auto json = nlohmann::json::parse(response.body, nullptr, false);
         return json.is_object() && json.contains("error") ? json["error"].value("code", "")
                                                           : std::string{};
     }
 
     static std::string certificate_sha256(const X509* certificate) {
-        return ossl::hex(ossl::sha256(ossl::to_der(certificate)));
+        return encoding::hex(ossl::sha256(ossl::to_der(certificate)));
     }
 
     static constexpr const char* card_label = "Holder card";
@@ -169,7 +169,7 @@ protected:
         issue_certificate(portal_key_.private_key(), "SigCard Portal request signing",
                           portal_key_.private_key(), nullptr, Usage::authentication);
     std::unique_ptr<agent::CardAgent> agent_;
-    portal::HttpClient client_;
+    http::HttpClient client_;
 };
 
 }  // namespace sigcard::testing

@@ -1,3 +1,4 @@
+#include "encoding/encoding.hpp"
 #include "storage/database.hpp"
 #include "support/temp_dir.hpp"
 
@@ -263,10 +264,10 @@ TEST(Database, RollsBackATransactionThatThrows) {
 TEST(Base64, RoundTripsEveryLength) {
     std::string bytes;
     for (int i = 0; i < 70; ++i) {
-        EXPECT_EQ(from_base64(to_base64(bytes)), bytes);
+        EXPECT_EQ(encoding::from_base64(encoding::to_base64(bytes)), bytes);
         bytes += static_cast<char>(i * 37);
     }
-    EXPECT_THROW(from_base64("abc"), std::invalid_argument);
+    EXPECT_THROW(encoding::from_base64("abc"), std::invalid_argument);
 }
 
 }  // namespace

@@ -54,9 +54,9 @@ protected:
 
     std::int64_t add_card(const X509* cert, std::optional<std::int64_t> partner = std::nullopt) {
         cards::CardEntry card;
-        card.card_serial = "CARD-" + pki::serial_hex(cert).substr(0, 8);
+        card.card_serial = "CARD-" + ossl::serial_hex(cert).substr(0, 8);
         card.token_label = "Test";
-        card.certificate_serial = pki::serial_hex(cert);
+        card.certificate_serial = ossl::serial_hex(cert);
         card.partner_id = partner;
         card.identified_at = now - 2 * 365 * kDay;
         card.produced_at = now - 900 * kDay;
@@ -497,7 +497,7 @@ TEST_F(FollowUpOrdersTest, TermsChangedBetweenReviewAndSigningAreRefused) {
 
 TEST_F(FollowUpOrdersTest, ACardRevokedAfterTheDraftCannotSubmit) {
     const auto draft = orders.create_draft(holder_der, order_data(), now);
-    pki::revoke(tc.store, pki::serial_hex(holder_cert.get()), pki::RevocationReason::key_compromise,
+    pki::revoke(tc.store, ossl::serial_hex(holder_cert.get()), pki::RevocationReason::key_compromise,
                 pki::Seconds(std::chrono::seconds(now)));
     const auto signature = sign(holder_key, holder_cert.get(), draft.document);
     EXPECT_EQ(error_id([&] { orders.submit(draft.nonce, draft.document, signature, now + 5); }),

@@ -1,4 +1,5 @@
 // Interoperability: the openssl command reads what the PKI produces.
+#include "encoding/encoding.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/revocation.hpp"
 #include "pki_fixture.hpp"
@@ -93,7 +94,7 @@ TEST_F(OpensslInterop, VerifyPassesForHolderAndTlsAndFailsForForeign) {
 
 TEST_F(OpensslInterop, CrlTextParsesAndVerifies) {
     auto cert = tc.issue();
-    revoke(tc.store, serial_hex(cert.get()), RevocationReason::key_compromise, now());
+    revoke(tc.store, ossl::serial_hex(cert.get()), RevocationReason::key_compromise, now());
     auto crl = publish_crl(tc.store, tc.issuer(), now(), now() + std::chrono::hours(24));
     const auto path = tc.dir.write("ca.crl", ossl::to_pem(crl.get()));
     const auto out = run("openssl crl -noout -text -in " + path.string() + " -CAfile " +
@@ -102,7 +103,7 @@ TEST_F(OpensslInterop, CrlTextParsesAndVerifies) {
     EXPECT_NE(out.output.find("verify OK"), std::string::npos) << out.output;
     EXPECT_NE(out.output.find("X509v3 CRL Number"), std::string::npos);
     EXPECT_NE(out.output.find("Key Compromise"), std::string::npos);
-    std::string serial = serial_hex(cert.get());
+    std::string serial = ossl::serial_hex(cert.get());
     for (auto& c : serial) {
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
@@ -112,7 +113,7 @@ TEST_F(OpensslInterop, CrlTextParsesAndVerifies) {
 TEST_F(OpensslInterop, OcspResponseVerifiesWithOpensslOcsp) {
     auto good = tc.issue();
     auto revoked = tc.issue();
-    revoke(tc.store, serial_hex(revoked.get()), RevocationReason::superseded, now());
+    revoke(tc.store, ossl::serial_hex(revoked.get()), RevocationReason::superseded, now());
     OcspResponder responder(tc.store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key);
     const auto issuing = file("issuing.pem", tc.issuing.get());
     const auto chain =
@@ -134,7 +135,7 @@ TEST_F(OpensslInterop, OcspResponseVerifiesWithOpensslOcsp) {
         EXPECT_NE(out.output.find("Response verify OK"), std::string::npos) << out.output;
         // responderID byKey: the SHA-1 of the signer's key, which is also its SKI here.
         const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(tc.ocsp.get());
-        std::string key_id = ossl::hex({ski->data, static_cast<std::size_t>(ski->length)});
+        std::string key_id = encoding::hex({ski->data, static_cast<std::size_t>(ski->length)});
         for (auto& c : key_id) {
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         }

@@ -1,7 +1,8 @@
 // The OCSP responder: good, revoked with reason, on hold, unknown, foreign issuer, bad requests;
 // one response attesting many certificates (revocation evidence for a group of orders), and
 // reading such evidence back.
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
+#include "encoding/encoding.hpp"
 #include "pki/ocsp_evidence.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/revocation.hpp"
@@ -103,7 +104,7 @@ TEST_F(Ocsp, GoodCertificateIsGoodAndResponseVerifiesWithNonce) {
 
 TEST_F(Ocsp, RevokedCertificateCarriesReason) {
     auto cert = tc.issue();
-    revoke(tc.store, serial_hex(cert.get()), RevocationReason::key_compromise, now());
+    revoke(tc.store, ossl::serial_hex(cert.get()), RevocationReason::key_compromise, now());
     const Answer a = ask(cert.get(), tc.issuing.get());
     EXPECT_EQ(a.cert_status, V_OCSP_CERTSTATUS_REVOKED);
     EXPECT_EQ(a.reason, OCSP_REVOKED_STATUS_KEYCOMPROMISE);
@@ -112,11 +113,11 @@ TEST_F(Ocsp, RevokedCertificateCarriesReason) {
 
 TEST_F(Ocsp, HeldCertificateIsRevokedWithCertificateHoldAndGoodAfterRelease) {
     auto cert = tc.issue();
-    place_on_hold(tc.store, serial_hex(cert.get()), now());
+    place_on_hold(tc.store, ossl::serial_hex(cert.get()), now());
     Answer a = ask(cert.get(), tc.issuing.get());
     EXPECT_EQ(a.cert_status, V_OCSP_CERTSTATUS_REVOKED);
     EXPECT_EQ(a.reason, OCSP_REVOKED_STATUS_CERTIFICATEHOLD);
-    release_hold(tc.store, serial_hex(cert.get()));
+    release_hold(tc.store, ossl::serial_hex(cert.get()));
     a = ask(cert.get(), tc.issuing.get());
     EXPECT_EQ(a.cert_status, V_OCSP_CERTSTATUS_GOOD);
 }
@@ -190,10 +191,10 @@ protected:
     void SetUp() override {
         revoked_at = now() - std::chrono::minutes(10);
         held_at = now() - std::chrono::minutes(5);
-        revoke(tc.store, serial_hex(revoked.get()), RevocationReason::key_compromise, revoked_at);
-        place_on_hold(tc.store, serial_hex(held.get()), held_at);
+        revoke(tc.store, ossl::serial_hex(revoked.get()), RevocationReason::key_compromise, revoked_at);
+        place_on_hold(tc.store, ossl::serial_hex(held.get()), held_at);
         for (const X509* cert : {good.get(), revoked.get(), held.get()}) {
-            records.push_back(*tc.store.find(serial_hex(cert)));
+            records.push_back(*tc.store.find(ossl::serial_hex(cert)));
         }
         items = {
             {good.get(), &records[0]}, {revoked.get(), &records[1]}, {held.get(), &records[2]}};
@@ -272,9 +273,9 @@ TEST_F(Attest, OneResponseStatesEachCertificateAndVerifies) {
     unsigned char sha1[EVP_MAX_MD_SIZE];
     unsigned int sha1_len = 0;
     X509_pubkey_digest(tc.ocsp.get(), EVP_sha1(), sha1, &sha1_len);
-    EXPECT_EQ(ossl::hex({key_id->data, static_cast<std::size_t>(key_id->length)}),
-              ossl::hex({sha1, sha1_len}));
-    EXPECT_EQ(to_seconds(OCSP_resp_get0_produced_at(basic.get())), at);
+    EXPECT_EQ(encoding::hex({key_id->data, static_cast<std::size_t>(key_id->length)}),
+              encoding::hex({sha1, sha1_len}));
+    EXPECT_EQ(ossl::to_seconds(OCSP_resp_get0_produced_at(basic.get())), at);
 
     struct Expected {
         const X509* cert;
@@ -287,7 +288,7 @@ TEST_F(Attest, OneResponseStatesEachCertificateAndVerifies) {
                                    OCSP_REVOKED_STATUS_KEYCOMPROMISE, revoked_at},
                           Expected{held.get(), V_OCSP_CERTSTATUS_REVOKED,
                                    OCSP_REVOKED_STATUS_CERTIFICATEHOLD, held_at}}) {
-        SCOPED_TRACE(serial_hex(e.cert));
+        SCOPED_TRACE(ossl::serial_hex(e.cert));
         ossl::OcspCertIdPtr id(OCSP_cert_to_id(EVP_sha256(), e.cert, tc.issuing.get()));
         int cert_status = -1, reason = -1;
         ASN1_GENERALIZEDTIME *revtime = nullptr, *this_update = nullptr, *next_update = nullptr;
@@ -298,14 +299,14 @@ TEST_F(Attest, OneResponseStatesEachCertificateAndVerifies) {
         EXPECT_EQ(reason, e.reason);
         if (e.revoked_at) {
             ASSERT_NE(revtime, nullptr);
-            EXPECT_EQ(to_seconds(revtime), *e.revoked_at);
+            EXPECT_EQ(ossl::to_seconds(revtime), *e.revoked_at);
         } else {
             EXPECT_EQ(revtime, nullptr);
         }
         ASSERT_NE(this_update, nullptr);
         ASSERT_NE(next_update, nullptr);
-        EXPECT_EQ(to_seconds(this_update), at);
-        EXPECT_EQ(to_seconds(next_update), at + std::chrono::hours(1));
+        EXPECT_EQ(ossl::to_seconds(this_update), at);
+        EXPECT_EQ(ossl::to_seconds(next_update), at + std::chrono::hours(1));
         EXPECT_EQ(OCSP_check_validity(this_update, next_update, 0, -1), 1);
     }
 }
@@ -400,7 +401,7 @@ TEST_F(Attest, NothingToAttestIsAnError) {
 TEST_F(Attest, ACertificateOfAnotherCaIsAnError) {
     TrustCenter foreign;  // same CA names, other keys
     auto cert = foreign.issue();
-    const auto record = foreign.store.find(serial_hex(cert.get()));
+    const auto record = foreign.store.find(ossl::serial_hex(cert.get()));
     const OcspResponder::Attestation foreign_item[] = {{cert.get(), &*record}};
     EXPECT_EQ(error_id([&] { responder.attest(foreign_item, at); }), "pki.not_issued_by_this_ca");
 }
@@ -424,8 +425,8 @@ TEST_F(Attest, OpensslOcspListsEveryCertificate) {
     ASSERT_EQ(out.status, 0) << out.output;
     EXPECT_NE(out.output.find("Response verify OK"), std::string::npos) << out.output;
     for (const X509* cert : {good.get(), revoked.get(), held.get()}) {
-        EXPECT_NE(out.output.find("Serial Number: " + upper(serial_hex(cert))), std::string::npos)
-            << serial_hex(cert) << "\n"
+        EXPECT_NE(out.output.find("Serial Number: " + upper(ossl::serial_hex(cert))), std::string::npos)
+            << ossl::serial_hex(cert) << "\n"
             << out.output;
     }
     EXPECT_NE(out.output.find("Cert Status: good"), std::string::npos) << out.output;

@@ -42,7 +42,7 @@ TEST_F(PathValidation, ExpiredAndNotYetValid) {
 TEST_F(PathValidation, RevokedCarriesReasonAndTime) {
     auto cert = tc.issue();
     const Seconds at = now();
-    revoke(tc.store, serial_hex(cert.get()), RevocationReason::affiliation_changed, at);
+    revoke(tc.store, ossl::serial_hex(cert.get()), RevocationReason::affiliation_changed, at);
     const auto r = validator().validate(cert.get(), now());
     EXPECT_EQ(r.status, VS::revoked);
     EXPECT_EQ(r.reason, RevocationReason::affiliation_changed);
@@ -52,9 +52,9 @@ TEST_F(PathValidation, RevokedCarriesReasonAndTime) {
 
 TEST_F(PathValidation, OnHoldThenReleased) {
     auto cert = tc.issue();
-    place_on_hold(tc.store, serial_hex(cert.get()), now());
+    place_on_hold(tc.store, ossl::serial_hex(cert.get()), now());
     EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::on_hold);
-    release_hold(tc.store, serial_hex(cert.get()));
+    release_hold(tc.store, ossl::serial_hex(cert.get()));
     EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::ok);
 }
 
@@ -111,7 +111,7 @@ TEST_F(PathValidation, RememberedCertificateIsStillCheckedForTimeAndStatus) {
     ASSERT_NE(v.verified_certificate(ossl::to_der(cert.get())), nullptr);
     // The memo spares the CA signature check only: validity and status are read each time.
     EXPECT_EQ(v.validate(cert.get(), now() + days(31)).status, VS::expired);
-    place_on_hold(tc.store, serial_hex(cert.get()), now());
+    place_on_hold(tc.store, ossl::serial_hex(cert.get()), now());
     EXPECT_EQ(v.validate(cert.get(), now()).status, VS::on_hold);
 }
 
@@ -196,7 +196,7 @@ TEST_F(PathValidationOverOcsp, GoodThenRevokedFromTheRemoteResponder) {
     auto r = v.validate(cert.get(), now());
     EXPECT_EQ(r.status, VS::ok) << r.detail;
     EXPECT_EQ(asked_url, elsewhere);
-    revoke(remote_store, serial_hex(cert.get()), RevocationReason::key_compromise, now());
+    revoke(remote_store, ossl::serial_hex(cert.get()), RevocationReason::key_compromise, now());
     r = v.validate(cert.get(), now());
     EXPECT_EQ(r.status, VS::revoked);
     EXPECT_EQ(r.reason, RevocationReason::key_compromise);

@@ -30,7 +30,7 @@ int crl_reason(X509_CRL* crl, const X509* cert) {
 TEST(Revocation, RevokesWithReasonAndRecordsTime) {
     TrustCenter tc;
     auto cert = tc.issue();
-    const auto serial = serial_hex(cert.get());
+    const auto serial = ossl::serial_hex(cert.get());
     const Seconds at = now();
     revoke(tc.store, serial, RevocationReason::key_compromise, at);
     auto record = tc.store.find(serial);
@@ -46,7 +46,7 @@ TEST(Revocation, RevokesWithReasonAndRecordsTime) {
 TEST(Revocation, HoldThenReleaseReturnsToGood) {
     TrustCenter tc;
     auto cert = tc.issue();
-    const auto serial = serial_hex(cert.get());
+    const auto serial = ossl::serial_hex(cert.get());
     place_on_hold(tc.store, serial, now());
     EXPECT_EQ(tc.store.find(serial)->status, CertificateStatus::on_hold);
     EXPECT_EQ(tc.store.find(serial)->reason, RevocationReason::certificate_hold);
@@ -61,7 +61,7 @@ TEST(Revocation, HoldThenReleaseReturnsToGood) {
 TEST(Revocation, HeldCertificateCanBeRevokedForGoodButNotReleasedAfterwards) {
     TrustCenter tc;
     auto cert = tc.issue();
-    const auto serial = serial_hex(cert.get());
+    const auto serial = ossl::serial_hex(cert.get());
     revoke(tc.store, serial, RevocationReason::certificate_hold, now());
     EXPECT_EQ(tc.store.find(serial)->status, CertificateStatus::on_hold);
     revoke(tc.store, serial, RevocationReason::cessation_of_operation, now());
@@ -85,10 +85,10 @@ TEST(Crl, ListsRevokedAndHeldButNotReleasedOrGood) {
     auto held = tc.issue();
     auto released = tc.issue();
     auto good = tc.issue();
-    revoke(tc.store, serial_hex(revoked.get()), RevocationReason::key_compromise, now());
-    place_on_hold(tc.store, serial_hex(held.get()), now());
-    place_on_hold(tc.store, serial_hex(released.get()), now());
-    release_hold(tc.store, serial_hex(released.get()));
+    revoke(tc.store, ossl::serial_hex(revoked.get()), RevocationReason::key_compromise, now());
+    place_on_hold(tc.store, ossl::serial_hex(held.get()), now());
+    place_on_hold(tc.store, ossl::serial_hex(released.get()), now());
+    release_hold(tc.store, ossl::serial_hex(released.get()));
 
     const Seconds this_update = now();
     auto crl =
@@ -97,8 +97,8 @@ TEST(Crl, ListsRevokedAndHeldButNotReleasedOrGood) {
     EXPECT_EQ(
         X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(tc.issuing.get())), 0);
     EXPECT_EQ(X509_CRL_get_version(crl.get()), 1);  // v2
-    EXPECT_EQ(to_seconds(X509_CRL_get0_lastUpdate(crl.get())), this_update);
-    EXPECT_EQ(to_seconds(X509_CRL_get0_nextUpdate(crl.get())),
+    EXPECT_EQ(ossl::to_seconds(X509_CRL_get0_lastUpdate(crl.get())), this_update);
+    EXPECT_EQ(ossl::to_seconds(X509_CRL_get0_nextUpdate(crl.get())),
               this_update + std::chrono::hours(24));
     EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl.get())), 2);
     EXPECT_EQ(crl_reason(crl.get(), revoked.get()), 1);

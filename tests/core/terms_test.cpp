@@ -1,3 +1,4 @@
+#include "encoding/encoding.hpp"
 #include "orders/terms.hpp"
 
 #include "audit/audit_log.hpp"
@@ -28,7 +29,7 @@ TEST_F(TermsTest, TheVersionInForceIsTheLatestAlreadyValid) {
     EXPECT_FALSE(terms.in_force(999));
     EXPECT_EQ(terms.in_force(1500)->version, "1");
     EXPECT_EQ(terms.in_force(2000)->version, "2");
-    EXPECT_EQ(terms.in_force(2000)->sha256, ossl::hex(ossl::sha256(ossl::as_bytes("AGB zwei"))));
+    EXPECT_EQ(terms.in_force(2000)->sha256, encoding::hex(ossl::sha256(ossl::as_bytes("AGB zwei"))));
     EXPECT_EQ(terms.list().size(), 2u);
 }
 

@@ -4,7 +4,7 @@
 
 #include "authority/card_production.hpp"
 #include "authority/trust_center.hpp"
-#include "card/card_certificates.hpp"
+#include "smartcard/card_certificates.hpp"
 #include "cards/card_register.hpp"
 #include "pki/certificate_store.hpp"
 #include "pki/qualified_profile.hpp"

@@ -2,10 +2,10 @@
 // is read by a module loaded for the one call.
 #pragma once
 
-#include "card/card_certificates.hpp"
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
-#include "card/pkcs11_signer.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
+#include "smartcard/pkcs11_signer.hpp"
 #include "common/secret.hpp"
 #include "signature/cades.hpp"
 
@@ -25,11 +25,11 @@ inline ossl::Bytes sign_with_card(const std::filesystem::path& tc_dir,
     ::setenv("SOFTHSM2_CONF", (tc_dir / "card-store" / "softhsm2.conf").c_str(), 1);
     ossl::Bytes cms;
     {
-        card::Pkcs11Module module(SOFTHSM2_MODULE);
-        card::CardSession session(module, module.find_token(token_label).slot);
+        smartcard::Pkcs11Module module(SOFTHSM2_MODULE);
+        smartcard::CardSession session(module, module.find_token(token_label).slot);
         session.login(Secret(pin));
-        const auto certificate = card::qualified_signing_certificate(session);
-        auto signer = card::Pkcs11Signer::for_certificate(session, certificate);
+        const auto certificate = smartcard::qualified_signing_certificate(session);
+        auto signer = smartcard::Pkcs11Signer::for_certificate(session, certificate);
         cms =
             signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(content),
                                     digest);

@@ -102,13 +102,13 @@ void DemoCardsTest::expect_intended_properties() {
         SCOPED_TRACE(spec.slug);
         const auto cert = certificate(spec);
         ASSERT_TRUE(cert);
-        const auto serial = pki::serial_hex(cert.get());
+        const auto serial = ossl::serial_hex(cert.get());
         const auto card = reg.find_by_certificate(serial);
         ASSERT_TRUE(card);
         EXPECT_EQ(card->token_label, spec.token_label);
         EXPECT_NEAR(card->identified_at, now - spec.identified_days_ago * kDay, 120);
         const auto not_after =
-            pki::to_seconds(X509_get0_notAfter(cert.get())).time_since_epoch().count();
+            ossl::to_seconds(X509_get0_notAfter(cert.get())).time_since_epoch().count();
         if (spec.validity == authority::DemoValidity::expired) {
             EXPECT_LT(not_after, now);
         } else {
@@ -172,8 +172,8 @@ void DemoCardsTest::expect_follow_up_answers() {
         orders::EligibilityFacts facts;
         facts.standing = standing(validator.validate(cert.get(), now));
         facts.certificate_not_after =
-            pki::to_seconds(X509_get0_notAfter(cert.get())).time_since_epoch().count();
-        facts.card = reg.eligibility_record(pki::serial_hex(cert.get()));
+            ossl::to_seconds(X509_get0_notAfter(cert.get())).time_since_epoch().count();
+        facts.card = reg.eligibility_record(ossl::serial_hex(cert.get()));
         const auto decision = policy.decide(facts, now.time_since_epoch().count());
         EXPECT_EQ(decision.eligible() ? std::string("eligible") : std::string(decision.refusal->id),
                   spec.expected_answer);

@@ -3,17 +3,18 @@
 // card library (SoftHSM2 token store of the trust center), as the card agent will.
 #pragma once
 
-#include "integration/integration_support.hpp"
+#include "encoding/encoding.hpp"
 #include "integration/card_signing_support.hpp"
+#include "integration/integration_support.hpp"
 
 #include "authority/demo_cards.hpp"
 
-#include "card/card_certificates.hpp"
-#include "card/card_session.hpp"
-#include "card/pkcs11_module.hpp"
-#include "card/pkcs11_signer.hpp"
+#include "smartcard/card_certificates.hpp"
+#include "smartcard/card_session.hpp"
+#include "smartcard/pkcs11_module.hpp"
+#include "smartcard/pkcs11_signer.hpp"
 #include "orders/terms.hpp"
-#include "portal/http/http_client.hpp"
+#include "http/http_client.hpp"
 #include "signature/cades.hpp"
 #include "storage/database.hpp"
 
@@ -40,7 +41,7 @@ inline std::string as_string(const ossl::Bytes& bytes) {
 }
 
 inline std::string base64(const std::string& bytes) {
-    return storage::to_base64(bytes);
+    return encoding::to_base64(bytes);
 }
 inline std::string base64(const ossl::Bytes& bytes) {
     return base64(as_string(bytes));
@@ -194,7 +195,7 @@ protected:
 
     void SetUp() override { ASSERT_TRUE(setup_failure_.empty()) << setup_failure_; }
 
-    static ApiAnswer answer_of(const portal::ClientResponse& response) {
+    static ApiAnswer answer_of(const http::ClientResponse& response) {
         ApiAnswer a;
         a.status = response.status;
         a.raw = response.body;
@@ -205,11 +206,11 @@ protected:
         return a;
     }
 
-    static portal::HttpClient client() {
-        portal::ClientConfig config;
+    static http::HttpClient client() {
+        http::ClientConfig config;
         config.ca_file = dir_ / "ca" / "root.pem";
         config.timeout = std::chrono::seconds(20);
-        return portal::HttpClient(config);
+        return http::HttpClient(config);
     }
 
     ApiAnswer post(const std::string& path, std::string body) {

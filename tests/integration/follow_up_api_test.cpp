@@ -2,6 +2,7 @@
 // documents (SoftHSM2), and every refused request is checked for its exact code and for having
 // stored nothing. One trust center and one portal serve the whole suite; the cards are chosen so
 // that the cases do not interfere (only successful submissions open orders).
+#include "encoding/encoding.hpp"
 #include "integration/follow_up_api_support.hpp"
 
 #include "config/trust_center_config.hpp"
@@ -49,8 +50,8 @@ TEST_F(FollowUpApiTest, WholeFollowUpOrderFromEligibilityToConfirmationPdf) {
     const auto d = draft_for("erika-mustermann", valid_order("erika@example.com"));
     ASSERT_TRUE(d.is_object());
     const std::string document = d["document"];
-    EXPECT_EQ(storage::from_base64(d["document_base64"]), document);
-    EXPECT_EQ(d["document_sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(document))));
+    EXPECT_EQ(encoding::from_base64(d["document_base64"]), document);
+    EXPECT_EQ(d["document_sha256"], encoding::hex(ossl::sha256(ossl::as_bytes(document))));
     EXPECT_THAT(document, HasSubstr(d["nonce"].get<std::string>()));
     EXPECT_FALSE(d["terms"]["version"].get<std::string>().empty());
     EXPECT_THAT(d["terms"]["url"].get<std::string>(), HasSubstr("/terms/"));
@@ -124,7 +125,7 @@ TEST_F(FollowUpApiTest, TermsInForceAreServedWithTheirHash) {
     const auto current = get("/api/v1/terms/current");
     ASSERT_EQ(current.status, 200) << current.raw;
     const std::string text = current.body["text"];
-    EXPECT_EQ(current.body["sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(text))));
+    EXPECT_EQ(current.body["sha256"], encoding::hex(ossl::sha256(ossl::as_bytes(text))));
     const auto plain = get("/terms/" + current.body["version"].get<std::string>());
     ASSERT_EQ(plain.status, 200);
     EXPECT_THAT(plain.content_type, HasSubstr("text/plain"));
@@ -156,7 +157,7 @@ TEST_F(FollowUpApiTest, RevokedCertificateIsRefused) {
 TEST_F(FollowUpApiTest, CertificateOnHoldIsRefused) {
     const auto cert = ossl::x509_from_pem(read_text(dir_ / "cards" / "pseudonym.pem"));
     const auto hold =
-        sigcard(fmt::format("cert hold --dir {} {}", dir_.string(), pki::serial_hex(cert.get())));
+        sigcard(fmt::format("cert hold --dir {} {}", dir_.string(), ossl::serial_hex(cert.get())));
     ASSERT_EQ(hold.status, 0) << hold.output;
     const auto a = eligibility(certificate_base64("pseudonym"));
     EXPECT_EQ(a.body["reason"]["code"], "eligibility.certificate_on_hold") << a.raw;
@@ -327,7 +328,7 @@ TEST_F(FollowUpApiTest, CardHeldBetweenDraftAndSubmissionIsRefusedAndNothingStor
     const std::string document = d["document"];
     const auto cms = sign("lawyer", document);
     const auto serial =
-        pki::serial_hex(ossl::x509_from_pem(read_text(dir_ / "cards" / "lawyer.pem")).get());
+        ossl::serial_hex(ossl::x509_from_pem(read_text(dir_ / "cards" / "lawyer.pem")).get());
     const auto hold = sigcard(fmt::format("cert hold --dir {} {}", dir_.string(), serial));
     ASSERT_EQ(hold.status, 0) << hold.output;
     const auto before = counts();

@@ -143,7 +143,7 @@ protected:
 
     std::string old_certificate_serial(const std::string& slug) {
         const auto pem = read_text(dir() / "cards" / (slug + ".pem"));
-        return pki::serial_hex(ossl::x509_from_pem(pem).get());
+        return ossl::serial_hex(ossl::x509_from_pem(pem).get());
     }
 
     std::unique_ptr<RunningProcess> portal_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "crypto/ossl.hpp"
+#include "encoding/encoding.hpp"
 #include "support/temp_dir.hpp"
 
 #include <fmt/format.h>
@@ -84,7 +85,7 @@ inline std::map<std::string, std::string> snapshot(const std::filesystem::path& 
         if (entry.path().filename() == "token.object" && content.size() >= 8) {
             content.erase(0, 8);
         }
-        files[name] = ossl::hex(
+        files[name] = encoding::hex(
             ossl::sha256({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()}));
     }
     return files;

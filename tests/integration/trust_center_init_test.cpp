@@ -52,7 +52,7 @@ TEST_F(TrustCenterTest, InitCreatesConfigurationDatabaseHsmAndCertificates) {
     EXPECT_EQ(db.migrate(), 0);
     pki::CertificateStore store(db);
     const auto issuing = ossl::x509_from_pem(read_text(dir() / "ca/issuing.pem"));
-    const auto record = store.find(pki::serial_hex(issuing.get()));
+    const auto record = store.find(ossl::serial_hex(issuing.get()));
     ASSERT_TRUE(record);
     EXPECT_EQ(record->role, pki::CertificateRole::issuing_ca);
     EXPECT_EQ(record->status, pki::CertificateStatus::good);

@@ -1,6 +1,7 @@
 // The follow-up wizard driven as a browser would, without the card agent: the certificate is
 // posted as the page's script posts it (or uploaded as a file), the CMS comes from the holder's
 // key as the agent would make it with the card.
+#include "encoding/encoding.hpp"
 #include "portal_pages/pages_test_support.hpp"
 
 #include "orders/revocation_password.hpp"
@@ -52,7 +53,7 @@ protected:
     WizardTest() { cert = issue_card(key, pki::testing::lawyer(), now + 30 * day); }
 
     // Steps 1 and 2: certificate in, eligibility shown.
-    ClientResponse present_card(Browser& browser, const X509* card) {
+    http::ClientResponse present_card(Browser& browser, const X509* card) {
         browser.get("/folgeauftrag");
         const auto posted = browser.submit(
             "/folgeauftrag/karte",
@@ -63,7 +64,7 @@ protected:
     }
 
     // Up to the review page (step 4).
-    ClientResponse reach_review(Browser& browser) {
+    http::ClientResponse reach_review(Browser& browser) {
         present_card(browser, cert.get());
         EXPECT_EQ(browser.submit("/folgeauftrag/berechtigung", {{"declaration", "unchanged"}})
                       .headers.get("Location"),
@@ -101,11 +102,11 @@ TEST_F(WizardTest, AWholeFollowUpOrderFromCardToConfirmationPdf) {
     const auto signature64 = capture(signing.body, R"re(data-portal-signature="([^"]*)")re");
     const auto request_json = nlohmann::json::parse(request);
     EXPECT_EQ(request_json["origin"], base);
-    EXPECT_EQ(request_json["document_sha256"], ossl::hex(ossl::sha256(ossl::as_bytes(document))));
+    EXPECT_EQ(request_json["document_sha256"], encoding::hex(ossl::sha256(ossl::as_bytes(document))));
     EXPECT_LE(request_json["expires_at"].get<std::int64_t>() -
                   request_json["issued_at"].get<std::int64_t>(),
               900);
-    const auto portal_signature = storage::from_base64(signature64);
+    const auto portal_signature = encoding::from_base64(signature64);
     ossl::EvpMdCtxPtr verify(EVP_MD_CTX_new());
     ASSERT_EQ(EVP_DigestVerifyInit(verify.get(), nullptr, EVP_sha256(), nullptr,
                                    X509_get0_pubkey(pages->request_signer().certificate())),
@@ -119,7 +120,7 @@ TEST_F(WizardTest, AWholeFollowUpOrderFromCardToConfirmationPdf) {
     const auto cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
     const auto submitted =
         browser.submit("/folgeauftrag/signatur",
-                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+                       {{"signature_base64", encoding::to_base64(cms.data(), cms.size())}});
     ASSERT_EQ(submitted.status, 303) << submitted.body;
     EXPECT_EQ(submitted.headers.get("Location"), "/folgeauftrag/bestaetigung");
     const auto confirmation = browser.get("/folgeauftrag/bestaetigung");
@@ -318,7 +319,7 @@ TEST_F(PagesTest, TheFooterLinksTheImprintAndPrivacyPagesFromConfiguration) {
 
 TEST_F(WizardTest, ACardAtTheEndOfItsRemoteRenewalsIsLedToANewOrder) {
     const auto card = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-    const auto serial = pki::serial_hex(card.get());
+    const auto serial = ossl::serial_hex(card.get());
     const int renewals = config.policy.max_remote_renewals;
     tc.db.with_session([&](soci::session& s) {
         s << "UPDATE cards SET remote_renewals = :n WHERE certificate_serial = :s",
@@ -343,7 +344,7 @@ TEST_F(WizardTest, TheIdentificationAgeLimitHoldsToTheDay) {
     for (const auto& [identified, eligible] :
          {std::pair{seconds(limit + days(1)), true}, std::pair{seconds(limit - days(1)), false}}) {
         const auto card = issue_card(key, pki::testing::lawyer(), now + 30 * day);
-        const auto serial = pki::serial_hex(card.get());
+        const auto serial = ossl::serial_hex(card.get());
         const long long at = identified;
         tc.db.with_session([&](soci::session& s) {
             s << "UPDATE cards SET identified_at = :at WHERE certificate_serial = :s",
@@ -418,7 +419,7 @@ TEST_F(WizardTest, ASignatureByAnotherKeyIsRefusedAndNothingIsStored) {
     const auto cms = signature::create_cades(other_key, other.get(), ossl::as_bytes(document));
     const auto page =
         browser.submit("/folgeauftrag/signatur",
-                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+                       {{"signature_base64", encoding::to_base64(cms.data(), cms.size())}});
     EXPECT_EQ(page.status, 422);
     EXPECT_TRUE(contains(page.body, "id=\"sign-problem\""));
     EXPECT_TRUE(orders.list().empty());
@@ -433,7 +434,7 @@ TEST_F(WizardTest, TermsChangedDuringReviewLeadBackToANewDocument) {
     const auto cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
     const auto page =
         browser.submit("/folgeauftrag/signatur",
-                       {{"signature_base64", storage::to_base64(cms.data(), cms.size())}});
+                       {{"signature_base64", encoding::to_base64(cms.data(), cms.size())}});
     EXPECT_EQ(page.status, 422);
     EXPECT_TRUE(contains(page.body, "data-code=\"order.terms_outdated\""));
     EXPECT_TRUE(contains(page.body, "id=\"redraft-link\""));

@@ -2,7 +2,7 @@
 // CSRF refusals, rate limits and the status look-up that does not tell which part was wrong.
 #include "portal_pages/pages_test_support.hpp"
 
-#include "card/card_errors.hpp"
+#include "smartcard/card_errors.hpp"
 
 namespace sigcard::portal::pages::testing {
 namespace {
@@ -68,8 +68,8 @@ TEST(PageTimes, TimesAreGermanTimeWithTheZoneAndUtcBeside) {
 }
 
 TEST_F(PagesTest, AnUnknownAddressIsAPageForBrowsersAndJsonForPrograms) {
-    portal::HttpClient client;
-    portal::Headers html;
+    http::HttpClient client;
+    http::Headers html;
     html.set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
     html.set("Accept-Language", "en");
     const auto page = client.get(base + "/folgeauftrg", html);
@@ -141,8 +141,8 @@ TEST_F(PagesTest, CardHelpListsEveryCardErrorWithItsText) {
     // R9 in both languages; texts are HTML-escaped but otherwise the card layer's own.
     EXPECT_TRUE(contains(de, "auch Programme, die im Hintergrund laufen"));
     EXPECT_TRUE(contains(en, "including programs running in the background"));
-    EXPECT_TRUE(contains(de, std::string(card::errors::pin_locked.de)));
-    EXPECT_TRUE(contains(en, std::string(card::errors::no_reader.en)));
+    EXPECT_TRUE(contains(de, std::string(smartcard::errors::pin_locked.de)));
+    EXPECT_TRUE(contains(en, std::string(smartcard::errors::no_reader.en)));
 }
 
 TEST_F(PagesTest, SessionCookieIsHttpOnlySecureAndStrict) {

@@ -4,13 +4,14 @@
 #pragma once
 
 #include "core/follow_up_fixture.hpp"
+#include "encoding/encoding.hpp"
 
 #include "cards/card_register.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
 #include "pki/revocation.hpp"
-#include "portal/http/http_client.hpp"
-#include "portal/http/http_server.hpp"
+#include "http/http_client.hpp"
+#include "http/http_server.hpp"
 #include "portal/pages/holder_pages.hpp"
 #include "portal/pages/order_form.hpp"
 #include "signature/cades.hpp"
@@ -61,15 +62,15 @@ class Browser {
 public:
     explicit Browser(std::string base) : base_(std::move(base)) {}
 
-    ClientResponse get(const std::string& path) {
+    http::ClientResponse get(const std::string& path) {
         return remember(client_.get(base_ + path, headers()));
     }
-    ClientResponse post(const std::string& path, std::string body,
+    http::ClientResponse post(const std::string& path, std::string body,
                         std::string_view type = "application/x-www-form-urlencoded") {
         return remember(client_.post(base_ + path, std::move(body), type, headers()));
     }
     // Posts the fields with this session's CSRF token.
-    ClientResponse submit(const std::string& path,
+    http::ClientResponse submit(const std::string& path,
                           std::vector<std::pair<std::string, std::string>> fields) {
         fields.emplace_back("csrf_token", csrf_);
         return post(path, form(fields));
@@ -82,8 +83,8 @@ public:
     std::vector<std::string> set_cookies;  // every Set-Cookie value received
 
 private:
-    Headers headers() const {
-        Headers h;
+    http::Headers headers() const {
+        http::Headers h;
         std::string cookie;
         for (const auto& [name, value] : cookies_) {
             cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
@@ -96,9 +97,9 @@ private:
         }
         return h;
     }
-    ClientResponse remember(ClientResponse response) {
+    http::ClientResponse remember(http::ClientResponse response) {
         for (const auto& [name, value] : response.headers.fields()) {
-            if (equals_ignoring_case(name, "Set-Cookie")) {
+            if (http::equals_ignoring_case(name, "Set-Cookie")) {
                 set_cookies.push_back(value);
                 const auto equals = value.find('=');
                 const auto end = value.find(';');
@@ -114,7 +115,7 @@ private:
     }
 
     std::string base_;
-    HttpClient client_;
+    http::HttpClient client_;
     std::map<std::string, std::string> cookies_;
     std::string csrf_;
 };
@@ -133,11 +134,11 @@ protected:
         server.reset();
         pages = std::make_unique<HolderPages>(
             HolderPagesContext{config, orders, tc.db, tc.dir.path() / "tls", limits});
-        Router router;
+        http::Router router;
         add_page_routes(router, *pages);
-        ServerConfig server_config;
+        http::ServerConfig server_config;
         server_config.port = 0;
-        server = std::make_unique<HttpServer>(server_config, std::move(router));
+        server = std::make_unique<http::HttpServer>(server_config, std::move(router));
         server->start();
         base = fmt::format("http://127.0.0.1:{}", server->port());
     }
@@ -150,9 +151,9 @@ protected:
                                      pki::Seconds(std::chrono::seconds(not_after))};
         auto cert = tc.ca.issue_qualified(tc.issuer(), key.public_key(), profile, validity);
         cards::CardEntry card;
-        card.card_serial = "CARD-" + pki::serial_hex(cert.get()).substr(0, 8);
+        card.card_serial = "CARD-" + ossl::serial_hex(cert.get()).substr(0, 8);
         card.token_label = "Test";
-        card.certificate_serial = pki::serial_hex(cert.get());
+        card.certificate_serial = ossl::serial_hex(cert.get());
         card.partner_id = partner;
         card.identified_at = now - 2 * 365 * day;
         card.produced_at = now - 900 * day;
@@ -177,7 +178,7 @@ protected:
 
     std::string certificate_base64(const X509* cert) {
         const auto der = ossl::to_der(cert);
-        return storage::to_base64(der.data(), der.size());
+        return encoding::to_base64(der.data(), der.size());
     }
 
     config::TrustCenterConfig config = pki::testing::test_config();
@@ -186,7 +187,7 @@ protected:
     pki::testing::FollowUpDesk desk{config, tc};
     orders::FollowUpOrders& orders = desk.orders;
     std::unique_ptr<HolderPages> pages;
-    std::unique_ptr<HttpServer> server;
+    std::unique_ptr<http::HttpServer> server;
     std::string base;
     std::int64_t now = 0;
 };

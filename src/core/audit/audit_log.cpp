@@ -1,5 +1,6 @@
 #include "audit/audit_log.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
 
 #include "crypto/ossl.hpp"
 
@@ -27,7 +28,7 @@ std::string record_hash(const AuditRecord& r) {
     put(canonical, r.subject);
     put(canonical, r.details);
     put(canonical, r.prev_hash);
-    return ossl::hex(ossl::sha256(ossl::as_bytes(canonical)));
+    return encoding::hex(ossl::sha256(ossl::as_bytes(canonical)));
 }
 
 AuditRecord append(soci::session& s, storage::Dialect dialect, std::string actor,

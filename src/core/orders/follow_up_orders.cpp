@@ -2,6 +2,7 @@
 
 #include "audit/audit_log.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
 #include "orders/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/order_number.hpp"
@@ -62,7 +63,7 @@ CertificateStanding standing_of(pki::ValidationStatus status) {
 }
 
 std::int64_t not_after_of(const X509* cert) {
-    return pki::to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
+    return ossl::to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
 }
 
 std::int64_t unix_now_ms() {
@@ -154,7 +155,7 @@ EligibilityFacts facts_of(const X509* cert, const pki::ValidationResult& validat
     EligibilityFacts facts;
     facts.standing = standing_of(validation.status);
     facts.certificate_not_after = not_after_of(cert);
-    facts.card = cards.find(pki::serial_hex(cert));
+    facts.card = cards.find(ossl::serial_hex(cert));
     if (facts.card) {
         facts.open_order_number = open.find(facts.card->id);
     }
@@ -322,12 +323,12 @@ OrderRecord order_from(const soci::row& row) {
     o.data = order_data_from_json(nlohmann::json::parse(row.get<std::string>(6)));
     o.terms_version = row.get<std::string>(7);
     if (row.get_indicator(8) != soci::i_null) {
-        o.document = storage::from_base64(row.get<std::string>(8));
+        o.document = encoding::from_base64(row.get<std::string>(8));
     }
     o.document_sha256 = row.get<std::string>(9);
-    o.signature = bytes_of(storage::from_base64(row.get<std::string>(10)));
+    o.signature = bytes_of(encoding::from_base64(row.get<std::string>(10)));
     if (row.get_indicator(11) != soci::i_null) {
-        o.revocation_evidence = bytes_of(storage::from_base64(row.get<std::string>(11)));
+        o.revocation_evidence = bytes_of(encoding::from_base64(row.get<std::string>(11)));
     }
     o.created_at = storage::row_int64(row, 12);
     o.updated_at = storage::row_int64(row, 13);
@@ -483,7 +484,7 @@ struct FollowUpOrders::WriterStatements {
         if (!session->got_data() || md == nullptr) {
             return {};
         }
-        return ossl::digest(md, ossl::as_bytes(storage::from_base64(document_b64)));
+        return ossl::digest(md, ossl::as_bytes(encoding::from_base64(document_b64)));
     }
 
     long long insert_evidence(std::string response, std::int64_t at) {
@@ -596,7 +597,7 @@ std::string new_nonce() {
     }
     const auto random = ossl::random_bytes(16);
     bytes.insert(bytes.end(), random.begin(), random.end());
-    return ossl::hex(bytes);
+    return encoding::hex(bytes);
 }
 
 }  // namespace
@@ -616,7 +617,7 @@ EligibilityReport FollowUpOrders::check(std::span<const std::uint8_t> certificat
         report.decision.refusal = &errors::certificate_invalid;
         return report;
     }
-    report.certificate_serial = pki::serial_hex(cert.get());
+    report.certificate_serial = ossl::serial_hex(cert.get());
     report.not_after = not_after_of(cert.get());
     try {
         report.profile = pki::read_holder_profile(cert.get());
@@ -665,10 +666,10 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
     input.nonce = draft.nonce;
     input.created_at = now;
     draft.document = render_order_document(input);
-    draft.document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(draft.document)));
+    draft.document_sha256 = encoding::hex(ossl::sha256(ossl::as_bytes(draft.document)));
 
     const std::string data_json = nlohmann::json(data).dump();
-    const std::string document_b64 = storage::to_base64(draft.document);
+    const std::string document_b64 = encoding::to_base64(draft.document);
     const long long issued = now;
     context_.database.in_transaction([&](soci::session& s) {
         soci::indicator has_hash = revocation_password_hash.empty() ? soci::i_null : soci::i_ok;
@@ -718,21 +719,21 @@ void FollowUpOrders::submit_async(const std::string& nonce,
     work->now = now;
     work->signer = std::move(verified.signer_certificate);
     const X509* signer = work->signer.get();
-    work->signer_serial = pki::serial_hex(signer);
+    work->signer_serial = ossl::serial_hex(signer);
     work->issued_by_this_ca = X509_check_issued(const_cast<X509*>(context_.issuing_ca),
                                                 const_cast<X509*>(signer)) == X509_V_OK;
     if (work->issued_by_this_ca) {
         work->validation = context_.validator.validate_before_status(
             signer, pki::Seconds(std::chrono::seconds(now)), work->store_status_pending);
     }
-    work->signature_sha256 = ossl::hex(ossl::sha256(signature_der));
-    work->signature_b64 = storage::to_base64(signature_der.data(), signature_der.size());
+    work->signature_sha256 = encoding::hex(ossl::sha256(signature_der));
+    work->signature_b64 = encoding::to_base64(signature_der.data(), signature_der.size());
     // The signed digest is the document's (verify_cades compared them when it was sent): with
     // SHA-256 it is the hash the draft keeps, so the document is not hashed again.
     if (verified.digest_nid == NID_sha256) {
-        work->document_sha256 = ossl::hex(verified.message_digest);
+        work->document_sha256 = encoding::hex(verified.message_digest);
     } else if (document) {
-        work->document_sha256 = ossl::hex(ossl::sha256(ossl::as_bytes(*document)));
+        work->document_sha256 = encoding::hex(ossl::sha256(ossl::as_bytes(*document)));
     } else {
         // Signed with another digest: the writer hashes the draft's document that way.
         work->signed_digest = std::move(verified.message_digest);
@@ -923,7 +924,7 @@ void FollowUpOrders::store_submissions(soci::session& s, WriterStatements& state
         s << "DELETE FROM revocation_evidence WHERE id = :id", soci::use(evidence_id);
     } else {
         statements.complete_evidence(evidence_id,
-                                     storage::to_base64(response.data(), response.size()));
+                                     encoding::to_base64(response.data(), response.size()));
     }
     audit.finish();
 }

@@ -1,5 +1,6 @@
-#include "orders/terms.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "orders/terms.hpp"
 
 #include "audit/audit_log.hpp"
 #include "crypto/ossl.hpp"
@@ -43,7 +44,7 @@ std::optional<TermsVersion> query_one(soci::session& s, const std::string& where
 
 TermsVersion TermsCatalogue::publish(const std::string& text, const std::string& version,
                                      std::int64_t valid_from, const std::string& actor) {
-    TermsVersion t{version, valid_from, ossl::hex(ossl::sha256(ossl::as_bytes(text))), text};
+    TermsVersion t{version, valid_from, encoding::hex(ossl::sha256(ossl::as_bytes(text))), text};
     db_.in_transaction([&](soci::session& s) {
         int existing = 0;
         s << "SELECT COUNT(*) FROM terms_versions WHERE version = :v", soci::use(version),

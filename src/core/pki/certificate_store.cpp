@@ -1,5 +1,6 @@
 #include "pki/certificate_store.hpp"
 
+#include "encoding/encoding.hpp"
 #include "pki/pki_errors.hpp"
 
 #include <openssl/bn.h>
@@ -46,7 +47,7 @@ CertificateRecord from_row(const soci::row& row) {
     r.subject = row.get<std::string>(3);
     r.not_before = Seconds(std::chrono::seconds(row.get<long long>(4)));
     r.not_after = Seconds(std::chrono::seconds(row.get<long long>(5)));
-    const std::string der = storage::from_base64(row.get<std::string>(6));
+    const std::string der = encoding::from_base64(row.get<std::string>(6));
     r.der.assign(der.begin(), der.end());
     r.status = parse<CertificateStatus>(row.get<std::string>(7), status_names);
     if (row.get_indicator(8) == soci::i_ok) {
@@ -66,47 +67,21 @@ std::string_view to_string(CertificateStatus status) {
     return status_names[static_cast<int>(status)];
 }
 
-std::string serial_hex(const ASN1_INTEGER* serial) {
-    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    if (!bn) {
-        throw Error(errors::malformed_der, "serial number");
-    }
-    char* hex = BN_bn2hex(bn.get());
-    std::string text(hex);
-    OPENSSL_free(hex);
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    const auto first = text.find_first_not_of('0');
-    return first == std::string::npos ? "0" : text.substr(first);
-}
-
-std::string serial_hex(const X509* cert) {
-    return serial_hex(X509_get0_serialNumber(cert));
-}
-
-Seconds to_seconds(const ASN1_TIME* time) {
-    struct tm tm {};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-        throw Error(errors::malformed_der, "time");
-    }
-    return Seconds(std::chrono::seconds(timegm(&tm)));
-}
-
 void CertificateStore::record(const X509* cert, CertificateRole role, const X509* issuer,
                               Seconds issued_at) {
-    const std::string serial = serial_hex(cert);
+    const std::string serial = ossl::serial_hex(cert);
     const std::string role_name(to_string(role));
     std::optional<std::string> issuer_serial;
     if (issuer != nullptr) {
-        issuer_serial = serial_hex(issuer);
+        issuer_serial = ossl::serial_hex(issuer);
     }
     soci::indicator issuer_ind = issuer_serial ? soci::i_ok : soci::i_null;
     const std::string issuer_value = issuer_serial.value_or("");
     const std::string subject = subject_text(cert);
-    const long long not_before = to_seconds(X509_get0_notBefore(cert)).time_since_epoch().count();
-    const long long not_after = to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
+    const long long not_before = ossl::to_seconds(X509_get0_notBefore(cert)).time_since_epoch().count();
+    const long long not_after = ossl::to_seconds(X509_get0_notAfter(cert)).time_since_epoch().count();
     const auto der = ossl::to_der(cert);
-    const std::string der_b64 = storage::to_base64(der.data(), der.size());
+    const std::string der_b64 = encoding::to_base64(der.data(), der.size());
     const long long issued = issued_at.time_since_epoch().count();
     db_.in_transaction([&](soci::session& s) {
         s << "INSERT INTO certificates (serial, role, issuer_serial, subject, not_before, "
@@ -196,7 +171,7 @@ void CertificateStore::record_crl(std::string_view issuer_serial, long number, S
     const std::string key(issuer_serial);
     const long long n = number;
     const long long at = this_update.time_since_epoch().count();
-    const std::string der_b64 = storage::to_base64(der.data(), der.size());
+    const std::string der_b64 = encoding::to_base64(der.data(), der.size());
     db_.in_transaction([&](soci::session& s) {
         s << "INSERT INTO crls (issuer_serial, number, this_update, der) VALUES (:issuer, :number, "
              ":at, :der)",
@@ -218,7 +193,7 @@ std::optional<CertificateStore::PublishedCrl> CertificateStore::latest_crl(
         if (!s.got_data() || ind != soci::i_ok) {
             return std::nullopt;
         }
-        const std::string der = storage::from_base64(der_b64);
+        const std::string der = encoding::from_base64(der_b64);
         return PublishedCrl{static_cast<long>(number), Seconds(std::chrono::seconds(at)),
                             ossl::Bytes(der.begin(), der.end())};
     });

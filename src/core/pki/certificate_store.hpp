@@ -52,12 +52,6 @@ struct CertificateRecord {
     std::optional<Seconds> revoked_at;
 };
 
-// Serial numbers as the store keys them.
-std::string serial_hex(const ASN1_INTEGER* serial);
-std::string serial_hex(const X509* cert);
-
-Seconds to_seconds(const ASN1_TIME* time);
-
 class CertificateStore {
 public:
     explicit CertificateStore(storage::Database& db) : db_(db) {}

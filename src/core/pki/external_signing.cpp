@@ -1,6 +1,6 @@
 #include "pki/external_signing.hpp"
 
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
 #include "pki/pki_errors.hpp"
 
 namespace sigcard::pki {

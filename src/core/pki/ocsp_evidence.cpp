@@ -9,7 +9,7 @@ namespace {
 
 Seconds time_of(const ASN1_GENERALIZEDTIME* time) {
     try {
-        return to_seconds(time);
+        return ossl::to_seconds(time);
     } catch (const Error&) {
         invalid("time");
     }

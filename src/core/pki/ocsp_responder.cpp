@@ -1,6 +1,6 @@
 #include "pki/ocsp_responder.hpp"
 
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
 #include "pki/pki_errors.hpp"
 
 namespace sigcard::pki {
@@ -130,7 +130,7 @@ OcspResponder::OcspResponder(const CertificateStore& store, const X509* issuing_
       issuing_ca_(share(issuing_ca)),
       signer_(responder_key, responder),
       options_(options),
-      issuer_serial_(serial_hex(issuing_ca)),
+      issuer_serial_(ossl::serial_hex(issuing_ca)),
       issuer_id_(issuer_id(issuing_ca)),
       responder_id_(responder_id(responder)) {}
 
@@ -189,7 +189,7 @@ std::optional<CertificateRecord> OcspResponder::requested_record(OCSP_CERTID* id
     if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) {
         return std::nullopt;
     }
-    auto record = store_.find(serial_hex(serial));
+    auto record = store_.find(ossl::serial_hex(serial));
     if (!record || record->issuer_serial != issuer_serial_) {
         return std::nullopt;
     }
@@ -205,7 +205,7 @@ const CertificateRecord* OcspResponder::attested_record(const Attestation& item)
         throw Error(errors::not_issued_by_this_ca, "OCSP attestation of a foreign certificate");
     }
     const CertificateRecord* record = item.record;
-    if (record != nullptr && record->serial != serial_hex(item.certificate)) {
+    if (record != nullptr && record->serial != ossl::serial_hex(item.certificate)) {
         throw Error(errors::signing_failed, "OCSP attestation with the row of another certificate");
     }
     // As over HTTP: without this CA's row for it, the certificate is unknown.

@@ -55,7 +55,7 @@ ValidationResult revoked_result(int status, int reason, const ASN1_GENERALIZEDTI
         r.reason = static_cast<RevocationReason>(reason);
     }
     if (when != nullptr) {
-        r.revoked_at = to_seconds(when);
+        r.revoked_at = ossl::to_seconds(when);
     }
     return r;
 }
@@ -112,7 +112,7 @@ ValidationResult PathValidator::validate(const X509* cert, Seconds at) const {
     if (!store_status_pending) {
         return result;
     }
-    return status_from_record(cert, store_.find(serial_hex(cert)));
+    return status_from_record(cert, store_.find(ossl::serial_hex(cert)));
 }
 
 ValidationResult PathValidator::validate_before_status(const X509* cert, Seconds at,
@@ -138,10 +138,10 @@ ValidationResult PathValidator::validate_before_status(const X509* cert, Seconds
         }
     }
     try {
-        if (to_seconds(X509_get0_notBefore(cert)) > at) {
+        if (ossl::to_seconds(X509_get0_notBefore(cert)) > at) {
             return result(Status::not_yet_valid);
         }
-        if (to_seconds(X509_get0_notAfter(cert)) < at) {
+        if (ossl::to_seconds(X509_get0_notAfter(cert)) < at) {
             return result(Status::expired);
         }
     } catch (const Error&) {
@@ -232,9 +232,9 @@ ValidationResult PathValidator::status_over_ocsp(const X509* cert, const std::st
         return result(Status::revocation_status_unavailable, "certificate not in response");
     }
     try {
-        const Seconds latest = next_update ? to_seconds(next_update)
-                                           : to_seconds(this_update) + options_.max_response_age;
-        if (to_seconds(this_update) > at + options_.clock_skew ||
+        const Seconds latest = next_update ? ossl::to_seconds(next_update)
+                                           : ossl::to_seconds(this_update) + options_.max_response_age;
+        if (ossl::to_seconds(this_update) > at + options_.clock_skew ||
             latest < at - options_.clock_skew) {
             return result(Status::revocation_status_unavailable, "response not fresh");
         }

@@ -2,15 +2,12 @@
 #pragma once
 
 #include "common/error.hpp"
+#include "crypto/der.hpp"
 
 namespace sigcard::pki::errors {
 
-inline constexpr ErrorCode malformed_der{"pki.malformed_der", "Die ASN.1-Daten sind fehlerhaft.",
-                                         "The ASN.1 data is malformed."};
-inline constexpr ErrorCode invalid_profile{
-    "pki.invalid_profile",
-    "Die Zertifikatsangaben des Inhabers sind unvollständig oder widersprüchlich.",
-    "The holder's certificate data is incomplete or contradictory."};
+inline constexpr const ErrorCode& malformed_der = der::errors::malformed;
+inline constexpr const ErrorCode& invalid_profile = der::errors::not_encodable;
 inline constexpr ErrorCode malformed_profile{
     "pki.malformed_profile", "Das Zertifikat enthält fehlerhafte Angaben zum Inhaber.",
     "The certificate carries malformed holder information."};

@@ -1,6 +1,6 @@
 #include "pki/qc_statements.hpp"
 
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
 #include "pki/pki_errors.hpp"
 
 namespace sigcard::pki {

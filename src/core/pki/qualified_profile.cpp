@@ -1,6 +1,6 @@
 #include "pki/qualified_profile.hpp"
 
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
 #include "pki/pki_errors.hpp"
 #include "pki/qc_statements.hpp"
 

@@ -1,6 +1,6 @@
 #include "pki/revocation.hpp"
 
-#include "pki/der.hpp"
+#include "crypto/der.hpp"
 #include "pki/external_signing.hpp"
 #include "pki/pki_errors.hpp"
 
@@ -92,7 +92,7 @@ void release_hold(CertificateStore& store, std::string_view serial) {
 
 ossl::X509CrlPtr publish_crl(CertificateStore& store, IssuerKey issuing_ca, Seconds this_update,
                              Seconds next_update) {
-    const std::string issuer_serial = serial_hex(issuing_ca.certificate);
+    const std::string issuer_serial = ossl::serial_hex(issuing_ca.certificate);
     const long number = store.next_crl_number(issuer_serial);
 
     Bytes entries;

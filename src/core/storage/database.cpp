@@ -215,38 +215,4 @@ std::int64_t row_int64(const soci::row& row, std::size_t column) {
     }
 }
 
-std::string to_base64(const unsigned char* data, std::size_t size) {
-    std::string out(4 * ((size + 2) / 3), '\0');
-    int len =
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(len));
-    return out;
-}
-
-std::string to_base64(const std::string& bytes) {
-    return to_base64(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-}
-
-std::string from_base64(const std::string& text) {
-    if (text.size() % 4 != 0) {
-        throw std::invalid_argument("bad base64 length");
-    }
-    std::string out(3 * text.size() / 4, '\0');
-    int len = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                              reinterpret_cast<const unsigned char*>(text.data()),
-                              static_cast<int>(text.size()));
-    if (len < 0) {
-        throw std::invalid_argument("bad base64");
-    }
-    std::size_t padding = 0;
-    if (!text.empty() && text.back() == '=') {
-        ++padding;
-        if (text.size() > 1 && text[text.size() - 2] == '=') {
-            ++padding;
-        }
-    }
-    out.resize(static_cast<std::size_t>(len) - padding);
-    return out;
-}
-
 }  // namespace sigcard::storage

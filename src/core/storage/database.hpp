@@ -99,9 +99,4 @@ inline void finish(soci::statement& statement) {
 // INTEGER PRIMARY KEY "integer", PostgreSQL a BIGSERIAL "long long").
 std::int64_t row_int64(const soci::row& row, std::size_t column);
 
-// Binary values are kept as base64 text so the same schema works on SQLite and PostgreSQL.
-std::string to_base64(const std::string& bytes);
-std::string to_base64(const unsigned char* data, std::size_t size);
-std::string from_base64(const std::string& text);
-
 }  // namespace sigcard::storage

@@ -1,7 +1,8 @@
-#include "portal/pages/follow_up_wizard.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "portal/pages/follow_up_wizard.hpp"
 
-#include "card/card_errors.hpp"
+#include "smartcard/card_errors.hpp"
 #include "portal/pages/multipart_form.hpp"
 #include "portal/pages/order_form.hpp"
 #include "storage/database.hpp"
@@ -14,7 +15,7 @@ namespace sigcard::portal::pages {
 
 namespace {
 
-namespace card_errors = sigcard::card::errors;
+namespace card_errors = sigcard::smartcard::errors;
 
 const ErrorCode certificate_missing{
     "page.certificate_missing",
@@ -27,8 +28,8 @@ const ErrorCode declaration_required{
     "Bitte geben Sie an, ob sich Ihr Name oder die Angaben in Ihrem Zertifikat geändert haben.",
     "Please state whether your name or the information in your certificate has changed."};
 
-Response to_step(std::string_view path) {
-    return Response::redirect(std::string(path));
+http::Response to_step(std::string_view path) {
+    return http::Response::redirect(std::string(path));
 }
 
 // The certificate as DER, from the agent path (base64 field) or an uploaded file (DER or PEM).
@@ -41,17 +42,17 @@ ossl::Bytes certificate_from(const PageRequest& page, const PageSupport& support
         if (!fields) {
             throw PageRefusal(page_errors::form_unreadable, 400, "multipart body");
         }
-        QueryParameters csrf = QueryParameters::parse(
+        http::QueryParameters csrf = http::QueryParameters::parse(
             "csrf_token=" + (fields->contains("csrf_token") ? fields->at("csrf_token") : ""));
         support.require_csrf(page, csrf);
         if (fields->contains("certificate")) {
             sent = fields->at("certificate");
         }
     } else {
-        const auto form = QueryParameters::parse(http.body);
+        const auto form = http::QueryParameters::parse(http.body);
         support.require_csrf(page, form);
         try {
-            sent = storage::from_base64(std::string(form.find("certificate_base64").value_or("")));
+            sent = encoding::from_base64(std::string(form.find("certificate_base64").value_or("")));
         } catch (const std::exception&) {
             throw PageRefusal(page_errors::form_unreadable, 400, "certificate_base64");
         }
@@ -156,12 +157,12 @@ FollowUpWizard::FollowUpWizard(FollowUpWizardContext context)
       eligibility_limiter_(context.limits.eligibility_per_second,
                            context.limits.eligibility_burst) {}
 
-void FollowUpWizard::add_routes(Router& router) {
+void FollowUpWizard::add_routes(http::Router& router) {
     const auto& support = context_.support;
-    const auto page = [this, &support](Response (FollowUpWizard::*member)(PageRequest&) const) {
+    const auto page = [this, &support](http::Response (FollowUpWizard::*member)(PageRequest&) const) {
         return support.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
     };
-    const auto post = [this, &support](Response (FollowUpWizard::*member)(PageRequest&)) {
+    const auto post = [this, &support](http::Response (FollowUpWizard::*member)(PageRequest&)) {
         return support.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
     };
     router.get("/folgeauftrag", page(&FollowUpWizard::connect_card));
@@ -178,7 +179,7 @@ void FollowUpWizard::add_routes(Router& router) {
     router.get("/folgeauftrag/bestaetigung.pdf", page(&FollowUpWizard::confirmation_pdf));
 }
 
-Response FollowUpWizard::connect_card(PageRequest& page) const {
+http::Response FollowUpWizard::connect_card(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Folgeauftrag: Signaturkarte verbinden",
                                               "Follow-up order: connect your card")));
@@ -190,7 +191,7 @@ Response FollowUpWizard::connect_card(PageRequest& page) const {
     return response;
 }
 
-Response FollowUpWizard::receive_certificate(PageRequest& page) {
+http::Response FollowUpWizard::receive_certificate(PageRequest& page) {
     std::string card_token;
     const auto der = certificate_from(page, context_.support, card_token);
     if (!eligibility_limiter_.allow(page.http.remote_address)) {
@@ -254,7 +255,7 @@ PageValues FollowUpWizard::eligibility_values(const PageRequest& page) const {
     return values;
 }
 
-Response FollowUpWizard::eligibility(PageRequest& page) const {
+http::Response FollowUpWizard::eligibility(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     if (!page.session->wizard.report) {
         return to_step("/folgeauftrag");
@@ -262,8 +263,8 @@ Response FollowUpWizard::eligibility(PageRequest& page) const {
     return context_.support.render(page, "eligibility", eligibility_values(page));
 }
 
-Response FollowUpWizard::declare(PageRequest& page) const {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response FollowUpWizard::declare(PageRequest& page) const {
+    const auto form = http::QueryParameters::parse(page.http.body);
     context_.support.require_csrf(page, form);
     std::lock_guard lock(page.session->mutex);
     auto& wizard = page.session->wizard;

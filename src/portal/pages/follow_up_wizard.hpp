@@ -8,8 +8,8 @@
 #include "config/trust_center_config.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
-#include "portal/http/rate_limiter.hpp"
-#include "portal/http/router.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/router.hpp"
 #include "portal/pages/page_support.hpp"
 #include "portal/pages/portal_request_signer.hpp"
 
@@ -36,26 +36,26 @@ class FollowUpWizard {
 public:
     explicit FollowUpWizard(FollowUpWizardContext context);
 
-    void add_routes(Router& router);
+    void add_routes(http::Router& router);
 
 private:
-    Response connect_card(PageRequest& page) const;
-    Response receive_certificate(PageRequest& page);
-    Response eligibility(PageRequest& page) const;
-    Response declare(PageRequest& page) const;
-    Response order_form(PageRequest& page) const;
-    Response receive_order_data(PageRequest& page);
-    Response review(PageRequest& page) const;
-    Response signing(PageRequest& page) const;
-    Response signing_request(PageRequest& page) const;
-    Response receive_signature(PageRequest& page);
-    Response confirmation(PageRequest& page) const;
-    Response confirmation_pdf(PageRequest& page) const;
+    http::Response connect_card(PageRequest& page) const;
+    http::Response receive_certificate(PageRequest& page);
+    http::Response eligibility(PageRequest& page) const;
+    http::Response declare(PageRequest& page) const;
+    http::Response order_form(PageRequest& page) const;
+    http::Response receive_order_data(PageRequest& page);
+    http::Response review(PageRequest& page) const;
+    http::Response signing(PageRequest& page) const;
+    http::Response signing_request(PageRequest& page) const;
+    http::Response receive_signature(PageRequest& page);
+    http::Response confirmation(PageRequest& page) const;
+    http::Response confirmation_pdf(PageRequest& page) const;
 
-    Response render_order_form(PageRequest& page, const OrderForm& form,
+    http::Response render_order_form(PageRequest& page, const OrderForm& form,
                                const std::vector<orders::FieldError>& errors, int status,
                                const ErrorCode* problem = nullptr) const;
-    Response render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
+    http::Response render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
                             int status) const;
     PageValues eligibility_values(const PageRequest& page) const;
     // The draft's signing request for the agent, with a fresh nonce, for the page's origin and
@@ -66,7 +66,7 @@ private:
 
     FollowUpWizardContext context_;
     orders::TermsCatalogue terms_;
-    RateLimiter eligibility_limiter_;
+    http::RateLimiter eligibility_limiter_;
 };
 
 // The server's strict Content-Security-Policy plus connections to the card agent at `agent_url`,

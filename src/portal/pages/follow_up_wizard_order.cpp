@@ -2,10 +2,11 @@
 // signature through the card agent and the confirmation.
 #include "common/clock.hpp"
 #include "documents/order_confirmation.hpp"
+#include "encoding/encoding.hpp"
+#include "http/security_headers.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/price.hpp"
 #include "orders/revocation_password.hpp"
-#include "portal/http/security_headers.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "portal/pages/order_form.hpp"
 #include "storage/database.hpp"
@@ -43,11 +44,11 @@ std::vector<orders::FieldError> visible_errors(std::vector<orders::FieldError> e
 }  // namespace
 
 std::string agent_page_csp(const std::string& agent_url) {
-    return SecurityHeaders{}.content_security_policy +
+    return http::SecurityHeaders{}.content_security_policy +
            fmt::format("; connect-src 'self' {}", agent_url);
 }
 
-Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& form,
+http::Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& form,
                                            const std::vector<orders::FieldError>& errors,
                                            int status, const ErrorCode* problem) const {
     auto values = order_form_values(page, form, errors);
@@ -71,11 +72,11 @@ Response FollowUpWizard::render_order_form(PageRequest& page, const OrderForm& f
     return context_.support.render(page, "order_form", std::move(values), status);
 }
 
-Response FollowUpWizard::order_form(PageRequest& page) const {
+http::Response FollowUpWizard::order_form(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     if (!wizard.report || !wizard.report->decision.eligible() || !wizard.declared_unchanged) {
-        return Response::redirect("/folgeauftrag");
+        return http::Response::redirect("/folgeauftrag");
     }
     OrderForm form;
     if (wizard.form) {
@@ -87,13 +88,13 @@ Response FollowUpWizard::order_form(PageRequest& page) const {
     return render_order_form(page, form, {}, 200);
 }
 
-Response FollowUpWizard::receive_order_data(PageRequest& page) {
-    const auto posted = QueryParameters::parse(page.http.body);
+http::Response FollowUpWizard::receive_order_data(PageRequest& page) {
+    const auto posted = http::QueryParameters::parse(page.http.body);
     context_.support.require_csrf(page, posted);
     std::lock_guard lock(page.session->mutex);
     auto& wizard = page.session->wizard;
     if (!wizard.report || !wizard.report->decision.eligible() || !wizard.declared_unchanged) {
-        return Response::redirect("/folgeauftrag");
+        return http::Response::redirect("/folgeauftrag");
     }
     const auto form = read_order_form(posted);
     wizard.form = form;  // kept as entered, also when wrong
@@ -124,17 +125,17 @@ Response FollowUpWizard::receive_order_data(PageRequest& page) {
         return render_order_form(page, form, errors, 422);
     }
     wizard.order_email = data.contact.email;
-    return Response::redirect("/folgeauftrag/auftrag");
+    return http::Response::redirect("/folgeauftrag/auftrag");
 }
 
-Response FollowUpWizard::review(PageRequest& page) const {
+http::Response FollowUpWizard::review(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     if (!wizard.draft && wizard.order) {
-        return Response::redirect("/folgeauftrag/bestaetigung");  // placed meanwhile (a tab)
+        return http::Response::redirect("/folgeauftrag/bestaetigung");  // placed meanwhile (a tab)
     }
     if (!wizard.draft) {
-        return Response::redirect(wizard.form ? "/folgeauftrag/angaben" : "/folgeauftrag");
+        return http::Response::redirect(wizard.form ? "/folgeauftrag/angaben" : "/folgeauftrag");
     }
     PageValues values;
     values.set("title", std::string(page.text("Folgeauftrag: Auftrag prüfen",
@@ -147,7 +148,7 @@ Response FollowUpWizard::review(PageRequest& page) const {
     return context_.support.render(page, "review", std::move(values));
 }
 
-Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
+http::Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* problem, bool redraft,
                                         int status) const {
     const auto& wizard = page.session->wizard;
     PageValues values;
@@ -164,9 +165,9 @@ Response FollowUpWizard::render_signing(PageRequest& page, const ErrorCode* prob
     if (!redraft) {
         const auto& draft = *wizard.draft;
         const auto signed_request = sign_for_agent(page);
-        values.set("document_base64", storage::to_base64(draft.document));
+        values.set("document_base64", encoding::to_base64(draft.document));
         values.set("document_sha256", draft.document_sha256);
-        values.set("certificate_sha256", ossl::hex(ossl::sha256(wizard.certificate_der)));
+        values.set("certificate_sha256", encoding::hex(ossl::sha256(wizard.certificate_der)));
         values.set("portal_request", signed_request.portal_request);
         values.set("portal_signature", signed_request.portal_signature);
         values.set("card_token", wizard.card_token);
@@ -187,14 +188,14 @@ SignedPortalRequest FollowUpWizard::sign_for_agent(const PageRequest& page) cons
     const auto now = unix_now();
     const auto expires = std::min(draft.expires_at, now + signing_request_lifetime);
     return context_.signer.sign(page_origin(page.http), draft.document_sha256,
-                                ossl::hex(ossl::sha256(wizard.certificate_der)), now, expires);
+                                encoding::hex(ossl::sha256(wizard.certificate_der)), now, expires);
 }
 
-Response FollowUpWizard::signing(PageRequest& page) const {
+http::Response FollowUpWizard::signing(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     if (!wizard.draft) {
-        return Response::redirect(wizard.order ? "/folgeauftrag/bestaetigung" : "/folgeauftrag");
+        return http::Response::redirect(wizard.order ? "/folgeauftrag/bestaetigung" : "/folgeauftrag");
     }
     return render_signing(page, nullptr, false, 200);
 }
@@ -202,30 +203,30 @@ Response FollowUpWizard::signing(PageRequest& page) const {
 // For the page's script, at every "sign with card": a fresh signing request for the same
 // document (after a cancel, an expiry or a reload), or where the holder stands when the order
 // was placed meanwhile (another tab) or the document is gone.
-Response FollowUpWizard::signing_request(PageRequest& page) const {
-    context_.support.require_csrf(page, QueryParameters::parse(page.http.body));
+http::Response FollowUpWizard::signing_request(PageRequest& page) const {
+    context_.support.require_csrf(page, http::QueryParameters::parse(page.http.body));
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     if (!wizard.draft) {
-        return Response::json({{"state", wizard.order ? "placed" : "no_document"},
+        return http::Response::json({{"state", wizard.order ? "placed" : "no_document"},
                                {"location", wizard.order ? "/folgeauftrag/bestaetigung"
                                                          : "/folgeauftrag/angaben"}},
                               409);
     }
     const auto signed_request = sign_for_agent(page);
-    return Response::json({{"state", "ready"},
+    return http::Response::json({{"state", "ready"},
                            {"portal_request", signed_request.portal_request},
                            {"portal_signature", signed_request.portal_signature}});
 }
 
-Response FollowUpWizard::receive_signature(PageRequest& page) {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response FollowUpWizard::receive_signature(PageRequest& page) {
+    const auto form = http::QueryParameters::parse(page.http.body);
     context_.support.require_csrf(page, form);
     std::lock_guard lock(page.session->mutex);
     auto& wizard = page.session->wizard;
     if (!wizard.draft && wizard.order) {
         // Placed from another tab (or a double click): the order stands, shown once.
-        return Response::redirect("/folgeauftrag/bestaetigung");
+        return http::Response::redirect("/folgeauftrag/bestaetigung");
     }
     if (!wizard.draft) {
         throw PageRefusal(page_errors::session_expired, 409, "no draft in session");
@@ -233,7 +234,7 @@ Response FollowUpWizard::receive_signature(PageRequest& page) {
     ossl::Bytes signature;
     try {
         const auto decoded =
-            storage::from_base64(std::string(form.find("signature_base64").value_or("")));
+            encoding::from_base64(std::string(form.find("signature_base64").value_or("")));
         signature.assign(decoded.begin(), decoded.end());
     } catch (const std::exception&) {
         signature.clear();
@@ -257,14 +258,14 @@ Response FollowUpWizard::receive_signature(PageRequest& page) {
     // The document is signed and stored: it is never offered for signing again.
     wizard.draft.reset();
     spdlog::info("page order submitted: {}", wizard.order->order_number);
-    return Response::redirect("/folgeauftrag/bestaetigung");
+    return http::Response::redirect("/folgeauftrag/bestaetigung");
 }
 
-Response FollowUpWizard::confirmation(PageRequest& page) const {
+http::Response FollowUpWizard::confirmation(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     if (!wizard.order) {
-        return Response::redirect("/folgeauftrag");
+        return http::Response::redirect("/folgeauftrag");
     }
     PageValues values;
     values.set("title", std::string(page.text("Ihr Folgeauftrag ist eingegangen",
@@ -277,7 +278,7 @@ Response FollowUpWizard::confirmation(PageRequest& page) const {
     return context_.support.render(page, "confirmation", std::move(values));
 }
 
-Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
+http::Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
     const auto record = wizard.order ? context_.orders.find_for_holder(wizard.order->order_number,
@@ -300,7 +301,7 @@ Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
     }
     // Name and attributes as the signing certificate states them, read at step 1.
     c.holder = wizard.report->holder;
-    auto response = Response::pdf(documents::render_order_confirmation(c));
+    auto response = http::Response::pdf(documents::render_order_confirmation(c));
     response.headers.set("Content-Disposition",
                          fmt::format("inline; filename=\"{}-{}.pdf\"",
                                      page.english() ? "order" : "auftrag", record->order_number));

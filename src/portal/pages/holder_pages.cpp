@@ -4,7 +4,7 @@
 #include "mail/order_mails.hpp"
 #include "orders/order_errors.hpp"
 #include "orders/order_state_text.hpp"
-#include "portal/http/http_errors.hpp"
+#include "http/http_errors.hpp"
 #include "portal/pages/embedded_assets.hpp"
 
 #include <spdlog/spdlog.h>
@@ -53,8 +53,8 @@ HolderPages::HolderPages(HolderPagesContext context)
     }
 }
 
-void HolderPages::add_routes(Router& router) {
-    const auto page = [this](Response (HolderPages::*member)(PageRequest&) const) {
+void HolderPages::add_routes(http::Router& router) {
+    const auto page = [this](http::Response (HolderPages::*member)(PageRequest&) const) {
         return support_.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
     };
     router.get("/", page(&HolderPages::start));
@@ -72,19 +72,19 @@ void HolderPages::add_routes(Router& router) {
         receipt_->add_routes(router);
     }
     // A person who mistypes an address gets a page in their language; programs get JSON.
-    auto page_not_found = support_.guarded([](PageRequest&) -> Response {
+    auto page_not_found = support_.guarded([](PageRequest&) -> http::Response {
         throw PageRefusal(page_errors::not_found, 404, "no page at this address");
     });
-    router.set_not_found([page_not_found](const Request& request) {
+    router.set_not_found([page_not_found](const http::Request& request) {
         const bool browser = request.headers.get("Accept").find("text/html") != std::string::npos;
         if (!browser || request.path.starts_with("/api/")) {
-            return Response::error(errors::not_found, 404);
+            return http::Response::error(http::errors::not_found, 404);
         }
         return page_not_found(request);
     });
 }
 
-Response HolderPages::start(PageRequest& page) const {
+http::Response HolderPages::start(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Folgeauftrag für Ihre Signaturkarte",
                                               "Follow-up order for your signature card")));
@@ -93,7 +93,7 @@ Response HolderPages::start(PageRequest& page) const {
     return support_.render(page, "start", std::move(values));
 }
 
-Response HolderPages::new_order(PageRequest& page) const {
+http::Response HolderPages::new_order(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Neuauftrag", "New order")));
     values.set("from_follow_up", page.http.query.find("grund") == "geaendert");
@@ -106,7 +106,7 @@ Response HolderPages::new_order(PageRequest& page) const {
     return support_.render(page, "new_order", std::move(values));
 }
 
-Response HolderPages::card_help(PageRequest& page) const {
+http::Response HolderPages::card_help(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Hilfe zu Karte, Kartenleser und Karten-Agent",
                                               "Help with card, card reader and card agent")));
@@ -119,7 +119,7 @@ Response HolderPages::card_help(PageRequest& page) const {
     return response;
 }
 
-Response HolderPages::status_form(PageRequest& page) const {
+http::Response HolderPages::status_form(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
     values.set("mail_offered", !config_.mail.smtp_url.empty());
@@ -132,8 +132,8 @@ Response HolderPages::status_form(PageRequest& page) const {
     return support_.render(page, "status", std::move(values));
 }
 
-Response HolderPages::status_lookup(PageRequest& page) {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response HolderPages::status_lookup(PageRequest& page) {
+    const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     if (!status_limiter_.allow(page.http.remote_address)) {
         throw PageRefusal(page_errors::rate_limited, 429, "status look-ups");
@@ -162,7 +162,7 @@ Response HolderPages::status_lookup(PageRequest& page) {
     return render_status(page, *order, std::move(values));
 }
 
-Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord& order,
+http::Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord& order,
                                     PageValues values) const {
     values.set("title", std::string(page.text("Auftragsstatus", "Order status")));
     values.set("order_number", order.order_number);
@@ -185,8 +185,8 @@ Response HolderPages::render_status(PageRequest& page, const orders::OrderRecord
 
 // The status link again by mail, to the order's own address only. The answer is the same
 // whether number and email matched or not: the page must not confirm which orders exist.
-Response HolderPages::mail_status_link(PageRequest& page) {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response HolderPages::mail_status_link(PageRequest& page) {
+    const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     if (config_.mail.smtp_url.empty()) {
         throw PageRefusal(page_errors::not_found, 404, "no mails configured");
@@ -209,8 +209,8 @@ Response HolderPages::mail_status_link(PageRequest& page) {
 }
 
 // The holder withdraws the order they looked up, as long as nobody approved it.
-Response HolderPages::cancel_order(PageRequest& page) {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response HolderPages::cancel_order(PageRequest& page) {
+    const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     std::string number;
     {
@@ -238,12 +238,12 @@ Response HolderPages::cancel_order(PageRequest& page) {
     return render_status(page, *orders_.find(number), std::move(values));
 }
 
-Response static_asset(const Request& request) {
+http::Response static_asset(const http::Request& request) {
     const std::string_view name = request.path_remainder;
     const auto content =
         is_asset_name(name) ? embedded_asset("static/" + std::string(name)) : std::nullopt;
     if (!content) {
-        return Response::text("not found", 404);
+        return http::Response::text("not found", 404);
     }
     std::string_view type = "application/octet-stream";
     if (name.ends_with(".css")) {
@@ -253,12 +253,12 @@ Response static_asset(const Request& request) {
     } else if (name.ends_with(".svg")) {
         type = "image/svg+xml";
     }
-    auto response = Response::binary(std::string(*content), type);
+    auto response = http::Response::binary(std::string(*content), type);
     response.headers.set("Cache-Control", "public, max-age=300");
     return response;
 }
 
-void add_page_routes(Router& router, HolderPages& pages) {
+void add_page_routes(http::Router& router, HolderPages& pages) {
     pages.add_routes(router);
 }
 

@@ -6,8 +6,8 @@
 #include "config/trust_center_config.hpp"
 #include "orders/follow_up_orders.hpp"
 #include "orders/terms.hpp"
-#include "portal/http/rate_limiter.hpp"
-#include "portal/http/router.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/router.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "portal/pages/page_session.hpp"
 #include "portal/pages/page_support.hpp"
@@ -35,20 +35,20 @@ class HolderPages {
 public:
     explicit HolderPages(HolderPagesContext context);
 
-    void add_routes(Router& router);
+    void add_routes(http::Router& router);
 
     const PortalRequestSigner& request_signer() const noexcept { return signer_; }
     SessionStore& sessions() noexcept { return sessions_; }
 
 private:
-    Response start(PageRequest& page) const;
-    Response new_order(PageRequest& page) const;
-    Response card_help(PageRequest& page) const;
-    Response status_form(PageRequest& page) const;
-    Response status_lookup(PageRequest& page);
-    Response cancel_order(PageRequest& page);
-    Response mail_status_link(PageRequest& page);
-    Response render_status(PageRequest& page, const orders::OrderRecord& order,
+    http::Response start(PageRequest& page) const;
+    http::Response new_order(PageRequest& page) const;
+    http::Response card_help(PageRequest& page) const;
+    http::Response status_form(PageRequest& page) const;
+    http::Response status_lookup(PageRequest& page);
+    http::Response cancel_order(PageRequest& page);
+    http::Response mail_status_link(PageRequest& page);
+    http::Response render_status(PageRequest& page, const orders::OrderRecord& order,
                            PageValues values) const;
 
     const config::TrustCenterConfig& config_;
@@ -57,15 +57,15 @@ private:
     SessionStore sessions_;
     PageSupport support_;
     PortalRequestSigner signer_;
-    RateLimiter status_limiter_;
+    http::RateLimiter status_limiter_;
     FollowUpWizard wizard_;
     std::optional<ReceiptPages> receipt_;
 };
 
 // The one call portal_app makes: every page route, /static/ included.
-void add_page_routes(Router& router, HolderPages& pages);
+void add_page_routes(http::Router& router, HolderPages& pages);
 
 // GET /static/<name>: the embedded CSS and JS with their content types.
-Response static_asset(const Request& request);
+http::Response static_asset(const http::Request& request);
 
 }  // namespace sigcard::portal::pages

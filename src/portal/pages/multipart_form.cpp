@@ -1,6 +1,6 @@
 #include "portal/pages/multipart_form.hpp"
 
-#include "portal/http/headers.hpp"
+#include "http/headers.hpp"
 
 namespace sigcard::portal::pages {
 
@@ -8,7 +8,7 @@ namespace {
 
 std::optional<std::string> boundary_of(std::string_view content_type) {
     const auto semicolon = content_type.find(';');
-    if (!equals_ignoring_case(content_type.substr(0, semicolon), "multipart/form-data") ||
+    if (!http::equals_ignoring_case(content_type.substr(0, semicolon), "multipart/form-data") ||
         semicolon == std::string_view::npos) {
         return std::nullopt;
     }
@@ -39,7 +39,7 @@ std::optional<std::string> field_name(std::string_view headers) {
         line_start = line_end + 2;
         const auto colon = line.find(':');
         if (colon == std::string_view::npos ||
-            !equals_ignoring_case(line.substr(0, colon), "Content-Disposition")) {
+            !http::equals_ignoring_case(line.substr(0, colon), "Content-Disposition")) {
             continue;
         }
         const auto at = line.find(" name=\"", colon);

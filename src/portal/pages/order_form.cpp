@@ -40,7 +40,7 @@ std::string country_label(const std::string& code, const PageRequest& page) {
     return code;
 }
 
-std::string posted(const QueryParameters& form, std::string_view name) {
+std::string posted(const http::QueryParameters& form, std::string_view name) {
     return std::string(form.find(name).value_or(""));
 }
 
@@ -121,7 +121,7 @@ PageValues section_values(const PageRequest& page, orders::FieldSection section,
 
 }  // namespace
 
-RevocationPasswordEntry read_revocation_password(const QueryParameters& form) {
+RevocationPasswordEntry read_revocation_password(const http::QueryParameters& form) {
     return {Secret(form.find("revocation.password").value_or("")),
             Secret(form.find("revocation.password_repeat").value_or(""))};
 }
@@ -132,7 +132,7 @@ std::string field_id(std::string_view field_name) {
     return id;
 }
 
-OrderForm read_order_form(const QueryParameters& form) {
+OrderForm read_order_form(const http::QueryParameters& form) {
     OrderForm read;
     for (const auto& field : orders::order_fields()) {
         field.value(read.data) = posted(form, field.name);

@@ -5,7 +5,7 @@
 
 #include "common/secret.hpp"
 #include "orders/order_data.hpp"
-#include "portal/http/request.hpp"
+#include "http/request.hpp"
 #include "portal/pages/page_support.hpp"
 
 #include <string>
@@ -15,7 +15,7 @@ namespace sigcard::portal::pages {
 
 // Field names are the FieldError names ("shipping.postal_code"); the declaration of step 2 is
 // not part of this form. With billing_same, the billing address is the shipping address.
-OrderForm read_order_form(const QueryParameters& form);
+OrderForm read_order_form(const http::QueryParameters& form);
 
 // The data the order is drafted from: billing filled from shipping when billing_same.
 orders::OrderData effective_order_data(const OrderForm& form, bool declared_unchanged);
@@ -31,7 +31,7 @@ struct RevocationPasswordEntry {
     Secret password;
     Secret repeated;
 };
-RevocationPasswordEntry read_revocation_password(const QueryParameters& form);
+RevocationPasswordEntry read_revocation_password(const http::QueryParameters& form);
 
 // "shipping.postal_code" → "shipping-postal_code": ids usable in CSS selectors and tests.
 std::string field_id(std::string_view field_name);

@@ -1,5 +1,7 @@
 #include "portal/pages/page_session.hpp"
 
+#include "encoding/encoding.hpp"
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
@@ -10,7 +12,7 @@ namespace sigcard::portal::pages {
 namespace {
 
 std::string random_token() {
-    return ossl::hex(ossl::random_bytes(32));
+    return encoding::hex(ossl::random_bytes(32));
 }
 
 std::string_view trim(std::string_view text) {
@@ -28,7 +30,7 @@ std::string_view trim(std::string_view text) {
 SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t max_sessions)
     : idle_timeout_(idle_timeout), max_sessions_(std::max<std::size_t>(max_sessions, 1)) {}
 
-std::shared_ptr<Session> SessionStore::find(const Request& request) {
+std::shared_ptr<Session> SessionStore::find(const http::Request& request) {
     const auto id = request_cookie(request, cookie_name);
     if (!id) {
         return nullptr;
@@ -79,9 +81,9 @@ void SessionStore::drop_expired(Clock::time_point now) {
                   [&](const auto& entry) { return now - entry.second->last_used > idle_timeout_; });
 }
 
-std::optional<std::string> request_cookie(const Request& request, std::string_view name) {
+std::optional<std::string> request_cookie(const http::Request& request, std::string_view name) {
     for (const auto& [field, value] : request.headers.fields()) {
-        if (!equals_ignoring_case(field, "Cookie")) {
+        if (!http::equals_ignoring_case(field, "Cookie")) {
             continue;
         }
         std::string_view rest = value;

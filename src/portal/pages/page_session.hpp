@@ -4,7 +4,7 @@
 #pragma once
 
 #include "orders/follow_up_orders.hpp"
-#include "portal/http/request.hpp"
+#include "http/request.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -63,7 +63,7 @@ public:
                  std::size_t max_sessions = 20'000);
 
     // The live session whose id the request's cookie names; nullptr when none.
-    std::shared_ptr<Session> find(const Request& request);
+    std::shared_ptr<Session> find(const http::Request& request);
     // A new session with fresh random id and CSRF token. When the store is full, the least
     // recently used session goes first.
     std::shared_ptr<Session> create();
@@ -85,7 +85,7 @@ private:
 };
 
 // The value of cookie `name` from the request's Cookie fields.
-std::optional<std::string> request_cookie(const Request& request, std::string_view name);
+std::optional<std::string> request_cookie(const http::Request& request, std::string_view name);
 
 // Constant-time comparison for tokens.
 bool same_token(std::string_view a, std::string_view b);

@@ -2,7 +2,7 @@
 
 #include "documents/order_confirmation_texts.hpp"
 
-#include "portal/http/http_errors.hpp"
+#include "http/http_errors.hpp"
 #include "portal/pages/embedded_assets.hpp"
 
 #include <fmt/format.h>
@@ -124,7 +124,7 @@ std::optional<Language> preferred_language(std::string_view accept_language) {
     return best;
 }
 
-PageRequest PageSupport::begin(const Request& request) const {
+PageRequest PageSupport::begin(const http::Request& request) const {
     PageRequest page{request, Language::german, nullptr, false, false};
     if (const auto lang = request.query.find("lang"); lang == "en" || lang == "de") {
         page.language = *lang == "en" ? Language::english : Language::german;
@@ -144,7 +144,7 @@ PageRequest PageSupport::begin(const Request& request) const {
     return page;
 }
 
-Response PageSupport::render(const PageRequest& page, std::string_view name, PageValues values,
+http::Response PageSupport::render(const PageRequest& page, std::string_view name, PageValues values,
                              int status) const {
     const bool en = page.english();
     values.set("de", !en);
@@ -164,7 +164,7 @@ Response PageSupport::render(const PageRequest& page, std::string_view name, Pag
     if (!links_.privacy.empty()) {
         values.set("privacy_url", links_.privacy);
     }
-    auto response = Response::html(render_template("layout", values), status);
+    auto response = http::Response::html(render_template("layout", values), status);
     response.headers.set("Content-Language", en ? "en" : "de");
     if (page.new_session) {
         response.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
@@ -177,7 +177,7 @@ Response PageSupport::render(const PageRequest& page, std::string_view name, Pag
     return response;
 }
 
-Response PageSupport::error_page(const PageRequest& page, const ErrorCode& code, int status) const {
+http::Response PageSupport::error_page(const PageRequest& page, const ErrorCode& code, int status) const {
     PageValues values;
     values.set("title", error_title(status, page.language));
     values.set("message", std::string(page.text(code)));
@@ -191,7 +191,7 @@ Response PageSupport::error_page(const PageRequest& page, const ErrorCode& code,
     return response;
 }
 
-void PageSupport::require_csrf(const PageRequest& page, const QueryParameters& form) const {
+void PageSupport::require_csrf(const PageRequest& page, const http::QueryParameters& form) const {
     const auto token = form.find("csrf_token");
     // A fresh session has no form of its own yet: any token it brings is foreign.
     if (page.new_session || !token || !same_token(*token, page.session->csrf_token)) {
@@ -201,7 +201,7 @@ void PageSupport::require_csrf(const PageRequest& page, const QueryParameters& f
 
 // A language chosen with ?lang= stays with the holder through a redirect: in the cookie and, for
 // a browser without cookies, in the next address.
-Response PageSupport::keep_language(const PageRequest& page, Response response) const {
+http::Response PageSupport::keep_language(const PageRequest& page, http::Response response) const {
     if (!page.language_chosen || response.status < 300 || response.status >= 400) {
         return response;
     }
@@ -219,15 +219,15 @@ Response PageSupport::keep_language(const PageRequest& page, Response response) 
     return response;
 }
 
-Handler PageSupport::guarded(std::function<Response(PageRequest&)> handler) const {
-    return [this, handler = std::move(handler)](const Request& request) {
+http::Handler PageSupport::guarded(std::function<http::Response(PageRequest&)> handler) const {
+    return [this, handler = std::move(handler)](const http::Request& request) {
         auto page = begin(request);
         try {
             return keep_language(page, handler(page));
         } catch (const PageRefusal& e) {
             spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
             return error_page(page, e.code(), e.status());
-        } catch (const HttpError& e) {
+        } catch (const http::HttpError& e) {
             spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
             return error_page(page, e.code(), e.status());
         } catch (const Error& e) {
@@ -241,7 +241,7 @@ Handler PageSupport::guarded(std::function<Response(PageRequest&)> handler) cons
     };
 }
 
-std::string page_origin(const Request& request) {
+std::string page_origin(const http::Request& request) {
     const auto host = request.headers.get("Host");
     if (host.empty() ||
         host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

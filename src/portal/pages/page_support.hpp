@@ -4,9 +4,9 @@
 #pragma once
 
 #include "common/error.hpp"
-#include "portal/http/request.hpp"
-#include "portal/http/response.hpp"
-#include "portal/http/router.hpp"
+#include "http/request.hpp"
+#include "http/response.hpp"
+#include "http/router.hpp"
 #include "portal/pages/page_session.hpp"
 
 #include <kainjow/mustache.hpp>
@@ -24,7 +24,7 @@ enum class Language { german, english };
 
 // One request to a page, with its language and session (created on first visit).
 struct PageRequest {
-    const Request& http;
+    const http::Request& http;
     Language language = Language::german;
     std::shared_ptr<Session> session;
     bool new_session = false;
@@ -68,24 +68,24 @@ class PageSupport {
 public:
     PageSupport(std::string trust_center_name, SessionStore& sessions, SiteLinks links = {});
 
-    PageRequest begin(const Request& request) const;
+    PageRequest begin(const http::Request& request) const;
 
     // templates/<name>.html inside templates/layout.html. `values` may hold "title".
-    Response render(const PageRequest& page, std::string_view name, PageValues values,
+    http::Response render(const PageRequest& page, std::string_view name, PageValues values,
                     int status = 200) const;
-    Response error_page(const PageRequest& page, const ErrorCode& code, int status) const;
+    http::Response error_page(const PageRequest& page, const ErrorCode& code, int status) const;
 
     // Throws PageRefusal(csrf_invalid, 403) unless the form's csrf_token is the session's.
-    void require_csrf(const PageRequest& page, const QueryParameters& form) const;
+    void require_csrf(const PageRequest& page, const http::QueryParameters& form) const;
 
     // Wraps a page handler: Errors and other exceptions become HTML error pages in the
     // request's language; details go to the log, never personal data or the page.
-    Handler guarded(std::function<Response(PageRequest&)> handler) const;
+    http::Handler guarded(std::function<http::Response(PageRequest&)> handler) const;
 
     const std::string& trust_center_name() const noexcept { return trust_center_; }
 
 private:
-    Response keep_language(const PageRequest& page, Response response) const;
+    http::Response keep_language(const PageRequest& page, http::Response response) const;
 
     std::string trust_center_;
     SessionStore& sessions_;
@@ -94,7 +94,7 @@ private:
 
 // scheme://host[:port] of the page as the browser sent it (the origin a signing request names).
 // Throws PageRefusal(form_unreadable) for a Host with other characters.
-std::string page_origin(const Request& request);
+std::string page_origin(const http::Request& request);
 
 // The language an Accept-Language field prefers among German and English; nullopt when it
 // names neither.

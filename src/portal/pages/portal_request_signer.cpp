@@ -1,6 +1,7 @@
 #include "portal/pages/portal_request_signer.hpp"
 
 #include "crypto/signer.hpp"
+#include "encoding/encoding.hpp"
 #include "storage/database.hpp"
 
 #include <openssl/pem.h>
@@ -137,7 +138,7 @@ SignedPortalRequest PortalRequestSigner::sign(const std::string& origin,
     const nlohmann::json request{{"origin", origin},
                                  {"document_sha256", document_sha256},
                                  {"certificate_sha256", certificate_sha256},
-                                 {"nonce", ossl::hex(ossl::random_bytes(16))},
+                                 {"nonce", encoding::hex(ossl::random_bytes(16))},
                                  {"issued_at", issued_at},
                                  {"expires_at", expires_at}};
     SignedPortalRequest signed_request;
@@ -156,7 +157,7 @@ SignedPortalRequest PortalRequestSigner::sign(const std::string& origin,
         throw std::runtime_error("portal request signature: " + ossl::last_error());
     }
     signature.resize(size);
-    signed_request.portal_signature = storage::to_base64(signature.data(), signature.size());
+    signed_request.portal_signature = encoding::to_base64(signature.data(), signature.size());
     return signed_request;
 }
 

@@ -4,6 +4,7 @@
 
 #include "authority/holder_receipt.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "storage/database.hpp"
 
@@ -28,8 +29,8 @@ ReceiptPages::ReceiptPages(const config::TrustCenterConfig& config,
                            const PortalRequestSigner& signer)
     : config_(config), desk_(desk), support_(support), signer_(signer) {}
 
-void ReceiptPages::add_routes(Router& router) {
-    const auto page = [this](Response (ReceiptPages::*member)(PageRequest&) const) {
+void ReceiptPages::add_routes(http::Router& router) {
+    const auto page = [this](http::Response (ReceiptPages::*member)(PageRequest&) const) {
         return support_.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
     };
     router.get("/empfang", page(&ReceiptPages::receipt));
@@ -38,7 +39,7 @@ void ReceiptPages::add_routes(Router& router) {
     router.get("/empfang/bestaetigt", page(&ReceiptPages::confirmed));
 }
 
-Response ReceiptPages::receipt(PageRequest& page) const {
+http::Response ReceiptPages::receipt(PageRequest& page) const {
     const auto number = order_of(page);
     if (number.empty()) {
         throw PageRefusal(lookup_first, 409, "no order looked up");
@@ -57,8 +58,8 @@ Response ReceiptPages::receipt(PageRequest& page) const {
     return response;
 }
 
-Response ReceiptPages::statement_request(PageRequest& page) const {
-    support_.require_csrf(page, QueryParameters::parse(page.http.body));
+http::Response ReceiptPages::statement_request(PageRequest& page) const {
+    support_.require_csrf(page, http::QueryParameters::parse(page.http.body));
     const auto number = order_of(page);
     if (number.empty()) {
         throw PageRefusal(lookup_first, 409, "no order looked up");
@@ -70,17 +71,17 @@ Response ReceiptPages::statement_request(PageRequest& page) const {
         page.session->looked_up.receipt_issued_at = statement.issued_at;
     }
     const auto request = signer_.sign(page_origin(page.http),
-                                      ossl::hex(ossl::sha256(ossl::as_bytes(statement.text))),
+                                      encoding::hex(ossl::sha256(ossl::as_bytes(statement.text))),
                                       statement.certificate_sha256, now,
                                       now + authority::receipt_statement_lifetime);
-    return Response::json({{"state", "ready"},
-                           {"document_base64", storage::to_base64(statement.text)},
+    return http::Response::json({{"state", "ready"},
+                           {"document_base64", encoding::to_base64(statement.text)},
                            {"portal_request", request.portal_request},
                            {"portal_signature", request.portal_signature}});
 }
 
-Response ReceiptPages::receive_signature(PageRequest& page) const {
-    const auto form = QueryParameters::parse(page.http.body);
+http::Response ReceiptPages::receive_signature(PageRequest& page) const {
+    const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     std::string number;
     std::int64_t issued_at = 0;
@@ -94,16 +95,16 @@ Response ReceiptPages::receive_signature(PageRequest& page) const {
     }
     std::string cms;
     try {
-        cms = storage::from_base64(std::string(form.find("signature_base64").value_or("")));
+        cms = encoding::from_base64(std::string(form.find("signature_base64").value_or("")));
     } catch (const std::exception&) {
         cms.clear();
     }
     authority::confirm_receipt_signed(desk_, number, issued_at, ossl::as_bytes(cms), unix_now());
     spdlog::info("page receipt confirmed by the holder: {}", number);
-    return Response::redirect("/empfang/bestaetigt");
+    return http::Response::redirect("/empfang/bestaetigt");
 }
 
-Response ReceiptPages::confirmed(PageRequest& page) const {
+http::Response ReceiptPages::confirmed(PageRequest& page) const {
     PageValues values;
     values.set("title", std::string(page.text("Ihre neue Karte ist freigeschaltet",
                                               "Your new card is activated")));

@@ -5,7 +5,7 @@
 
 #include "authority/follow_up_production.hpp"
 #include "config/trust_center_config.hpp"
-#include "portal/http/router.hpp"
+#include "http/router.hpp"
 #include "portal/pages/page_support.hpp"
 #include "portal/pages/portal_request_signer.hpp"
 
@@ -16,13 +16,13 @@ public:
     ReceiptPages(const config::TrustCenterConfig& config, authority::TrustCenterOrders& desk,
                  const PageSupport& support, const PortalRequestSigner& signer);
 
-    void add_routes(Router& router);
+    void add_routes(http::Router& router);
 
 private:
-    Response receipt(PageRequest& page) const;
-    Response statement_request(PageRequest& page) const;
-    Response receive_signature(PageRequest& page) const;
-    Response confirmed(PageRequest& page) const;
+    http::Response receipt(PageRequest& page) const;
+    http::Response statement_request(PageRequest& page) const;
+    http::Response receive_signature(PageRequest& page) const;
+    http::Response confirmed(PageRequest& page) const;
 
     const config::TrustCenterConfig& config_;
     authority::TrustCenterOrders& desk_;

@@ -1,0 +1,245 @@
+// Connection behaviour of the server: keep-alive, pipelining, concurrency, slow clients,
+// rate limits and a graceful stop.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "http/http_client.hpp"
+#include "http/rate_limiter.hpp"
+#include "test_server.hpp"
+
+namespace sigcard::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RawConnection;
+using testing::start_server;
+using testing::url;
+
+TEST(HttpConnection, KeepAliveServesSeveralRequestsOnOneConnection) {
+    std::mutex mutex;
+    std::set<std::uint16_t> client_ports;
+    Router router;
+    router.get("/ping", [&](const Request& request) {
+        const std::lock_guard lock(mutex);
+        client_ports.insert(request.remote_port);
+        return Response::text("pong");
+    });
+    auto server = start_server(std::move(router));
+    HttpClient client;
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(client.get(url(server->port(), "/ping")).body, "pong");
+    }
+    EXPECT_EQ(client.connections_opened(), 1u);
+    EXPECT_EQ(client_ports.size(), 1u);
+}
+
+TEST(HttpConnection, PipelinedRequestsAreAnsweredInOrder) {
+    Router router;
+    router.get("/a", [](const Request&) { return Response::text("first"); });
+    router.get("/b", [](const Request&) { return Response::text("second"); });
+    auto server = start_server(std::move(router));
+    RawConnection connection(server->port());
+    connection.send(
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: "
+        "close\r\n\r\n");
+    const auto answer = connection.receive(3s);
+    const auto first = answer.find("first");
+    const auto second = answer.find("second");
+    ASSERT_NE(first, std::string::npos) << answer;
+    ASSERT_NE(second, std::string::npos) << answer;
+    EXPECT_LT(first, second);
+    EXPECT_TRUE(connection.closed);
+}
+
+TEST(HttpConnection, ConcurrentClientsOnSeveralThreads) {
+    Router router;
+    router.post("/echo", [](const Request& request) {
+        std::this_thread::sleep_for(1ms);  // keep requests overlapping
+        return Response::text(request.body);
+    });
+    ServerConfig config;
+    config.threads = 4;
+    auto server = start_server(std::move(router), config);
+    constexpr int threads = 8;
+    constexpr int requests_each = 20;
+    std::atomic<int> correct{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < threads; ++t) {
+        clients.emplace_back([&, t] {
+            HttpClient client;
+            for (int i = 0; i < requests_each; ++i) {
+                const std::string body = "order-" + std::to_string(t) + "-" + std::to_string(i);
+                const auto response = client.post(url(server->port(), "/echo"), body, "text/plain");
+                if (response.status == 200 && response.body == body) {
+                    ++correct;
+                }
+            }
+        });
+    }
+    for (auto& thread : clients) {
+        thread.join();
+    }
+    EXPECT_EQ(correct.load(), threads * requests_each);
+    EXPECT_EQ(server->metrics().status_class(2),
+              static_cast<std::uint64_t>(threads * requests_each));
+}
+
+// Each server thread runs its own event loop: connections must be dealt to all of them, or a
+// handler that blocks would hold up every other connection although a thread is free.
+TEST(HttpConnection, ConnectionsAreServedOnEveryServerThread) {
+    std::mutex mutex;
+    std::condition_variable both_inside;
+    int inside = 0;
+    std::set<std::thread::id> server_threads;
+    Router router;
+    router.get("/meet", [&](const Request&) {
+        std::unique_lock lock(mutex);
+        ++inside;
+        server_threads.insert(std::this_thread::get_id());
+        both_inside.notify_all();
+        // Blocks its thread until the other connection's handler runs too: only possible when
+        // the two connections are on different threads.
+        const bool met = both_inside.wait_for(lock, 5s, [&] { return inside >= 2; });
+        return Response::text(met ? "met" : "alone");
+    });
+    ServerConfig config;
+    config.threads = 2;
+    auto server = start_server(std::move(router), config);
+    std::vector<std::string> answers(2);
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        clients.emplace_back(
+            [&, i] { answers[i] = HttpClient().get(url(server->port(), "/meet")).body; });
+    }
+    for (auto& client : clients) {
+        client.join();
+    }
+    EXPECT_EQ(answers, (std::vector<std::string>{"met", "met"}));
+    EXPECT_EQ(server_threads.size(), 2U);
+}
+
+TEST(HttpConnection, SlowClientIsCutOffAfterRequestTimeout) {
+    ServerConfig config;
+    config.request_timeout = 300ms;
+    auto server = start_server(Router{}, config);
+    RawConnection connection(server->port());
+    const auto started = std::chrono::steady_clock::now();
+    connection.send("GET / HTTP/1.1\r\nHost: x\r\n");  // headers never end
+    std::string answer;
+    for (int i = 0; i < 6 && !connection.closed; ++i) {
+        connection.send("X-Drip: 1\r\n");  // slowloris: a header line now and then
+        answer += connection.receive(100ms);
+    }
+    answer += connection.receive(3s);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(connection.closed);
+    EXPECT_TRUE(answer.empty()) << answer;
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 2500ms);
+}
+
+TEST(HttpConnection, IdleKeepAliveConnectionIsClosedAfterTimeout) {
+    Router router;
+    router.get("/", [](const Request&) { return Response::text("hi"); });
+    ServerConfig config;
+    config.request_timeout = 200ms;
+    auto server = start_server(std::move(router), config);
+    RawConnection connection(server->port());
+    connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto answer = connection.receive(2s);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK")) << answer;
+    EXPECT_TRUE(connection.closed);
+}
+
+TEST(HttpConnection, RateLimiterAnswers429AfterTheBurst) {
+    RateLimiter limiter(0.01, 3);  // 3 at once, then one every 100 s
+    Router router;
+    router.get("/status", [&](const Request& request) {
+        if (!limiter.allow(request.remote_address)) {
+            throw HttpError(errors::rate_limited, 429);
+        }
+        return Response::text("open");
+    });
+    auto server = start_server(std::move(router));
+    HttpClient client;
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(client.get(url(server->port(), "/status")).status, 200) << i;
+    }
+    const auto refused = client.get(url(server->port(), "/status"));
+    EXPECT_EQ(refused.status, 429);
+    EXPECT_NE(refused.body.find("\"code\":\"rate_limited\""), std::string::npos);
+    EXPECT_NE(refused.body.find("Zu viele Anfragen"), std::string::npos);
+}
+
+TEST(RateLimiter, RefillsAtItsRateAndKeepsClientsApart) {
+    RateLimiter limiter(2.0, 2);  // two per second, burst two
+    const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0));
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0));
+    EXPECT_FALSE(limiter.allow("192.0.2.1", t0));
+    EXPECT_TRUE(limiter.allow("192.0.2.2", t0)) << "another address has its own bucket";
+    EXPECT_FALSE(limiter.allow("192.0.2.1", t0 + 400ms));
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0 + 500ms));
+    EXPECT_FALSE(limiter.allow("192.0.2.1", t0 + 500ms));
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0 + 10s));
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0 + 10s));
+    EXPECT_FALSE(limiter.allow("192.0.2.1", t0 + 10s)) << "never more than the burst";
+}
+
+TEST(RateLimiter, ForgetsIdleClientsWhenFull) {
+    RateLimiter limiter(1.0, 1, 2);
+    const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+    EXPECT_TRUE(limiter.allow("a", t0));
+    EXPECT_TRUE(limiter.allow("b", t0));
+    EXPECT_TRUE(limiter.allow("c", t0 + 5s));  // a and b are full again: dropped
+    EXPECT_EQ(limiter.tracked_clients(), 1u);
+}
+
+TEST(HttpConnection, GracefulStopFinishesRunningRequestAndClosesPort) {
+    std::atomic<bool> handler_started{false};
+    Router router;
+    router.get("/slow", [&](const Request&) {
+        handler_started = true;
+        std::this_thread::sleep_for(300ms);
+        return Response::text("done");
+    });
+    auto server = start_server(std::move(router));
+    const auto port = server->port();
+    RawConnection idle(port);  // an idle keep-alive connection must not hold the stop up
+
+    ClientResponse slow;
+    std::thread request([&] {
+        HttpClient client;
+        slow = client.get(url(port, "/slow"));
+    });
+    for (int i = 0; i < 200 && !handler_started; ++i) {
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(handler_started);
+    const auto stop_started = std::chrono::steady_clock::now();
+    server->stop();
+    const auto stop_took = std::chrono::steady_clock::now() - stop_started;
+    request.join();
+    EXPECT_EQ(slow.status, 200);
+    EXPECT_EQ(slow.body, "done");
+    EXPECT_EQ(slow.headers.get("Connection"), "close");
+    EXPECT_LT(stop_took, 2s);
+    idle.receive(500ms);
+    EXPECT_TRUE(idle.closed);
+    EXPECT_THROW(RawConnection{port}, std::runtime_error) << "port must be closed";
+    HttpClient late;
+    try {
+        late.get(url(port, "/slow"));
+        FAIL() << "server still answers";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.id(), "http_client.connect_failed");
+    }
+}
+
+}  // namespace
+}  // namespace sigcard::http
