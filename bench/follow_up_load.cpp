@@ -36,7 +36,7 @@
 #include "authority/trust_center.hpp"
 #include "cards/card_register.hpp"
 #include "common/clock.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 #include "orders/terms.hpp"
 #include "http/http_client.hpp"
 #include "signature/cades.hpp"

@@ -37,7 +37,7 @@ smartcard::KeyType key_type_of(const X509* cert) {
     return smartcard::KeyType::ec_p256;
 }
 
-orders::OrderRecord find_order(orders::FollowUpOrders& orders, const std::string& number) {
+orders::OrderRecord find_order(const orders::OrderBook& orders, const std::string& number) {
     auto record = orders.find(number);
     if (!record) {
         throw Error(errors::order_unknown, number);
@@ -67,12 +67,14 @@ TrustCenterOrders::TrustCenterOrders(TrustCenter& tc, pki::OcspTransport transpo
                  validator_options(tc), std::move(transport)),
       ocsp_(tc.certificates(), tc.issuing_certificate(), tc.ocsp_certificate(),
             tc.ocsp_signer().signer),
-      orders_(orders::FollowUpContext{tc.config(), tc.database(), validator_, ocsp_,
-                                      tc.issuing_certificate()}) {}
+      store_(tc.database()),
+      book_(store_),
+      follow_up_(orders::FollowUpContext{tc.config(), tc.database(), validator_, ocsp_,
+                                         tc.issuing_certificate()}) {}
 
 ProducedCard produce_follow_up_card(TrustCenterOrders& desk, const FollowUpProduction& request) {
     auto& tc = desk.trust_center();
-    auto& orders = desk.orders();
+    auto& orders = desk.book();
     const auto record = find_order(orders, request.order_number);
     if (record.state != orders::OrderState::approved &&
         record.state != orders::OrderState::in_production) {
@@ -118,7 +120,7 @@ ProducedCard produce_follow_up_card(TrustCenterOrders& desk, const FollowUpProdu
 std::string confirm_receipt(TrustCenterOrders& desk, const std::string& order_number,
                             const std::string& actor) {
     auto& tc = desk.trust_center();
-    auto& orders = desk.orders();
+    auto& orders = desk.book();
     const auto record = find_order(orders, order_number);
     if (record.state != orders::OrderState::shipped || !record.new_card_id) {
         throw Error(errors::order_not_shipped,

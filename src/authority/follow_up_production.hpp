@@ -6,7 +6,8 @@
 #include "authority/card_production.hpp"
 #include "authority/trust_center.hpp"
 #include "common/error.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
+#include "orders/order_book.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/path_validation.hpp"
 
@@ -33,7 +34,8 @@ inline constexpr ErrorCode replaced_card_missing{
     "The card or certificate this order replaces is not in the register."};
 }  // namespace errors
 
-// FollowUpOrders over a trust center: validation and OCSP evidence from its own CA and store.
+// The orders of a trust center: its order book (every order, every way in) and the follow-up
+// intake, with validation and OCSP evidence from its own CA and store.
 // `transport` reaches OCSP responders of certificates whose AIA points elsewhere (the portal
 // passes its HTTP client; without one such certificates have no revocation status).
 class TrustCenterOrders {
@@ -42,14 +44,17 @@ public:
     TrustCenterOrders(const TrustCenterOrders&) = delete;
     TrustCenterOrders& operator=(const TrustCenterOrders&) = delete;
 
-    orders::FollowUpOrders& orders() { return orders_; }
+    orders::OrderBook& book() { return book_; }
+    orders::FollowUpOrders& follow_up() { return follow_up_; }
     TrustCenter& trust_center() { return trust_center_; }
 
 private:
     TrustCenter& trust_center_;
     pki::PathValidator validator_;
     pki::OcspResponder ocsp_;
-    orders::FollowUpOrders orders_;
+    orders::SqlOrderStore store_;
+    orders::OrderBook book_;
+    orders::FollowUpOrders follow_up_;
 };
 
 struct FollowUpProduction {

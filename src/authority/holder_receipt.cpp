@@ -17,7 +17,7 @@ struct ShippedCard {
 };
 
 ShippedCard shipped_card(TrustCenterOrders& desk, const std::string& order_number) {
-    const auto record = desk.orders().find(order_number);
+    const auto record = desk.book().find(order_number);
     if (!record) {
         throw Error(errors::order_unknown, order_number);
     }

@@ -214,7 +214,7 @@ void add_partner_commands(CLI::App& app) {
     partner->require_subcommand(1);
     struct AddOptions {
         std::filesystem::path dir;
-        orders::Partner partner;
+        cards::Partner partner;
     };
     auto o = std::make_shared<AddOptions>();
     auto* add = partner->add_subcommand("add", "Register a cooperation partner");

@@ -88,7 +88,7 @@ void add_list(CLI::App& order) {
         authority::TrustCenterOrders desk(tc);
         fmt::print("{:<20} {:<13} {:<20} {:>5}  {}\n", "order", "state", "created", "card",
                    "email");
-        for (const auto& r : desk.orders().list(state)) {
+        for (const auto& r : desk.book().list(state)) {
             fmt::print("{:<20} {:<13} {:<20} {:>5}  {}\n", r.order_number,
                        orders::to_string(r.state), orders::format_utc(r.created_at), r.card_id,
                        r.data.contact.email);
@@ -101,7 +101,7 @@ void add_state_changes(CLI::App& order) {
     order_command(order, "show", "Show one order with its history", show)->callback([show] {
         authority::TrustCenter tc(show->dir);
         authority::TrustCenterOrders desk(tc);
-        const auto record = desk.orders().find(show->order_number);
+        const auto record = desk.book().find(show->order_number);
         if (!record) {
             throw Error(authority::errors::order_unknown, show->order_number);
         }
@@ -113,7 +113,7 @@ void add_state_changes(CLI::App& order) {
         ->callback([approve] {
             authority::TrustCenter tc(approve->dir);
             authority::TrustCenterOrders desk(tc);
-            desk.orders().approve(approve->order_number, kActor, unix_now());
+            desk.book().approve(approve->order_number, kActor, unix_now());
             fmt::print("Order {} approved.\n", approve->order_number);
         });
 
@@ -124,7 +124,7 @@ void add_state_changes(CLI::App& order) {
     order.get_subcommand("reject")->callback([reject] {
         authority::TrustCenter tc(reject->dir);
         authority::TrustCenterOrders desk(tc);
-        desk.orders().reject(reject->order_number, kActor, reject->reason, unix_now());
+        desk.book().reject(reject->order_number, kActor, reject->reason, unix_now());
         fmt::print("Order {} rejected.\n", reject->order_number);
     });
 

@@ -110,10 +110,12 @@ http::Handler answering(http::Handler handler, const http::ErrorStatusTable& sta
 
 }  // namespace
 
-FollowUpApi::FollowUpApi(orders::FollowUpOrders& orders, storage::Database& database,
+FollowUpApi::FollowUpApi(orders::FollowUpOrders& follow_up, const orders::OrderBook& book,
+                         storage::Database& database,
                          const pki::CertificateStore& certificates,
                          const config::TrustCenterConfig& config, FollowUpApiLimits limits)
-    : orders_(orders),
+    : follow_up_(follow_up),
+      book_(book),
       terms_(database),
       certificates_(certificates),
       config_(config),
@@ -142,7 +144,7 @@ http::Response FollowUpApi::eligibility(const http::Request& request) {
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
-    const auto report = orders_.check(bytes_of(certificate), unix_now());
+    const auto report = follow_up_.check(bytes_of(certificate), unix_now());
     if (!report.decision.eligible()) {
         spdlog::info("api eligibility refused: {}", report.decision.refusal->id);
     }
@@ -178,7 +180,7 @@ http::Response FollowUpApi::create_draft(const http::Request& request) {
         password_hash = orders::hash_revocation_password(entered);
     }
     const auto draft =
-        orders_.create_draft(bytes_of(certificate), data, unix_now(), password_hash);
+        follow_up_.create_draft(bytes_of(certificate), data, unix_now(), password_hash);
     return http::Response::json(api_json::draft(draft, terms_url(draft.terms.version)), 201);
 }
 
@@ -197,7 +199,7 @@ http::Response FollowUpApi::submit(const http::Request& request) {
     // Answered once the order is durable; meanwhile this thread serves other requests. Errors
     // of the signature and the signer's certificate are thrown here, the rest arrive later.
     auto [response, promise] = http::Response::deferred();
-    orders_.submit_async(
+    follow_up_.submit_async(
         nonce, document ? std::optional<std::string_view>(*document) : std::nullopt,
         bytes_of(signature), unix_now(),
         [promise = promise, this](std::optional<orders::SubmittedOrder> order,
@@ -236,7 +238,7 @@ http::Response FollowUpApi::order_resource(const http::Request& request) {
         throw http::HttpError(orders::errors::not_found, 404, "not an order number");
     }
     const auto email = required_query(request, "email");
-    const auto order = orders_.find_for_holder(*number, email);
+    const auto order = book_.find_for_holder(*number, email);
     if (!order) {
         throw http::HttpError(orders::errors::not_found, 404);
     }
@@ -270,7 +272,7 @@ http::Response FollowUpApi::confirmation(const orders::OrderRecord& order, const
     if (!cert) {
         throw std::runtime_error("signing certificate of an order is not in the store");
     }
-    c.holder = orders::FollowUpOrders::certified_holder(pki::read_holder_profile(cert.get()),
+    c.holder = orders::certified_holder(pki::read_holder_profile(cert.get()),
                                                         order.certificate_serial);
     auto response = http::Response::pdf(documents::render_order_confirmation(c));
     response.headers.set("Content-Disposition",

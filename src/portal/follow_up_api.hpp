@@ -5,7 +5,8 @@
 #pragma once
 
 #include "config/trust_center_config.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
+#include "orders/order_book.hpp"
 #include "orders/terms.hpp"
 #include "pki/certificate_store.hpp"
 #include "http/http_errors.hpp"
@@ -27,7 +28,8 @@ struct FollowUpApiLimits {
 
 class FollowUpApi {
 public:
-    FollowUpApi(orders::FollowUpOrders& orders, storage::Database& database,
+    FollowUpApi(orders::FollowUpOrders& follow_up, const orders::OrderBook& book,
+                storage::Database& database,
                 const pki::CertificateStore& certificates, const config::TrustCenterConfig& config,
                 FollowUpApiLimits limits = {});
 
@@ -46,7 +48,8 @@ private:
 
     std::string terms_url(const std::string& version) const;
 
-    orders::FollowUpOrders& orders_;
+    orders::FollowUpOrders& follow_up_;
+    const orders::OrderBook& book_;
     orders::TermsCatalogue terms_;
     const pki::CertificateStore& certificates_;
     const config::TrustCenterConfig& config_;

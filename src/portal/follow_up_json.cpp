@@ -1,6 +1,7 @@
 #include "portal/follow_up_json.hpp"
 
 #include "encoding/encoding.hpp"
+#include "orders/order_document.hpp"
 #include "orders/order_errors.hpp"
 #include "portal/follow_up_api_errors.hpp"
 #include "storage/database.hpp"

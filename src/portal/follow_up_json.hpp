@@ -2,7 +2,7 @@
 // a guess) and writing the answers documented in docs/api/openapi.yaml.
 #pragma once
 
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 
 #include <nlohmann/json.hpp>
 

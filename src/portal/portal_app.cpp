@@ -3,7 +3,7 @@
 #include "authority/follow_up_production.hpp"
 
 #include "authority/trust_center.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 #include "pki/path_validation.hpp"
 #include "portal/follow_up_api.hpp"
 #include "portal/follow_up_api_errors.hpp"
@@ -64,11 +64,12 @@ int run_portal(int argc, char** argv) {
         PkiPublication pki(tc, std::chrono::minutes(5));
         pki.add_routes(router);
         authority::TrustCenterOrders desk(tc, post_ocsp_request);
-        orders::FollowUpOrders& follow_up = desk.orders();
-        FollowUpApi follow_up_api(follow_up, tc.database(), tc.certificates(), config);
+        FollowUpApi follow_up_api(desk.follow_up(), desk.book(), tc.database(), tc.certificates(),
+                                  config);
         follow_up_api.add_routes(router);
         pages::HolderPages holder_pages(
-            {config, follow_up, tc.database(), dir / "tls", pages::PageLimits{}, &desk});
+            {config, desk.follow_up(), desk.book(), tc.database(), dir / "tls", pages::PageLimits{},
+             &desk});
         pages::add_page_routes(router, holder_pages);
         router.get("/healthz", [](const http::Request&) {
             return http::Response::json(nlohmann::json{{"status", "ok"}});

@@ -1,4 +1,4 @@
-#include "orders/eligibility_policy.hpp"
+#include "follow_up/eligibility_policy.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ EligibilityFacts eligible_card() {
     EligibilityFacts f;
     f.standing = CertificateStanding::valid;
     f.certificate_not_after = kNow + 30 * kDay;
-    f.card = CardRecord{7, false, std::nullopt, kNow - 3 * 365 * kDay, 0};
+    f.card = cards::CardRecord{7, false, std::nullopt, kNow - 3 * 365 * kDay, 0};
     return f;
 }
 
@@ -68,7 +68,7 @@ TEST(EligibilityPolicy, APartnerCardNamesThePartner) {
     auto f = eligible_card();
     f.card->sold_by_partner = true;
     f.card->partner =
-        Partner{"Kammer-Service GmbH", "karten@kammer-service.example", "+49 221 0", ""};
+        cards::Partner{"Kammer-Service GmbH", "karten@kammer-service.example", "+49 221 0", ""};
     const auto d = policy.decide(f, kNow);
     EXPECT_EQ(reason(d), "eligibility.partner_card");
     ASSERT_TRUE(d.partner);

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "core/pki_fixture.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
+#include "orders/order_book.hpp"
+#include "orders/sql_order_store.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/path_validation.hpp"
 
@@ -16,10 +18,14 @@ struct FollowUpDesk {
         : validator(tc.store, tc.root.get(), tc.issuing.get(),
                     {config.urls.ocsp, std::chrono::seconds(300), std::chrono::seconds(86400)}),
           ocsp(tc.store, tc.issuing.get(), tc.ocsp.get(), tc.ocsp_key),
+          store(tc.db),
+          book(store),
           orders({config, tc.db, validator, ocsp, tc.issuing.get()}) {}
 
     PathValidator validator;
     OcspResponder ocsp;
+    orders::SqlOrderStore store;
+    orders::OrderBook book;  // the orders once placed
     orders::FollowUpOrders orders;
 };
 

@@ -1,9 +1,9 @@
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 #include "support/error_id.hpp"
 
 #include "audit/audit_log.hpp"
 #include "follow_up_fixture.hpp"
-#include "orders/eligibility_errors.hpp"
+#include "follow_up/eligibility_errors.hpp"
 #include "orders/order_errors.hpp"
 #include "pki/ocsp_evidence.hpp"
 #include "pki/revocation.hpp"
@@ -81,6 +81,7 @@ protected:
     TermsCatalogue terms{tc.db};
     pki::testing::FollowUpDesk desk{config, tc};
     FollowUpOrders& orders = desk.orders;
+    OrderBook& book = desk.book;
     crypto::SoftwareSigner holder_key = crypto::SoftwareSigner::generate_ec();
     ossl::X509Ptr holder_cert;
     ossl::Bytes holder_der;
@@ -130,7 +131,7 @@ TEST_F(FollowUpOrdersTest, ASignedDraftBecomesOneStoredOrderWithEvidence) {
     EXPECT_FALSE(submitted.already_submitted);
     EXPECT_EQ(submitted.order_number.rfind("FA-", 0), 0u);
 
-    const auto stored = orders.find(submitted.order_number);
+    const auto stored = book.find(submitted.order_number);
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->state, OrderState::submitted);
     EXPECT_EQ(stored->document, draft.document);
@@ -311,7 +312,7 @@ TEST_F(FollowUpOrdersTest, OrdersCommittedTogetherShareOneSignedEvidenceNamingEa
     EXPECT_LE(count("revocation_evidence"), 2);
     for (std::size_t i = 0; i < results.size(); ++i) {
         ASSERT_TRUE(results[i].order) << results[i].error;
-        const auto stored = orders.find(results[i].order->order_number);
+        const auto stored = book.find(results[i].order->order_number);
         ASSERT_TRUE(stored);
         // Signed by the responder, and it names this order's card as good.
         const auto evidence = pki::read_evidence(stored->revocation_evidence, certs[i].get(),
@@ -378,7 +379,7 @@ TEST_F(FollowUpOrdersTest, ARefusalInABatchLeavesTheOthersStored) {
     EXPECT_EQ(results[2].error, "order.document_mismatch");
     EXPECT_EQ(count("orders"), 1);
     // The evidence speaks only of the stored order's card.
-    const auto stored = orders.find(results[0].order->order_number);
+    const auto stored = book.find(results[0].order->order_number);
     ASSERT_TRUE(stored);
     EXPECT_EQ(pki::read_evidence(stored->revocation_evidence, holder_cert.get(), tc.issuing.get(),
                                  tc.ocsp.get())
@@ -546,24 +547,52 @@ TEST_F(FollowUpOrdersTest, StatesMoveOnlyAlongTheProcess) {
                        .submit(draft.nonce, draft.document,
                                sign(holder_key, holder_cert.get(), draft.document), now)
                        .order_number;
-    EXPECT_EQ(error_id([&] { orders.start_production(n, "operator:a", now); }),
+    EXPECT_EQ(error_id([&] { book.start_production(n, "operator:a", now); }),
               "order.invalid_transition");
-    orders.approve(n, "operator:a", now + 1);
-    EXPECT_EQ(error_id([&] { orders.approve(n, "operator:b", now + 2); }),
+    book.approve(n, "operator:a", now + 1);
+    EXPECT_EQ(error_id([&] { book.approve(n, "operator:b", now + 2); }),
               "order.invalid_transition");
-    orders.start_production(n, "operator:a", now + 3);
+    book.start_production(n, "operator:a", now + 3);
     crypto::SoftwareSigner new_key = crypto::SoftwareSigner::generate_ec();
     const auto new_card = add_card(issue_for(new_key, now + 1000 * kDay).get());
-    orders.mark_shipped(n, new_card, "operator:a", now + 4);
-    orders.mark_active(n, "holder", now + 5);
-    const auto order = orders.find(n);
+    book.mark_shipped(n, new_card, "operator:a", now + 4);
+    book.mark_active(n, "holder", now + 5);
+    const auto order = book.find(n);
     EXPECT_EQ(order->state, OrderState::active);
     EXPECT_EQ(order->new_card_id.value_or(0), new_card);
     EXPECT_EQ(order->events.size(), 5u);
-    EXPECT_EQ(error_id([&] { orders.reject(n, "operator:a", "zu spät", now + 6); }),
+    EXPECT_EQ(error_id([&] { book.reject(n, "operator:a", "zu spät", now + 6); }),
               "order.invalid_transition");
     // The card may order again once the order is done.
     EXPECT_NE(orders.check(holder_der, now + 7).decision.refusal, &errors::open_order_exists);
+}
+
+TEST_F(FollowUpOrdersTest, TheOrderBookCountsWhatWaitsForWhom) {
+    auto place = [&](const ossl::Bytes& der, crypto::SoftwareSigner& key, const X509* cert) {
+        const auto draft = orders.create_draft(der, order_data(), now);
+        return orders.submit(draft.nonce, draft.document, sign(key, cert, draft.document), now)
+            .order_number;
+    };
+    EXPECT_TRUE(book.waiting().empty());
+    const auto first = place(holder_der, holder_key, holder_cert.get());
+    crypto::SoftwareSigner other_key = crypto::SoftwareSigner::generate_ec();
+    const auto other_cert = issue_for(other_key, now + 30 * kDay);
+    add_card(other_cert.get());
+    const auto second = place(ossl::to_der(other_cert.get()), other_key, other_cert.get());
+    book.approve(first, "operator:a", now + 1);
+    auto count = [&](Party party) {
+        for (const auto& w : book.waiting()) {
+            if (w.party == party) {
+                return w.orders;
+            }
+        }
+        return std::int64_t{0};
+    };
+    EXPECT_EQ(count(Party::approver), 1);
+    EXPECT_EQ(count(Party::production), 1);
+    book.cancel_by_holder(second, now + 2);
+    EXPECT_EQ(count(Party::approver), 0);
+    EXPECT_EQ(count(Party::production), 1);
 }
 
 TEST_F(FollowUpOrdersTest, HoldersSeeTheirOrderOnlyWithTheirEmail) {
@@ -572,9 +601,9 @@ TEST_F(FollowUpOrdersTest, HoldersSeeTheirOrderOnlyWithTheirEmail) {
                        .submit(draft.nonce, draft.document,
                                sign(holder_key, holder_cert.get(), draft.document), now)
                        .order_number;
-    EXPECT_TRUE(orders.find_for_holder(n, "JUERGEN@kanzlei.example"));
-    EXPECT_FALSE(orders.find_for_holder(n, "someone@else.example"));
-    EXPECT_FALSE(orders.find_for_holder("FA-0000-XXXX-XXXX", "juergen@kanzlei.example"));
+    EXPECT_TRUE(book.find_for_holder(n, "JUERGEN@kanzlei.example"));
+    EXPECT_FALSE(book.find_for_holder(n, "someone@else.example"));
+    EXPECT_FALSE(book.find_for_holder("FA-0000-XXXX-XXXX", "juergen@kanzlei.example"));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include "authority/demo_cards.hpp"
 #include "cards/card_register.hpp"
 #include "config/trust_center_config.hpp"
-#include "orders/eligibility_policy.hpp"
+#include "follow_up/eligibility_policy.hpp"
 #include "pki/certificate_store.hpp"
 #include "pki/path_validation.hpp"
 #include "pki/qualified_profile.hpp"

@@ -126,7 +126,7 @@ TEST_F(WizardTest, AWholeFollowUpOrderFromCardToConfirmationPdf) {
     const auto confirmation = browser.get("/folgeauftrag/bestaetigung");
     const auto number = capture(confirmation.body, R"re(id="order-number">([^<]+)<)re");
     EXPECT_TRUE(number.starts_with("FA-"));
-    ASSERT_TRUE(orders.find(number));
+    ASSERT_TRUE(book.find(number));
     const auto pdf = browser.get("/folgeauftrag/bestaetigung.pdf");
     EXPECT_EQ(pdf.status, 200);
     EXPECT_EQ(pdf.content_type(), "application/pdf");
@@ -422,7 +422,7 @@ TEST_F(WizardTest, ASignatureByAnotherKeyIsRefusedAndNothingIsStored) {
                        {{"signature_base64", encoding::to_base64(cms.data(), cms.size())}});
     EXPECT_EQ(page.status, 422);
     EXPECT_TRUE(contains(page.body, "id=\"sign-problem\""));
-    EXPECT_TRUE(orders.list().empty());
+    EXPECT_TRUE(book.list().empty());
 }
 
 TEST_F(WizardTest, TermsChangedDuringReviewLeadBackToANewDocument) {
@@ -438,7 +438,7 @@ TEST_F(WizardTest, TermsChangedDuringReviewLeadBackToANewDocument) {
     EXPECT_EQ(page.status, 422);
     EXPECT_TRUE(contains(page.body, "data-code=\"order.terms_outdated\""));
     EXPECT_TRUE(contains(page.body, "id=\"redraft-link\""));
-    EXPECT_TRUE(orders.list().empty());
+    EXPECT_TRUE(book.list().empty());
     EXPECT_TRUE(contains(browser.get("/folgeauftrag/angaben").body, "/terms/2026-02"));
 }
 

@@ -228,7 +228,7 @@ TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
     Browser stranger(base);
     stranger.get("/status");
     EXPECT_EQ(stranger.submit("/status/stornieren", {{"confirm_cancel", "1"}}).status, 409);
-    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::submitted);
+    EXPECT_EQ(book.find(order.order_number)->state, orders::OrderState::submitted);
 
     Browser browser(base);
     browser.get("/status");
@@ -238,12 +238,12 @@ TEST_F(PagesTest, TheHolderCancelsAnOrderNobodyApprovedAfterLookingItUp) {
     // Not confirmed: said, and nothing changes.
     const auto unconfirmed = browser.submit("/status/stornieren", {});
     EXPECT_TRUE(contains(unconfirmed.body, "id=\"cancel-error\""));
-    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::submitted);
+    EXPECT_EQ(book.find(order.order_number)->state, orders::OrderState::submitted);
     const auto cancelled = browser.submit("/status/stornieren", {{"confirm_cancel", "1"}});
     EXPECT_TRUE(contains(cancelled.body, "id=\"cancel-done\""));
     EXPECT_TRUE(contains(cancelled.body, "id=\"status-state\">Storniert"));
     EXPECT_FALSE(contains(cancelled.body, "id=\"cancel-form\""));
-    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::cancelled);
+    EXPECT_EQ(book.find(order.order_number)->state, orders::OrderState::cancelled);
     // The card may order again.
     EXPECT_TRUE(orders.check(ossl::to_der(cert.get()), now + 10).decision.eligible());
 }
@@ -284,10 +284,10 @@ TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
     Browser browser(base);
     browser.get("/status");
     browser.submit("/status", {{"order_number", order.order_number}, {"email", "anna@kanzlei.example"}});
-    orders.approve(order.order_number, "operator:test", now + 6);  // meanwhile, in the back office
+    book.approve(order.order_number, "operator:test", now + 6);  // meanwhile, in the back office
     const auto late = browser.submit("/status/stornieren", {{"confirm_cancel", "1"}});
     EXPECT_TRUE(contains(late.body, "bereits freigegeben"));
-    EXPECT_EQ(orders.find(order.order_number)->state, orders::OrderState::approved);
+    EXPECT_EQ(book.find(order.order_number)->state, orders::OrderState::approved);
 }
 
 TEST_F(PagesTest, StatusLookupGivesTheSameAnswerForAWrongEmailAndAnUnknownNumber) {

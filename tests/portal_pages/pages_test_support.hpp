@@ -7,7 +7,7 @@
 #include "encoding/encoding.hpp"
 
 #include "cards/card_register.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 #include "orders/terms.hpp"
 #include "pki/revocation.hpp"
 #include "http/http_client.hpp"
@@ -133,7 +133,7 @@ protected:
     void start_server(PageLimits limits = {}) {
         server.reset();
         pages = std::make_unique<HolderPages>(
-            HolderPagesContext{config, orders, tc.db, tc.dir.path() / "tls", limits});
+            HolderPagesContext{config, orders, book, tc.db, tc.dir.path() / "tls", limits});
         http::Router router;
         add_page_routes(router, *pages);
         http::ServerConfig server_config;
@@ -186,6 +186,7 @@ protected:
     orders::TermsCatalogue terms{tc.db};
     pki::testing::FollowUpDesk desk{config, tc};
     orders::FollowUpOrders& orders = desk.orders;
+    orders::OrderBook& book = desk.book;
     std::unique_ptr<HolderPages> pages;
     std::unique_ptr<http::HttpServer> server;
     std::string base;

@@ -167,7 +167,7 @@ std::vector<CardEntry> CardRegister::list() const {
         [](soci::session& s) { return query_cards(s, "WHERE id > :zero ORDER BY id", 0LL); });
 }
 
-std::int64_t CardRegister::add_partner(const orders::Partner& p, const std::string& actor) {
+std::int64_t CardRegister::add_partner(const cards::Partner& p, const std::string& actor) {
     if (p.name.empty() || p.contact_email.empty()) {
         throw Error(errors::partner_invalid);
     }
@@ -206,7 +206,7 @@ std::vector<PartnerEntry> CardRegister::partners() const {
         [](soci::session& s) { return query_partners(s, "WHERE id > :zero ORDER BY name", 0LL); });
 }
 
-std::optional<orders::CardRecord> CardRegister::eligibility_record(
+std::optional<cards::CardRecord> CardRegister::eligibility_record(
     const std::string& certificate_serial) const {
     return db_.with_session(
         [&](soci::session& s) { return EligibilityLookup(s).find(certificate_serial); });
@@ -219,19 +219,19 @@ CardRegister::EligibilityLookup::EligibilityLookup(soci::session& s)
                                "WHERE c.certificate_serial = :serial",
                   soci::use(certificate_serial_), soci::into(row_))) {}
 
-std::optional<orders::CardRecord> CardRegister::EligibilityLookup::find(
+std::optional<cards::CardRecord> CardRegister::EligibilityLookup::find(
     const std::string& certificate_serial) {
     certificate_serial_ = certificate_serial;
     if (!statement_.execute(true)) {
         return std::nullopt;
     }
-    orders::CardRecord record;
+    cards::CardRecord record;
     record.id = storage::row_int64(row_, 0);
     record.identified_at = storage::row_int64(row_, 1);
     record.remote_renewals = static_cast<int>(storage::row_int64(row_, 2));
     record.sold_by_partner = row_.get_indicator(3) != soci::i_null;
     if (row_.get_indicator(4) != soci::i_null) {
-        record.partner = orders::Partner{row_.get<std::string>(4), row_.get<std::string>(5),
+        record.partner = cards::Partner{row_.get<std::string>(4), row_.get<std::string>(5),
                                          row_.get<std::string>(6), row_.get<std::string>(7)};
     }
     storage::finish(statement_);

@@ -2,7 +2,6 @@
 // certificate is on which card, how the card was sold, and which identification it rests on.
 #pragma once
 
-#include "orders/eligibility_policy.hpp"
 #include "storage/database.hpp"
 
 #include <cstdint>
@@ -11,6 +10,22 @@
 #include <vector>
 
 namespace sigcard::cards {
+
+struct Partner {
+    std::string name;
+    std::string contact_email;
+    std::string contact_phone;
+    std::string website;
+};
+
+// What the register knows of a certificate's card when a follow-up order is asked for.
+struct CardRecord {
+    std::int64_t id = 0;
+    bool sold_by_partner = false;
+    std::optional<Partner> partner;
+    std::int64_t identified_at = 0;  // unix seconds of the identification the card rests on
+    int remote_renewals = 0;         // follow-up orders since that identification
+};
 
 enum class IdentificationMethod { postident, in_person, eid };
 std::string_view to_string(IdentificationMethod method);
@@ -21,7 +36,7 @@ std::string_view to_string(CardState state);
 
 struct PartnerEntry {
     std::int64_t id = 0;
-    orders::Partner partner;
+    Partner partner;
 };
 
 struct CardEntry {
@@ -52,13 +67,13 @@ public:
     std::vector<CardEntry> list() const;
 
     // Partner registry (R4).
-    std::int64_t add_partner(const orders::Partner& partner, const std::string& actor);
+    std::int64_t add_partner(const Partner& partner, const std::string& actor);
     std::optional<PartnerEntry> find_partner(std::int64_t id) const;
     std::optional<PartnerEntry> find_partner(const std::string& name) const;
     std::vector<PartnerEntry> partners() const;
 
     // What the eligibility policy needs to know of the card holding this certificate.
-    std::optional<orders::CardRecord> eligibility_record(
+    std::optional<CardRecord> eligibility_record(
         const std::string& certificate_serial) const;
 
     // eligibility_record() as one statement (card and partner together) prepared once on a
@@ -66,7 +81,7 @@ public:
     class EligibilityLookup {
     public:
         explicit EligibilityLookup(soci::session& s);
-        std::optional<orders::CardRecord> find(const std::string& certificate_serial);
+        std::optional<CardRecord> find(const std::string& certificate_serial);
 
     private:
         std::string certificate_serial_;

@@ -243,6 +243,10 @@ OrderData normalise(OrderData d) {
     return d;
 }
 
+InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
+    : Error(errors::invalid_input, std::to_string(fields.size()) + " field(s)"),
+      fields_(std::move(fields)) {}
+
 std::vector<FieldError> validate(const OrderData& d) {
     std::vector<FieldError> errors;
     if (d.contact.email.empty()) {

@@ -43,6 +43,16 @@ struct FieldError {
     const ErrorCode* code;
 };
 
+// Thrown when entered data is invalid: one error per field (code order.invalid_input).
+class InvalidOrderData : public Error {
+public:
+    explicit InvalidOrderData(std::vector<FieldError> fields);
+    const std::vector<FieldError>& fields() const noexcept { return fields_; }
+
+private:
+    std::vector<FieldError> fields_;
+};
+
 // Every problem, one per field (the first found for that field).
 std::vector<FieldError> validate(const OrderData& data);
 

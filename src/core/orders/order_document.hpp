@@ -4,6 +4,7 @@
 // terms version with its hash, the trust center, a server nonce and the time.
 #pragma once
 
+#include "orders/holder_facts.hpp"
 #include "orders/order_data.hpp"
 #include "orders/price.hpp"
 #include "orders/terms.hpp"
@@ -13,19 +14,6 @@
 #include <vector>
 
 namespace sigcard::orders {
-
-// One fact about the holder as the certificate states it, labelled in both languages.
-struct CertificateFact {
-    std::string label_de;
-    std::string label_en;
-    std::string value;
-};
-
-struct CertifiedHolder {
-    std::string certificate_serial;      // hex
-    std::string name;                    // the name, or the pseudonym with ":PN"
-    std::vector<CertificateFact> facts;  // attributes: admission, procuration, restriction …
-};
 
 struct OrderDocumentInput {
     std::string trust_center;

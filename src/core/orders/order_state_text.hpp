@@ -2,7 +2,7 @@
 // terminal client and the mails say the same.
 #pragma once
 
-#include "orders/follow_up_orders.hpp"
+#include "orders/order_life.hpp"
 
 #include <string_view>
 

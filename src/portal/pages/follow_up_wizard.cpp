@@ -197,7 +197,7 @@ http::Response FollowUpWizard::receive_certificate(PageRequest& page) {
     if (!eligibility_limiter_.allow(page.http.remote_address)) {
         throw PageRefusal(page_errors::rate_limited, 429, "eligibility checks");
     }
-    auto report = context_.orders.check(der, unix_now());
+    auto report = context_.follow_up.check(der, unix_now());
     spdlog::info("page eligibility: {}",
                  report.decision.eligible() ? "eligible" : report.decision.refusal->id);
     std::lock_guard lock(page.session->mutex);

@@ -6,7 +6,8 @@
 #pragma once
 
 #include "config/trust_center_config.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
+#include "orders/order_book.hpp"
 #include "orders/terms.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
@@ -25,7 +26,8 @@ struct PageLimits {
 
 struct FollowUpWizardContext {
     const config::TrustCenterConfig& config;
-    orders::FollowUpOrders& orders;
+    orders::FollowUpOrders& follow_up;
+    orders::OrderBook& book;
     storage::Database& database;
     const PortalRequestSigner& signer;
     const PageSupport& support;

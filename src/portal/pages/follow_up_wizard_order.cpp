@@ -108,7 +108,7 @@ http::Response FollowUpWizard::receive_order_data(PageRequest& page) {
     }
     if (errors.empty()) {
         try {
-            wizard.draft = context_.orders.create_draft(
+            wizard.draft = context_.follow_up.create_draft(
                 wizard.certificate_der, data, unix_now(),
                 orders::hash_revocation_password(revocation.password));
         } catch (const orders::InvalidOrderData& e) {
@@ -243,7 +243,7 @@ http::Response FollowUpWizard::receive_signature(PageRequest& page) {
         return render_signing(page, &signature_missing, false, 400);
     }
     try {
-        wizard.order = context_.orders.submit(wizard.draft->nonce, wizard.draft->document,
+        wizard.order = context_.follow_up.submit(wizard.draft->nonce, wizard.draft->document,
                                               signature, unix_now());
     } catch (const Error& e) {
         spdlog::info("page signature refused: {}", e.id());
@@ -281,7 +281,7 @@ http::Response FollowUpWizard::confirmation(PageRequest& page) const {
 http::Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
-    const auto record = wizard.order ? context_.orders.find_for_holder(wizard.order->order_number,
+    const auto record = wizard.order ? context_.book.find_for_holder(wizard.order->order_number,
                                                                        wizard.order_email)
                                      : std::nullopt;
     if (!record || !wizard.report) {

@@ -40,14 +40,14 @@ bool is_asset_name(std::string_view name) {
 
 HolderPages::HolderPages(HolderPagesContext context)
     : config_(context.config),
-      orders_(context.orders),
+      book_(context.book),
       database_(context.database),
       support_(context.config.name, sessions_,
                {context.config.imprint_url, context.config.privacy_url}),
       signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
       status_limiter_(context.limits.status_per_second, context.limits.status_burst),
       wizard_(
-          {context.config, context.orders, context.database, signer_, support_, context.limits}) {
+          {context.config, context.follow_up, context.book, context.database, signer_, support_, context.limits}) {
     if (context.desk != nullptr) {
         receipt_.emplace(context.config, *context.desk, support_, signer_);
     }
@@ -149,7 +149,7 @@ http::Response HolderPages::status_lookup(PageRequest& page) {
     // A wrong email and an unknown number give the same answer: the page must not confirm
     // which order numbers exist.
     const auto order =
-        number.empty() || email.empty() ? std::nullopt : orders_.find_for_holder(number, email);
+        number.empty() || email.empty() ? std::nullopt : book_.find_for_holder(number, email);
     if (!order) {
         values.set("not_found", std::string(page.text(orders::errors::not_found)));
         return support_.render(page, "status", std::move(values));
@@ -198,7 +198,7 @@ http::Response HolderPages::mail_status_link(PageRequest& page) {
     const std::string email(form.find("email").value_or(""));
     if (const auto order = number.empty() || email.empty()
                                ? std::nullopt
-                               : orders_.find_for_holder(number, email)) {
+                               : book_.find_for_holder(number, email)) {
         mail::request_status_link(database_, order->id);
     }
     PageValues values;
@@ -217,7 +217,7 @@ http::Response HolderPages::cancel_order(PageRequest& page) {
         std::lock_guard lock(page.session->mutex);
         number = page.session->looked_up.order_number;
     }
-    const auto order = number.empty() ? std::nullopt : orders_.find(number);
+    const auto order = number.empty() ? std::nullopt : book_.find(number);
     if (!order) {
         throw PageRefusal(cancel_lookup_first, 409, "no order looked up");
     }
@@ -227,7 +227,7 @@ http::Response HolderPages::cancel_order(PageRequest& page) {
         return render_status(page, *order, std::move(values));
     }
     try {
-        orders_.cancel_by_holder(number, unix_now());
+        book_.cancel_by_holder(number, unix_now());
         values.set("cancelled", true);
         spdlog::info("page order cancelled by the holder: {}", number);
     } catch (const Error& e) {
@@ -235,7 +235,7 @@ http::Response HolderPages::cancel_order(PageRequest& page) {
         spdlog::info("page cancel refused: {}", e.id());
         values.set("cancel_error", std::string(page.text(cancel_too_late)));
     }
-    return render_status(page, *orders_.find(number), std::move(values));
+    return render_status(page, *book_.find(number), std::move(values));
 }
 
 http::Response static_asset(const http::Request& request) {

@@ -4,7 +4,8 @@
 #pragma once
 
 #include "config/trust_center_config.hpp"
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
+#include "orders/order_book.hpp"
 #include "orders/terms.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
@@ -22,7 +23,8 @@ namespace sigcard::portal::pages {
 
 struct HolderPagesContext {
     const config::TrustCenterConfig& config;
-    orders::FollowUpOrders& orders;
+    orders::FollowUpOrders& follow_up;
+    orders::OrderBook& book;
     storage::Database& database;
     // Where the request-signing key and certificate live (the trust center's tls/ folder).
     std::filesystem::path request_signing_folder;
@@ -52,7 +54,7 @@ private:
                            PageValues values) const;
 
     const config::TrustCenterConfig& config_;
-    orders::FollowUpOrders& orders_;
+    orders::OrderBook& book_;
     storage::Database& database_;
     SessionStore sessions_;
     PageSupport support_;

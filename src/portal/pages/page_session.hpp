@@ -3,7 +3,7 @@
 // that no personal data travels in URLs. In memory: a restart begins every wizard anew.
 #pragma once
 
-#include "orders/follow_up_orders.hpp"
+#include "follow_up/follow_up_orders.hpp"
 #include "http/request.hpp"
 
 #include <chrono>

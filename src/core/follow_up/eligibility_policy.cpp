@@ -1,6 +1,6 @@
-#include "orders/eligibility_policy.hpp"
+#include "follow_up/eligibility_policy.hpp"
 
-#include "orders/eligibility_errors.hpp"
+#include "follow_up/eligibility_errors.hpp"
 
 #include <ctime>
 

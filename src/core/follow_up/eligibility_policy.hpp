@@ -2,6 +2,7 @@
 // a pure decision over facts that the PKI and the card register have established.
 #pragma once
 
+#include "cards/card_register.hpp"
 #include "common/error.hpp"
 #include "config/trust_center_config.hpp"
 
@@ -23,33 +24,17 @@ enum class CertificateStanding {
     status_unavailable,
 };
 
-struct Partner {
-    std::string name;
-    std::string contact_email;
-    std::string contact_phone;
-    std::string website;
-};
-
-// The card register's record for the certificate's card.
-struct CardRecord {
-    std::int64_t id = 0;
-    bool sold_by_partner = false;
-    std::optional<Partner> partner;
-    std::int64_t identified_at = 0;  // unix seconds of the identification the card rests on
-    int remote_renewals = 0;         // follow-up orders since that identification
-};
-
 struct EligibilityFacts {
     CertificateStanding standing = CertificateStanding::invalid;
     std::int64_t certificate_not_after = 0;
-    std::optional<CardRecord> card;                // nullopt: no card on record
+    std::optional<cards::CardRecord> card;                // nullopt: no card on record
     std::optional<std::string> open_order_number;  // an open follow-up order for this card
 };
 
 struct EligibilityDecision {
     const ErrorCode* refusal = nullptr;  // nullptr: eligible
     bool new_order_instead = false;      // the way forward is a new order with identification
-    std::optional<Partner> partner;      // for partner cards: whom to ask instead
+    std::optional<cards::Partner> partner;  // for partner cards: whom to ask instead
     std::optional<std::string> open_order_number;
     std::optional<std::int64_t> window_opens_at;  // when too early
 

@@ -1,0 +1,49 @@
+// The life of an order, whichever way it came in (follow-up order today, new order with
+// identification next): its states, the steps between them, and who each state waits for — the
+// questions the back office asks of its queues. Pure: no database here (order_store.hpp).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace sigcard::orders {
+
+// The way an order came in.
+enum class OrderKind { follow_up };
+std::string_view to_string(OrderKind kind);
+std::optional<OrderKind> order_kind_from(std::string_view text);
+
+enum class OrderState { submitted, approved, in_production, shipped, active, rejected, cancelled };
+std::string_view to_string(OrderState state);
+std::optional<OrderState> order_state_from(std::string_view text);
+// Not yet finished: a card may have one open order at a time.
+bool is_open(OrderState state);
+// Every state, in the order of the process (for listings and counts).
+std::span<const OrderState> all_states();
+
+// The steps people and the system take on an order after it was placed.
+enum class OrderStep {
+    approve,           // an approver: submitted → approved
+    reject,            // an approver, with a reason the holder is told
+    cancel,            // an operator, before production
+    cancel_by_holder,  // the holder, before anyone approved
+    start_production,  // production: approved → in_production
+    ship,              // production: in_production → shipped, with the new card
+    activate,          // the holder's receipt: shipped → active
+};
+
+struct StepRule {
+    OrderStep step;
+    std::span<const OrderState> from;  // the states the step may start in
+    OrderState to;
+};
+const StepRule& rule_of(OrderStep step);
+bool allows(const StepRule& rule, OrderState from);
+
+// Whom an order in a state waits for.
+enum class Party { holder, approver, production, nobody };
+std::string_view to_string(Party party);
+Party waiting_for(OrderState state);
+
+}  // namespace sigcard::orders
