@@ -1,7 +1,8 @@
 #include "portal/follow_up_api.hpp"
 
-#include "orders/revocation_password.hpp"
 #include "common/clock.hpp"
+#include "orders/revocation_password.hpp"
+#include "portal/confirmation_response.hpp"
 
 #include "documents/order_confirmation.hpp"
 #include "orders/order_errors.hpp"
@@ -117,7 +118,7 @@ FollowUpApi::FollowUpApi(orders::FollowUpOrders& follow_up, const orders::OrderB
     : follow_up_(follow_up),
       book_(book),
       terms_(database),
-      certificates_(certificates),
+      confirmations_(config.name, terms_, certificates),
       config_(config),
       eligibility_limiter_(limits.eligibility_per_second, limits.eligibility_burst),
       status_limiter_(limits.status_per_second, limits.status_burst) {
@@ -254,31 +255,9 @@ http::Response FollowUpApi::confirmation(const orders::OrderRecord& order, const
     if (lang != "de" && lang != "en") {
         throw MalformedRequest("lang", "neither de nor en");
     }
-    documents::OrderConfirmation c;
-    c.trust_center = config_.name;
-    c.order_number = order.order_number;
-    c.created_at = order.created_at;
-    c.data = order.data;
-    c.terms_version = order.terms_version;
-    c.document_sha256 = order.document_sha256;
-    c.language = lang == "en" ? documents::Language::english : documents::Language::german;
-    c.price = orders::price_in_document(order.document, lang == "en");
-    if (const auto terms = terms_.find(order.terms_version)) {
-        c.terms_sha256 = terms->sha256;
-    }
-    // The name and attributes as the signing certificate states them, not as anyone typed them.
-    const auto record = certificates_.find(order.certificate_serial);
-    const auto cert = record ? ossl::x509_from_der(record->der) : nullptr;
-    if (!cert) {
-        throw std::runtime_error("signing certificate of an order is not in the store");
-    }
-    c.holder = orders::certified_holder(pki::read_holder_profile(cert.get()),
-                                                        order.certificate_serial);
-    auto response = http::Response::pdf(documents::render_order_confirmation(c));
-    response.headers.set("Content-Disposition",
-                         fmt::format("inline; filename=\"{}-{}.pdf\"",
-                                     lang == "en" ? "order" : "auftrag", order.order_number));
-    return response;
+    return confirmation_response(
+        confirmations_, order,
+        lang == "en" ? documents::Language::english : documents::Language::german);
 }
 
 http::Response FollowUpApi::current_terms(const http::Request&) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config/trust_center_config.hpp"
+#include "documents/confirmation_builder.hpp"
 #include "follow_up/follow_up_orders.hpp"
 #include "orders/order_book.hpp"
 #include "orders/terms.hpp"
@@ -51,7 +52,7 @@ private:
     orders::FollowUpOrders& follow_up_;
     const orders::OrderBook& book_;
     orders::TermsCatalogue terms_;
-    const pki::CertificateStore& certificates_;
+    documents::ConfirmationBuilder confirmations_;
     const config::TrustCenterConfig& config_;
     http::ErrorStatusTable statuses_;  // the server's statuses, for the answers built here
     http::RateLimiter eligibility_limiter_;

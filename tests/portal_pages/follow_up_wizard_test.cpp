@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include <future>
+
 namespace sigcard::portal::pages::testing {
 namespace {
 
@@ -407,6 +409,36 @@ TEST_F(WizardTest, TooManyEligibilityChecksGetA429Page) {
         {"certificate_base64", certificate_base64(cert.get())}};
     EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 303);
     EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 429);
+}
+
+TEST_F(WizardTest, TwoSignaturesSentAtOnceGiveOneOrderAndBothTabsTheConfirmation) {
+    Browser browser(base);
+    const auto review = reach_review(browser);
+    const auto document = unescape_html(
+        capture(review.body, R"re(<pre id="order-document"[^>]*>([\s\S]*?)</pre>)re"));
+    Browser other_tab(base);
+    other_tab.cookies() = browser.cookies();
+    // Two signatures of the same document (ECDSA signs differently each time), as two tabs or
+    // a double click send them while the first is still on its way to the database.
+    const auto first_cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
+    const auto second_cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
+    auto second = std::async(std::launch::async, [&] {
+        return other_tab.post(
+            "/folgeauftrag/signatur",
+            form({{"signature_base64", encoding::to_base64(second_cms.data(), second_cms.size())},
+                  {"csrf_token", browser.csrf()}}));
+    });
+    const auto first =
+        browser.submit("/folgeauftrag/signatur",
+                       {{"signature_base64", encoding::to_base64(first_cms.data(), first_cms.size())}});
+    const auto other = second.get();
+    EXPECT_EQ(first.status, 303) << first.body;
+    EXPECT_EQ(other.status, 303) << other.body;
+    EXPECT_EQ(first.headers.get("Location"), "/folgeauftrag/bestaetigung");
+    EXPECT_EQ(other.headers.get("Location"), "/folgeauftrag/bestaetigung");
+    ASSERT_EQ(book.list().size(), 1u);
+    const auto confirmation = other_tab.get("/folgeauftrag/bestaetigung");
+    EXPECT_TRUE(contains(confirmation.body, book.list().front().order_number));
 }
 
 TEST_F(WizardTest, ASignatureByAnotherKeyIsRefusedAndNothingIsStored) {

@@ -5,6 +5,7 @@
 
 #include "orders/order_data.hpp"
 #include "orders/order_document.hpp"
+#include "orders/order_life.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,12 +15,10 @@ namespace sigcard::documents {
 
 enum class Language { german, english };
 
-enum class OrderKind { follow_up };
-
 struct OrderConfirmation {
     std::string trust_center;
     std::string order_number;
-    OrderKind kind = OrderKind::follow_up;
+    orders::OrderKind kind = orders::OrderKind::follow_up;
     std::int64_t created_at = 0;     // unix seconds; shown as Berlin time with its zone, and UTC
     orders::CertifiedHolder holder;  // name, attributes and serial of the certificate that signed
     orders::OrderData data;          // contact, shipping and billing address, as stored

@@ -154,6 +154,8 @@ PageValues card_error_list(const PageRequest& page) {
 FollowUpWizard::FollowUpWizard(FollowUpWizardContext context)
     : context_(context),
       terms_(context.database),
+      certificates_(context.database),
+      confirmations_(context.config.name, terms_, certificates_),
       eligibility_limiter_(context.limits.eligibility_per_second,
                            context.limits.eligibility_burst) {}
 

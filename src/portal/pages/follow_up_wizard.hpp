@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config/trust_center_config.hpp"
+#include "documents/confirmation_builder.hpp"
 #include "follow_up/follow_up_orders.hpp"
 #include "orders/order_book.hpp"
 #include "orders/terms.hpp"
@@ -51,6 +52,10 @@ private:
     http::Response signing(PageRequest& page) const;
     http::Response signing_request(PageRequest& page) const;
     http::Response receive_signature(PageRequest& page);
+    http::Response refused_signature(PageRequest& page, const Error& e) const;
+    http::Response settle_submission(PageRequest& page,
+                                     const std::optional<orders::SubmittedOrder>& order,
+                                     std::exception_ptr error) const;
     http::Response confirmation(PageRequest& page) const;
     http::Response confirmation_pdf(PageRequest& page) const;
 
@@ -68,6 +73,8 @@ private:
 
     FollowUpWizardContext context_;
     orders::TermsCatalogue terms_;
+    pki::CertificateStore certificates_;
+    documents::ConfirmationBuilder confirmations_;
     http::RateLimiter eligibility_limiter_;
 };
 

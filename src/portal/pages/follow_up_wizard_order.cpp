@@ -7,6 +7,7 @@
 #include "orders/order_errors.hpp"
 #include "orders/price.hpp"
 #include "orders/revocation_password.hpp"
+#include "portal/confirmation_response.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 #include "portal/pages/order_form.hpp"
 #include "storage/database.hpp"
@@ -228,6 +229,13 @@ http::Response FollowUpWizard::receive_signature(PageRequest& page) {
         // Placed from another tab (or a double click): the order stands, shown once.
         return http::Response::redirect("/folgeauftrag/bestaetigung");
     }
+    if (wizard.submitting) {
+        // The same document is on its way from another tab or a double click: this request is
+        // answered with where the first one ends.
+        auto [response, promise] = http::Response::deferred();
+        wizard.waiting.push_back(promise);
+        return std::move(response);
+    }
     if (!wizard.draft) {
         throw PageRefusal(page_errors::session_expired, 409, "no draft in session");
     }
@@ -242,23 +250,68 @@ http::Response FollowUpWizard::receive_signature(PageRequest& page) {
     if (signature.empty()) {
         return render_signing(page, &signature_missing, false, 400);
     }
+    // Answered once the order is durable (or refused); meanwhile this thread serves other
+    // requests. The answer is made later from a copy of this request.
+    auto [response, promise] = http::Response::deferred();
+    auto held = std::make_shared<http::Request>(page.http);
+    auto answer = [this, held, promise = promise, language = page.language,
+                   chosen = page.language_chosen, session = page.session](
+                      std::optional<orders::SubmittedOrder> order, std::exception_ptr error) {
+        PageRequest later{*held, language, session, false, chosen};
+        promise->fulfil(context_.support.settle(
+            later, [&](PageRequest& p) { return settle_submission(p, order, error); }));
+    };
     try {
-        wizard.order = context_.follow_up.submit(wizard.draft->nonce, wizard.draft->document,
-                                              signature, unix_now());
+        context_.follow_up.submit_async(wizard.draft->nonce, wizard.draft->document, signature,
+                                        unix_now(), std::move(answer));
     } catch (const Error& e) {
-        spdlog::info("page signature refused: {}", e.id());
-        // Changed terms or an expired nonce need a new document: back to step 3 and 4.
-        const bool redraft = e.id() == orders::errors::terms_outdated.id ||
-                             e.id() == orders::errors::nonce_expired.id;
-        if (redraft) {
-            wizard.draft.reset();
-        }
-        return render_signing(page, &e.code(), redraft, 422);
+        return refused_signature(page, e);
     }
-    // The document is signed and stored: it is never offered for signing again.
-    wizard.draft.reset();
-    spdlog::info("page order submitted: {}", wizard.order->order_number);
-    return http::Response::redirect("/folgeauftrag/bestaetigung");
+    wizard.submitting = true;
+    return std::move(response);
+}
+
+// A refused signature: the signing page again with the reason. Changed terms or an expired
+// nonce need a new document: back to step 3 and 4. The session's lock is held.
+http::Response FollowUpWizard::refused_signature(PageRequest& page, const Error& e) const {
+    spdlog::info("page signature refused: {}", e.id());
+    auto& wizard = page.session->wizard;
+    const bool redraft = e.id() == orders::errors::terms_outdated.id ||
+                         e.id() == orders::errors::nonce_expired.id;
+    if (redraft) {
+        wizard.draft.reset();
+    }
+    return render_signing(page, &e.code(), redraft, 422);
+}
+
+// On the group commit's thread: the submission's outcome into the session, and the answers to
+// the first request and to those that waited for it.
+http::Response FollowUpWizard::settle_submission(PageRequest& page,
+                                                 const std::optional<orders::SubmittedOrder>& order,
+                                                 std::exception_ptr error) const {
+    std::lock_guard lock(page.session->mutex);
+    auto& wizard = page.session->wizard;
+    wizard.submitting = false;
+    const auto waiting = std::move(wizard.waiting);
+    wizard.waiting.clear();
+    if (order) {
+        // The document is signed and stored: it is never offered for signing again.
+        wizard.order = *order;
+        wizard.draft.reset();
+        spdlog::info("page order submitted: {}", order->order_number);
+    }
+    const char* where = order ? "/folgeauftrag/bestaetigung" : "/folgeauftrag/signatur";
+    for (const auto& other : waiting) {
+        other->fulfil(http::Response::redirect(where));
+    }
+    if (order) {
+        return http::Response::redirect(where);
+    }
+    try {
+        std::rethrow_exception(error);
+    } catch (const Error& e) {
+        return refused_signature(page, e);
+    }
 }
 
 http::Response FollowUpWizard::confirmation(PageRequest& page) const {
@@ -284,28 +337,12 @@ http::Response FollowUpWizard::confirmation_pdf(PageRequest& page) const {
     const auto record = wizard.order ? context_.book.find_for_holder(wizard.order->order_number,
                                                                        wizard.order_email)
                                      : std::nullopt;
-    if (!record || !wizard.report) {
+    if (!record) {
         throw PageRefusal(page_errors::session_expired, 404, "no order in session");
     }
-    documents::OrderConfirmation c;
-    c.trust_center = context_.config.name;
-    c.order_number = record->order_number;
-    c.created_at = record->created_at;
-    c.data = record->data;
-    c.terms_version = record->terms_version;
-    c.document_sha256 = record->document_sha256;
-    c.price = orders::price_in_document(record->document, page.english());
-    c.language = page.english() ? documents::Language::english : documents::Language::german;
-    if (const auto terms = terms_.find(record->terms_version)) {
-        c.terms_sha256 = terms->sha256;
-    }
-    // Name and attributes as the signing certificate states them, read at step 1.
-    c.holder = wizard.report->holder;
-    auto response = http::Response::pdf(documents::render_order_confirmation(c));
-    response.headers.set("Content-Disposition",
-                         fmt::format("inline; filename=\"{}-{}.pdf\"",
-                                     page.english() ? "order" : "auftrag", record->order_number));
-    return response;
+    return confirmation_response(
+        confirmations_, *record,
+        page.english() ? documents::Language::english : documents::Language::german);
 }
 
 }  // namespace sigcard::portal::pages

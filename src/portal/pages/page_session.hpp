@@ -5,6 +5,7 @@
 
 #include "follow_up/follow_up_orders.hpp"
 #include "http/request.hpp"
+#include "http/response.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sigcard::portal::pages {
 
@@ -34,6 +36,10 @@ struct WizardState {
     std::optional<orders::OrderDraft> draft;          // step 4: the document to sign
     std::optional<orders::SubmittedOrder> order;      // step 6
     std::string order_email;  // for the confirmation PDF, never shown in a URL
+    // The signed document is on its way to the group commit; a second submission meanwhile
+    // (another tab, a double click) waits for the first one's outcome.
+    bool submitting = false;
+    std::vector<std::shared_ptr<http::ResponsePromise>> waiting;
 
     // Everything after a step is void when that step is done again.
     void restart_from_card() { *this = WizardState{}; }

@@ -222,23 +222,29 @@ http::Response PageSupport::keep_language(const PageRequest& page, http::Respons
 http::Handler PageSupport::guarded(std::function<http::Response(PageRequest&)> handler) const {
     return [this, handler = std::move(handler)](const http::Request& request) {
         auto page = begin(request);
-        try {
-            return keep_language(page, handler(page));
-        } catch (const PageRefusal& e) {
-            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
-            return error_page(page, e.code(), e.status());
-        } catch (const http::HttpError& e) {
-            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
-            return error_page(page, e.code(), e.status());
-        } catch (const Error& e) {
-            spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
-            return error_page(page, e.code(), 400);
-        } catch (const std::exception& e) {
-            // Exceptions from the core name no personal data; the holder sees a general text.
-            spdlog::error("page {} {} failed: {}", request.method, request.path, e.what());
-            return error_page(page, page_errors::internal, 500);
-        }
+        return settle(page, handler);
     };
+}
+
+http::Response PageSupport::settle(PageRequest& page,
+                                   const std::function<http::Response(PageRequest&)>& handler) const {
+    const auto& request = page.http;
+    try {
+        return keep_language(page, handler(page));
+    } catch (const PageRefusal& e) {
+        spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+        return error_page(page, e.code(), e.status());
+    } catch (const http::HttpError& e) {
+        spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+        return error_page(page, e.code(), e.status());
+    } catch (const Error& e) {
+        spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
+        return error_page(page, e.code(), 400);
+    } catch (const std::exception& e) {
+        // Exceptions from the core name no personal data; the holder sees a general text.
+        spdlog::error("page {} {} failed: {}", request.method, request.path, e.what());
+        return error_page(page, page_errors::internal, 500);
+    }
 }
 
 std::string page_origin(const http::Request& request) {

@@ -81,6 +81,10 @@ public:
     // Wraps a page handler: Errors and other exceptions become HTML error pages in the
     // request's language; details go to the log, never personal data or the page.
     http::Handler guarded(std::function<http::Response(PageRequest&)> handler) const;
+    // What guarded() makes of a handler's answer, for a page answered later (a deferred answer,
+    // completed on another thread).
+    http::Response settle(PageRequest& page,
+                          const std::function<http::Response(PageRequest&)>& handler) const;
 
     const std::string& trust_center_name() const noexcept { return trust_center_; }
 
