@@ -62,6 +62,9 @@ std::string prompt_for(const HolderTerminal& t, const orders::OrderField& f) {
     if (!f.required) {
         prompt += " (optional)";
     }
+    if (!f.help_de.empty()) {
+        prompt += std::string(" – ") + std::string(english ? f.help_en : f.help_de);
+    }
     return prompt;
 }
 

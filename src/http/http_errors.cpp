@@ -6,15 +6,17 @@ namespace sigcard::http {
 
 namespace errors {
 const ErrorCode internal{
-    "internal", "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
-    "An internal error occurred. Please try again later."};
+    "internal", "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
+    "An error occurred on our side. Please try again later."};
 const ErrorCode rate_limited{
-    "rate_limited", "Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
-    "Too many requests. Please wait a moment and try again."};
+    "rate_limited",
+    "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann "
+    "erneut.",
+    "Too many requests in a short time. Please wait a few minutes and try again."};
 const ErrorCode bad_request{"http.bad_request", "Die Anfrage ist fehlerhaft.",
                             "The request is malformed."};
-const ErrorCode not_found{"http.not_found", "Die angeforderte Seite wurde nicht gefunden.",
-                          "The requested page was not found."};
+const ErrorCode not_found{"http.not_found", "Diese Seite gibt es nicht.",
+                          "This page does not exist."};
 const ErrorCode method_not_allowed{"http.method_not_allowed",
                                    "Diese Methode ist für diese Adresse nicht erlaubt.",
                                    "This method is not allowed for this address."};

@@ -1,5 +1,6 @@
-// The portal's HTTP-level error codes, how a sigcard::Error becomes a status, and the one JSON
-// shape every error answer has: {"error":{"code":…,"message":{"de":…,"en":…}}}.
+// The HTTP-level error codes — the one vocabulary for the API's JSON answers, the pages' HTML
+// error pages and the agent — how a sigcard::Error becomes a status, and the one JSON shape
+// every error answer has: {"error":{"code":…,"message":{"de":…,"en":…}}}.
 #pragma once
 
 #include <map>

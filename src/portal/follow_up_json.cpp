@@ -3,6 +3,7 @@
 #include "encoding/encoding.hpp"
 #include "orders/order_document.hpp"
 #include "orders/order_errors.hpp"
+#include "orders/order_fields.hpp"
 #include "portal/follow_up_api_errors.hpp"
 #include "storage/database.hpp"
 
@@ -206,7 +207,13 @@ json order_status(const orders::OrderRecord& order) {
 json invalid_input(const orders::InvalidOrderData& error) {
     json fields = json::array();
     for (const auto& f : error.fields()) {
-        fields.push_back({{"field", f.field}, {"code", f.code->id}, {"message", message(*f.code)}});
+        json entry = {{"field", f.field}, {"code", f.code->id}, {"message", message(*f.code)}};
+        // The field's name as the pages and the terminal show it (orders/order_fields.hpp).
+        if (const auto* described = orders::order_field(f.field)) {
+            entry["label"] = {{"de", orders::field_title(*described, false)},
+                              {"en", orders::field_title(*described, true)}};
+        }
+        fields.push_back(std::move(entry));
     }
     return {
         {"error", {{"code", error.id()}, {"message", message(error.code())}, {"fields", fields}}}};

@@ -71,8 +71,8 @@ TEST(HttpServer, UnknownPathIs404WithGermanAndEnglishText) {
     EXPECT_EQ(response.content_type(), "application/json");
     const auto error = error_of(response);
     EXPECT_EQ(error.at("code"), "http.not_found");
-    EXPECT_EQ(error.at("message").at("de"), "Die angeforderte Seite wurde nicht gefunden.");
-    EXPECT_EQ(error.at("message").at("en"), "The requested page was not found.");
+    EXPECT_EQ(error.at("message").at("de"), "Diese Seite gibt es nicht.");
+    EXPECT_EQ(error.at("message").at("en"), "This page does not exist.");
 }
 
 TEST(HttpServer, WrongMethodIs405WithAllowHeader) {
@@ -140,7 +140,7 @@ TEST(HttpServer, OtherExceptionIs500WithoutDetail) {
     EXPECT_EQ(response.status, 500);
     const auto error = error_of(response);
     EXPECT_EQ(error.at("code"), "internal");
-    EXPECT_EQ(error.at("message").at("en"), "An internal error occurred. Please try again later.");
+    EXPECT_EQ(error.at("message").at("en"), "An error occurred on our side. Please try again later.");
     EXPECT_EQ(response.body.find("Mustermann"), std::string::npos);
     EXPECT_EQ(response.body.find("SELECT"), std::string::npos);
 }

@@ -74,6 +74,16 @@ TEST_F(FollowUpApiTest, InvalidAddressPhoneAndEmailAreRefusedPerField) {
                                   {"contact.phone", "field.phone_invalid"},
                                   {"shipping.postal_code", "field.postal_code_invalid"},
                                   {"billing.city", "field.required"}}));
+    // Each field named in the pages' and the terminal's words (orders/order_fields.hpp).
+    for (const auto& f : a.body["error"]["fields"]) {
+        if (f["field"] == "shipping.postal_code") {
+            EXPECT_EQ(f["label"]["de"], "Versandadresse – Postleitzahl");
+            EXPECT_EQ(f["label"]["en"], "Shipping address – Postcode");
+        }
+        if (f["field"] == "contact.email") {
+            EXPECT_EQ(f["label"]["en"], "Email address");
+        }
+    }
     // Never the values themselves: they are the holder's personal data.
     EXPECT_THAT(a.raw, ::testing::Not(HasSubstr("not-an-email")));
     EXPECT_EQ(counts(), before);

@@ -166,6 +166,10 @@ TEST_F(WizardTest, FormErrorsStandNextToTheirFieldsAndEntriesAreKept) {
     EXPECT_TRUE(contains(page.body, "id=\"shipping-postal_code-error\""));
     EXPECT_TRUE(contains(page.body, "id=\"declaration-terms_accepted-error\""));
     EXPECT_FALSE(contains(page.body, "id=\"contact-phone-error\""));
+    // The field's help and its error are both read out with the field.
+    EXPECT_TRUE(contains(page.body, "id=\"contact-email-help\">Hierhin schicken wir"));
+    EXPECT_TRUE(contains(page.body, "aria-describedby=\"contact-email-help contact-email-error\""));
+    EXPECT_TRUE(contains(page.body, "aria-describedby=\"contact-phone-help\""));
     EXPECT_TRUE(contains(page.body, "value=\"kein-at-zeichen\""));
     EXPECT_TRUE(contains(page.body, "value=\"Domkloster 4\""));
     EXPECT_TRUE(contains(page.body, "value=\"5066\""));

@@ -3,6 +3,7 @@
 #include "documents/order_confirmation_texts.hpp"
 #include "documents/pdf_flow.hpp"
 #include "documents/scan_code.hpp"
+#include "orders/order_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -96,6 +97,12 @@ private:
         section_start_ = flow_.size();
     }
 
+    // An entered field's label as the form asked for it (orders/order_fields.hpp).
+    std::string_view field_label(std::string_view name) const {
+        const auto* field = orders::order_field(name);
+        return german_ ? field->label_de : field->label_en;
+    }
+
     void row(std::string_view label, const std::string& value_markup,
              const TextStyle& value_style = kBody) {
         constexpr double pad = 4;
@@ -184,8 +191,8 @@ void Composer::summary() {
     }
 
     heading(t_.contact_section);
-    row(t_.email, escape(c_.data.contact.email));
-    row(t_.phone, escape(c_.data.contact.phone));
+    row(field_label("contact.email"), escape(c_.data.contact.email));
+    row(field_label("contact.phone"), escape(c_.data.contact.phone));
 
     heading(t_.shipping_section);
     row(t_.address, address_markup(c_.data.shipping, c_.language));
@@ -193,7 +200,7 @@ void Composer::summary() {
     heading(t_.billing_section);
     row(t_.address, address_markup(c_.data.billing, c_.language));
     if (!c_.data.billing.vat_id.empty()) {
-        row(t_.vat_id, escape(c_.data.billing.vat_id));
+        row(field_label("billing.vat_id"), escape(c_.data.billing.vat_id));
     }
 
     heading(t_.terms_section);

@@ -14,8 +14,8 @@ namespace sigcard::documents {
 
 struct ConfirmationTexts {
     std::string_view title, kind_value, tagline, order_number, received, intro, order_section,
-        trust_center, kind, holder_section, name, old_serial, contact_section, email, phone,
-        shipping_section, billing_section, address, vat_id, terms_section, terms_version,
+        trust_center, kind, holder_section, name, old_serial, contact_section,
+        shipping_section, billing_section, address, terms_section, terms_version,
         terms_hash, price, signed_section, document_hash, declaration, declaration_text, next_section,
         closing, footer_hash, footer_signed, page, daylight, standard;
     std::array<std::pair<std::string_view, std::string_view>, 6> steps;

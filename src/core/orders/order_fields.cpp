@@ -47,6 +47,21 @@ std::vector<OrderField> build_fields() {
     // Neither contact nor address member: the billing address's own field.
     fields.push_back({"billing.vat_id", S::billing, "USt-IdNr.", "VAT ID", false, "text", "off",
                       nullptr, nullptr});
+    for (auto& f : fields) {
+        if (f.name == "contact.email") {
+            f.help_de = "Hierhin schicken wir die Auftragsbestätigung und Nachrichten zum Auftrag.";
+            f.help_en = "We send the order confirmation and news about the order here.";
+        } else if (f.name == "contact.phone") {
+            f.help_de = "Für Rückfragen zum Auftrag, z. B. 030 1234567 oder +49 30 1234567.";
+            f.help_en = "For questions about the order, e.g. +49 30 1234567.";
+        } else if (f.name.ends_with(".address_extra")) {
+            f.help_de = "Zum Beispiel c/o, Etage oder Abteilung.";
+            f.help_en = "For example c/o, floor or department.";
+        } else if (f.name == "billing.vat_id") {
+            f.help_de = "Nur für Unternehmen, z. B. DE123456789.";
+            f.help_en = "Companies only, e.g. DE123456789.";
+        }
+    }
     return fields;
 }
 

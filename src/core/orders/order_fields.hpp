@@ -1,6 +1,7 @@
 // The one description of the fields a holder enters for an order: the name field errors use,
-// the section, the German and English label, whether it is required, and the input's kind.
-// The pages, the terminal client and error summaries read it, so every surface says the same.
+// the section, the German and English label and help, whether it is required, and the input's
+// kind. The pages, the terminal client, the confirmation PDF and the API's field errors read it,
+// so every surface says the same. Validation (order_data.hpp) reports errors by these names.
 #pragma once
 
 #include "orders/order_data.hpp"
@@ -25,6 +26,9 @@ struct OrderField {
     // the billing address's VAT id.
     std::string Contact::*contact_member = nullptr;
     std::string PostalAddress::*address_member = nullptr;
+    // What the holder should know while filling it in; empty where the label says it all.
+    std::string_view help_de = {};
+    std::string_view help_en = {};
 
     std::string& value(OrderData& data) const;
 };

@@ -1,5 +1,6 @@
 #include "common/clock.hpp"
 #include "encoding/encoding.hpp"
+#include "http/http_errors.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
 
 #include "smartcard/card_errors.hpp"
@@ -197,7 +198,7 @@ http::Response FollowUpWizard::receive_certificate(PageRequest& page) {
     std::string card_token;
     const auto der = certificate_from(page, context_.support, card_token);
     if (!eligibility_limiter_.allow(page.http.remote_address)) {
-        throw PageRefusal(page_errors::rate_limited, 429, "eligibility checks");
+        throw PageRefusal(http::errors::rate_limited, 429, "eligibility checks");
     }
     auto report = context_.follow_up.check(der, unix_now());
     spdlog::info("page eligibility: {}",

@@ -73,7 +73,7 @@ void HolderPages::add_routes(http::Router& router) {
     }
     // A person who mistypes an address gets a page in their language; programs get JSON.
     auto page_not_found = support_.guarded([](PageRequest&) -> http::Response {
-        throw PageRefusal(page_errors::not_found, 404, "no page at this address");
+        throw PageRefusal(http::errors::not_found, 404, "no page at this address");
     });
     router.set_not_found([page_not_found](const http::Request& request) {
         const bool browser = request.headers.get("Accept").find("text/html") != std::string::npos;
@@ -136,7 +136,7 @@ http::Response HolderPages::status_lookup(PageRequest& page) {
     const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     if (!status_limiter_.allow(page.http.remote_address)) {
-        throw PageRefusal(page_errors::rate_limited, 429, "status look-ups");
+        throw PageRefusal(http::errors::rate_limited, 429, "status look-ups");
     }
     const std::string number(form.find("order_number").value_or(""));
     const std::string email(form.find("email").value_or(""));
@@ -189,10 +189,10 @@ http::Response HolderPages::mail_status_link(PageRequest& page) {
     const auto form = http::QueryParameters::parse(page.http.body);
     support_.require_csrf(page, form);
     if (config_.mail.smtp_url.empty()) {
-        throw PageRefusal(page_errors::not_found, 404, "no mails configured");
+        throw PageRefusal(http::errors::not_found, 404, "no mails configured");
     }
     if (!status_limiter_.allow(page.http.remote_address)) {
-        throw PageRefusal(page_errors::rate_limited, 429, "status links");
+        throw PageRefusal(http::errors::rate_limited, 429, "status links");
     }
     const std::string number(form.find("order_number").value_or(""));
     const std::string email(form.find("email").value_or(""));

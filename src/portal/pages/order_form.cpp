@@ -74,9 +74,19 @@ PageValues field_values(const PageRequest& page, const orders::OrderField& spec,
         }
         field.set("options", options);
     }
+    std::string described_by;
+    if (!spec.help_de.empty()) {
+        field.set("help", std::string(page.text(spec.help_de, spec.help_en)));
+        field.set("help_id", field_id(name) + "-help");
+        described_by = field_id(name) + "-help";
+    }
     if (const auto* error = error_for(errors, name)) {
         field.set("error", std::string(page.text(*error->code)));
         field.set("error_id", field_id(name) + "-error");
+        described_by += (described_by.empty() ? "" : " ") + field_id(name) + "-error";
+    }
+    if (!described_by.empty()) {
+        field.set("described_by", described_by);
     }
     return field;
 }
@@ -100,6 +110,7 @@ PageValues revocation_values(const PageRequest& page,
         if (const auto* error = error_for(errors, name)) {
             field.set("error", std::string(page.text(*error->code)));
             field.set("error_id", field_id(name) + "-error");
+            field.set("described_by", field_id(name) + "-error");
         }
         fields << field;
     }

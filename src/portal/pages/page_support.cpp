@@ -24,16 +24,6 @@ const ErrorCode session_expired{
     "page.session_expired",
     "Ihre Sitzung ist abgelaufen. Bitte beginnen Sie den Folgeauftrag erneut.",
     "Your session has expired. Please start the follow-up order again."};
-const ErrorCode rate_limited{
-    "page.rate_limited",
-    "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann "
-    "erneut.",
-    "Too many requests in a short time. Please wait a few minutes and try again."};
-const ErrorCode not_found{"page.not_found", "Diese Seite gibt es nicht.",
-                          "This page does not exist."};
-const ErrorCode internal{
-    "page.internal", "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
-    "An error occurred on our side. Please try again later."};
 const ErrorCode form_unreadable{"page.form_unreadable", "Das Formular konnte nicht gelesen werden.",
                                 "The form could not be read."};
 }  // namespace page_errors
@@ -243,7 +233,7 @@ http::Response PageSupport::settle(PageRequest& page,
     } catch (const std::exception& e) {
         // Exceptions from the core name no personal data; the holder sees a general text.
         spdlog::error("page {} {} failed: {}", request.method, request.path, e.what());
-        return error_page(page, page_errors::internal, 500);
+        return error_page(page, http::errors::internal, 500);
     }
 }
 

@@ -49,12 +49,11 @@ private:
     int status_;
 };
 
+// Refusals only pages give; rate limits, unknown addresses and internal failures are the HTTP
+// library's (http/http_errors.hpp), the same words as in the API.
 namespace page_errors {
 extern const ErrorCode csrf_invalid;
 extern const ErrorCode session_expired;
-extern const ErrorCode rate_limited;
-extern const ErrorCode not_found;
-extern const ErrorCode internal;
 extern const ErrorCode form_unreadable;
 }  // namespace page_errors
 
