@@ -11,7 +11,7 @@ namespace sigcard::orders {
 // The first group follows the clock (`now_ms`, Unix milliseconds) in steps of 16 ms, wrapping
 // every four hours, so that numbers given out together sort together: the orders' unique index
 // on them then grows in one place per commit instead of taking a page at a random place per
-// order (that page was a third of the bytes a stored order cost). The second group is
+// order. The second group is
 // `random`, which keeps numbers unguessable; a number that is already taken is drawn again by
 // the caller. `now`: Unix seconds, for the year.
 std::string new_order_number(std::int64_t now, std::int64_t now_ms,

@@ -140,15 +140,15 @@ void LogCheckpointer::run() {
         }
         by_thread_.fetch_add(1, std::memory_order_relaxed);
         // SQLite syncs the database file only after a checkpoint that reached the log's end,
-        // which under steady commits is mostly the writer's: it then waited 20-25 ms for all
-        // the pages copied since. Synced here, they are on disk before the writer's turn.
+        // which under steady commits is mostly the writer's: it then waited for all the pages
+        // copied since. Synced here, they are on disk before the writer's turn.
         sync_database();
         if (log_pages < writer_limit_) {
             continue;
         }
         // Time for the log to start over, for which the writer copies back the rest: first copy
         // again what was committed meanwhile, until that is little (the writer waits for its
-        // copy's fsync of the database file, 25 ms after 2 000 pages here).
+        // copy's fsync of the database file).
         for (int pass = 0; pass < 4; ++pass) {
             int before = log_pages;
             if (!checkpoint(own, "main", &log_pages)) {

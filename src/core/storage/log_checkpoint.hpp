@@ -1,7 +1,7 @@
 // Checkpoints of a busy writer's log, on a thread of their own. SQLite copies its write-ahead log
 // back into the database file (a checkpoint) on the connection that commits, by default after
-// every 1 000 pages of log; for the group-commit writer that was a tenth of its time, plus two
-// fsyncs it waited for, on the one thread every order passes through. A LogCheckpointer takes
+// every 1 000 pages of log — on the one thread every order passes through, with fsyncs it waits
+// for (the measurements are in docs/performance.md). A LogCheckpointer takes
 // that over for one connection: whenever the log has grown by `every` pages since it last did,
 // a thread with a connection of its own copies back what has been committed (a passive
 // checkpoint, which never blocks the writer or a reader). While commits keep coming the log is
@@ -10,7 +10,7 @@
 // next checkpoint, the writer copies back the little that is left itself after a commit, and the
 // log starts over (at twice the limit it does so whatever the thread did). Every 2 000 pages rather
 // than SQLite's 1 000: a page changed again and again (an index's) is copied back once per
-// checkpoint, and the copying thread's CPU per order fell from 8–19 to 6 µs under load.
+// checkpoint.
 #pragma once
 
 #include "storage/database.hpp"

@@ -1,6 +1,6 @@
 // Fewer writes into SQLite's write-ahead log. SQLite writes each log frame with two calls (its
-// 24-byte header, then the page), so a commit of n pages costs 2n system calls; under load that
-// was a fifth of the group-commit writer's time. WalGathering is a SQLite VFS over the default
+// 24-byte header, then the page), so a commit of n pages costs 2n system calls on the
+// group-commit writer's thread (measured in docs/performance.md). WalGathering is a SQLite VFS over the default
 // one that keeps the frames of a transaction in memory and writes them with one call when the
 // transaction's commit frame is written — before SQLite publishes the commit to other
 // connections, so a reader never looks for a frame that is not in the file. Anything else done
