@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/agent_config.hpp"
-#include "core/cades_test_support.hpp"
+#include "signature/cades_test_support.hpp"
 
 namespace sigcard::testing {
 namespace {

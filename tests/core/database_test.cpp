@@ -1,4 +1,3 @@
-#include "encoding/encoding.hpp"
 #include "storage/database.hpp"
 #include "support/temp_dir.hpp"
 
@@ -259,15 +258,6 @@ TEST(Database, RollsBackATransactionThatThrows) {
         db.with_session([&](soci::session& s) { s << "SELECT COUNT(*) FROM certificates", soci::into(count); });
         EXPECT_EQ(count, 0);
     }
-}
-
-TEST(Base64, RoundTripsEveryLength) {
-    std::string bytes;
-    for (int i = 0; i < 70; ++i) {
-        EXPECT_EQ(encoding::from_base64(encoding::to_base64(bytes)), bytes);
-        bytes += static_cast<char>(i * 37);
-    }
-    EXPECT_THROW(encoding::from_base64("abc"), std::invalid_argument);
 }
 
 }  // namespace

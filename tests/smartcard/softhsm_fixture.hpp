@@ -7,7 +7,7 @@
 #include "smartcard/card_session.hpp"
 #include "smartcard/pkcs11_module.hpp"
 #include "smartcard/token_admin.hpp"
-#include "core/cades_test_support.hpp"
+#include "signature/cades_test_support.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // CAdES-B-B order signatures: creation, verification, each refusal with its code, and interop
 // with the openssl CLI in both directions.
 #include "signature/cades.hpp"
-#include "core/cades_test_support.hpp"
+#include "signature/cades_test_support.hpp"
 #include "signature/signature_errors.hpp"
 
 #include <openssl/ess.h>
