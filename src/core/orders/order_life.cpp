@@ -8,14 +8,21 @@ namespace sigcard::orders {
 
 namespace {
 
-constexpr std::array<std::pair<OrderState, std::string_view>, 7> kStates{{
-    {OrderState::submitted, "submitted"},
-    {OrderState::approved, "approved"},
-    {OrderState::in_production, "in_production"},
-    {OrderState::shipped, "shipped"},
-    {OrderState::active, "active"},
-    {OrderState::rejected, "rejected"},
-    {OrderState::cancelled, "cancelled"},
+// Each state with its name (as stored) and whom an order in it waits for.
+struct StateFacts {
+    OrderState state;
+    std::string_view name;
+    Party waits_for;
+};
+
+constexpr std::array<StateFacts, 7> kStates{{
+    {OrderState::submitted, "submitted", Party::approver},
+    {OrderState::approved, "approved", Party::production},
+    {OrderState::in_production, "in_production", Party::production},
+    {OrderState::shipped, "shipped", Party::holder},  // the holder's receipt
+    {OrderState::active, "active", Party::nobody},
+    {OrderState::rejected, "rejected", Party::nobody},
+    {OrderState::cancelled, "cancelled", Party::nobody},
 }};
 
 constexpr std::array<OrderState, 7> kAllStates{
@@ -38,38 +45,31 @@ const std::array<StepRule, 7> kRules{{
     {OrderStep::activate, kFromShipped, OrderState::active},
 }};
 
+// Party's names, in the enum's order.
+constexpr std::array<std::string_view, 4> kParties{"holder", "approver", "production", "nobody"};
+
+const StateFacts& facts_of(OrderState state) {
+    return *std::find_if(kStates.begin(), kStates.end(),
+                         [state](const StateFacts& f) { return f.state == state; });
+}
+
 }  // namespace
 
 std::string_view to_string(OrderKind) { return "follow_up"; }
 
 std::optional<OrderKind> order_kind_from(std::string_view text) {
-    if (text == "follow_up") {
-        return OrderKind::follow_up;
-    }
-    return std::nullopt;
+    return text == "follow_up" ? std::optional(OrderKind::follow_up) : std::nullopt;
 }
 
-std::string_view to_string(OrderState state) {
-    for (const auto& [s, text] : kStates) {
-        if (s == state) {
-            return text;
-        }
-    }
-    return "submitted";
-}
+std::string_view to_string(OrderState state) { return facts_of(state).name; }
 
 std::optional<OrderState> order_state_from(std::string_view text) {
-    for (const auto& [s, name] : kStates) {
-        if (name == text) {
-            return s;
-        }
-    }
-    return std::nullopt;
+    const auto found = std::find_if(kStates.begin(), kStates.end(),
+                                    [text](const StateFacts& f) { return f.name == text; });
+    return found == kStates.end() ? std::nullopt : std::optional(found->state);
 }
 
-bool is_open(OrderState state) {
-    return waiting_for(state) != Party::nobody;
-}
+bool is_open(OrderState state) { return waiting_for(state) != Party::nobody; }
 
 std::span<const OrderState> all_states() { return kAllStates; }
 
@@ -82,35 +82,8 @@ bool allows(const StepRule& rule, OrderState from) {
     return std::find(rule.from.begin(), rule.from.end(), from) != rule.from.end();
 }
 
-std::string_view to_string(Party party) {
-    switch (party) {
-        case Party::holder:
-            return "holder";
-        case Party::approver:
-            return "approver";
-        case Party::production:
-            return "production";
-        case Party::nobody:
-            break;
-    }
-    return "nobody";
-}
+std::string_view to_string(Party party) { return kParties[static_cast<std::size_t>(party)]; }
 
-Party waiting_for(OrderState state) {
-    switch (state) {
-        case OrderState::submitted:
-            return Party::approver;
-        case OrderState::approved:
-        case OrderState::in_production:
-            return Party::production;
-        case OrderState::shipped:
-            return Party::holder;  // the receipt
-        case OrderState::active:
-        case OrderState::rejected:
-        case OrderState::cancelled:
-            break;
-    }
-    return Party::nobody;
-}
+Party waiting_for(OrderState state) { return facts_of(state).waits_for; }
 
 }  // namespace sigcard::orders

@@ -221,9 +221,6 @@ http::Response PageSupport::settle(PageRequest& page,
     const auto& request = page.http;
     try {
         return keep_language(page, handler(page));
-    } catch (const PageRefusal& e) {
-        spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
-        return error_page(page, e.code(), e.status());
     } catch (const http::HttpError& e) {
         spdlog::info("page {} {} refused: {}", request.method, request.path, e.id());
         return error_page(page, e.code(), e.status());

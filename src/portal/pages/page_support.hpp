@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/error.hpp"
+#include "http/http_errors.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
@@ -38,16 +39,9 @@ struct PageRequest {
     }
 };
 
-// A refusal that becomes an HTML error page with this status and text.
-class PageRefusal : public Error {
-public:
-    PageRefusal(const ErrorCode& code, int status, std::string detail = {})
-        : Error(code, std::move(detail)), status_(status) {}
-    int status() const noexcept { return status_; }
-
-private:
-    int status_;
-};
+// A refusal with its status: on a page it becomes an HTML error page with the code's text, in the
+// API a JSON answer — the same class, one vocabulary.
+using PageRefusal = http::HttpError;
 
 // Refusals only pages give; rate limits, unknown addresses and internal failures are the HTTP
 // library's (http/http_errors.hpp), the same words as in the API.
