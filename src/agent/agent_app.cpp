@@ -22,7 +22,7 @@ int run_agent(int argc, char** argv) {
     std::filesystem::path config_file = default_config_path();
     int port = -1;
     app.add_option("--config", config_file, "Configuration file (TOML)")->capture_default_str();
-    app.add_option("--port", port, "Port on 127.0.0.1 (default: from the configuration, 24727)");
+    app.add_option("--port", port, "Port on 127.0.0.1 (default: from the configuration, 29561)");
     CLI11_PARSE(app, argc, argv);
 
     const http::StopSignals stop_signals;  // before any server thread starts
@@ -41,7 +41,8 @@ int run_agent(int argc, char** argv) {
         agent.stop();
         return 0;
     } catch (const Error& e) {
-        fmt::print(stderr, "sigcard-agent: {}\n  {}\n  {}\n", e.what(), e.code().de, e.code().en);
+        fmt::print(stderr, "sigcard-agent: {} ({})\n  {}\n  {}\n", e.id(), e.detail(), e.code().de,
+                   e.code().en);
         return 1;
     }
 }

@@ -15,8 +15,10 @@
 
 namespace sigcard::agent {
 
-// The agent's fixed, documented port: the portal's pages call http://127.0.0.1:24727.
-inline constexpr std::uint16_t default_port = 24727;
+// The agent's documented port: the portal's pages call http://127.0.0.1:29561 unless the trust
+// center configures another (portal.card_agent_url). Not 24727: that is the eID client's
+// (AusweisApp, BSI TR-03124-1). Why this one: docs/agent.md.
+inline constexpr std::uint16_t default_port = 29561;
 
 // A portal that may use the agent, pinned to the certificate of its request-signing key.
 struct TrustedPortal {

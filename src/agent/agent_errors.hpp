@@ -102,6 +102,16 @@ inline constexpr ErrorCode cancelled_by_portal{
     "Das Portal hat die Signaturanfrage zurückgezogen. Es wurde nichts signiert.",
     "The portal withdrew the signature request. Nothing was signed."};
 
+inline constexpr ErrorCode port_in_use{
+    "agent.port_in_use",
+    "Der Kartenagent kann nicht starten: Ein anderes Programm belegt seinen Port auf diesem "
+    "Rechner (vielleicht ein zweiter Kartenagent). Beenden Sie das andere Programm, oder tragen "
+    "Sie in der Konfiguration des Agenten einen anderen Port ein und nennen Sie ihn Ihrem Trust "
+    "Center.",
+    "The card agent cannot start: another program holds its port on this computer (perhaps a "
+    "second card agent). Close the other program, or set another port in the agent's "
+    "configuration and tell your trust center."};
+
 inline constexpr ErrorCode config_invalid{
     "agent.config_invalid",
     "Die Konfiguration des Kartenagenten ist fehlerhaft. Bitte prüfen Sie die "

@@ -1,9 +1,11 @@
 #include "agent/card_agent.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "agent/agent_errors.hpp"
 #include "agent/agent_routes.hpp"
 #include "http/http_errors.hpp"
 #include "http/http_server.hpp"
@@ -126,7 +128,14 @@ void CardAgent::start() {
     server.header_limit = 8 * 1024;
     server.error_statuses = agent_statuses();
     parts_->server = std::make_unique<http::HttpServer>(server, std::move(router));
-    parts_->server->start();
+    try {
+        parts_->server->start();
+    } catch (const Error& e) {
+        if (e.id() == http::errors::server_port_in_use.id) {
+            throw Error(errors::port_in_use, fmt::format("127.0.0.1:{}", server.port));
+        }
+        throw;
+    }
     parts_->guard.set_port(parts_->server->port());
     spdlog::info("sigcard-agent {} listening on http://127.0.0.1:{}", parts_->context.version,
                  parts_->server->port());

@@ -68,6 +68,12 @@ void wipe_body(const http::Request& request) {
     OPENSSL_cleanse(body.data(), body.size());
 }
 
+// Wipes the body when the handler ends, whichever way: also a refused or unreadable form.
+struct WipeBodyOnExit {
+    const http::Request& request;
+    ~WipeBodyOnExit() { wipe_body(request); }
+};
+
 // Any Origin but the agent's own (a portal, an attacker, "null") is refused before anything is
 // read: only the page itself posts its form, and only a navigation opens it.
 void refuse_foreign_origin(const AgentContext& context, const http::Request& request) {
@@ -132,12 +138,12 @@ http::Response sign(AgentContext& context, const SigningRequest& request, const 
 }
 
 http::Response confirm(AgentContext& context, const http::Request& request) {
+    const WipeBodyOnExit wipe{request};
     require_own_page_post(context, request);
     if (!request.headers.get("Content-Type").starts_with("application/x-www-form-urlencoded")) {
         throw http::HttpError(errors::request_malformed, 415, "content type");
     }
     auto form = parse_form(request.body);
-    wipe_body(request);
     const std::string& id = request.path_remainder;
     if (!is_request_id(id)) {
         throw http::HttpError(errors::request_not_found, 404, "request id");

@@ -7,6 +7,7 @@
 #include "agent/agent_errors.hpp"
 #include "encoding/encoding.hpp"
 #include "http/http_errors.hpp"
+#include "text/readable_text.hpp"
 
 namespace sigcard::agent {
 
@@ -115,58 +116,12 @@ VerifiedPortalRequest verify_portal_request(const SignRequestBody& body,
     if (encoding::hex(ossl::sha256(ossl::as_bytes(body.document))) != document_hash) {
         throw http::HttpError(errors::document_mismatch, 422, "document_sha256 differs");
     }
-    if (!is_readable_text(body.document)) {
+    // A document the holder can read on the confirmation page is a document they know they sign:
+    // the one rule of readable text, as the portal applied it to every field.
+    if (!text::is_readable(body.document, text::Lines::multiple)) {
         throw http::HttpError(errors::document_not_text, 422, "document is not UTF-8 text");
     }
     return verified;
-}
-
-bool is_readable_text(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        std::uint32_t code_point = 0;
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-                return false;
-            }
-            ++i;
-            continue;
-        }
-        if ((c & 0xe0) == 0xc0) {
-            length = 2;
-            code_point = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            length = 3;
-            code_point = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            length = 4;
-            code_point = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + length > text.size()) {
-            return false;
-        }
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xc0) != 0x80) {
-                return false;
-            }
-            code_point = (code_point << 6) | (next & 0x3f);
-        }
-        // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8; C1 controls
-        // and bidirectional overrides could hide or reorder what the holder reads.
-        constexpr std::uint32_t minimum[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code_point < minimum[length] || (code_point >= 0xd800 && code_point <= 0xdfff) ||
-            code_point > 0x10ffff || (code_point >= 0x80 && code_point <= 0x9f) ||
-            (code_point >= 0x202a && code_point <= 0x202e) ||
-            (code_point >= 0x2066 && code_point <= 0x2069)) {
-            return false;
-        }
-        i += length;
-    }
-    return true;
 }
 
 }  // namespace sigcard::agent

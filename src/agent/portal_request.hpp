@@ -46,8 +46,5 @@ VerifiedPortalRequest verify_portal_request(
     const SignRequestBody& body, const TrustedPortal& portal,
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-// True when `text` is UTF-8 without control characters other than tab, CR and LF: a document
-// the holder can read on the confirmation page is a document they know they sign.
-bool is_readable_text(std::string_view text);
 
 }  // namespace sigcard::agent

@@ -24,7 +24,7 @@ struct InitOptions {
     std::string name = "SigCard Demo Trust Center";
     std::string portal_url = "https://localhost:8443";  // base of OCSP, CRL, CA and PDS URLs
     int portal_port = 8443;
-    std::string card_agent_url = "http://127.0.0.1:24727";  // the pages' way to the card agent
+    std::string card_agent_url = "http://127.0.0.1:29561";  // the pages' way to the card agent
     std::string smtp_url;  // holders' mails; empty: none
     std::string pkcs11_module;  // empty: Debian's SoftHSM2 with a token store inside `dir`
     std::string database_url;   // empty: sqlite:DIR/sigcard.db

@@ -147,9 +147,12 @@ int FollowUpRun::refused(const nlohmann::json& answer) const {
             }
         }
     }
-    if (const auto open = answer.value("open_order_number", nlohmann::json{}); open.is_string()) {
-        t_.say(fmt::format("{}: {}", t_.text("Offener Auftrag", "Open order"),
-                           open.get<std::string>()));
+    if (answer.value("open_order", false)) {
+        t_.say(std::string(t_.text(
+            "Für diese Karte ist bereits ein Auftrag offen; seinen Stand zeigt das Portal unter "
+            "„Auftragsstatus“ mit Auftragsnummer und E-Mail-Adresse.",
+            "An order is already open for this card; the portal shows where it stands under "
+            "\"Order status\" with the order number and email address.")));
     }
     if (answer.value("new_order_instead", false)) {
         t_.say(fmt::format("{} {}",

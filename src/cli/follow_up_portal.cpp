@@ -6,6 +6,7 @@
 #include "crypto/ossl.hpp"
 #include "encoding/encoding.hpp"
 #include "storage/database.hpp"
+#include "text/readable_text.hpp"
 
 #include <fmt/format.h>
 
@@ -18,6 +19,12 @@ inline constexpr ErrorCode unexpected_answer{
     "Das Portal hat unerwartet geantwortet. Bitte versuchen Sie es später erneut oder wenden Sie "
     "sich an das Trust Center.",
     "The portal gave an unexpected answer. Please try again later or contact the trust center."};
+inline constexpr ErrorCode document_unreadable{
+    "portal.document_unreadable",
+    "Das Auftragsdokument des Portals enthält Zeichen, die man nicht lesen kann (z. B. "
+    "Steuerzeichen oder Richtungswechsel); es wird weder angezeigt noch signiert.",
+    "The portal's order document holds characters no one can read (e.g. control characters or "
+    "direction changes); it is neither shown nor signed."};
 inline constexpr ErrorCode document_altered{
     "portal.document_inconsistent",
     "Das Auftragsdokument des Portals ist in sich nicht stimmig (Prüfsumme); es wird nicht "
@@ -72,6 +79,10 @@ PortalDraft draft_from(const nlohmann::json& j) {
         encoding::hex(ossl::sha256(ossl::as_bytes(decoded))) != d.document_sha256) {
         throw Error(document_altered, "document, document_base64 and document_sha256 disagree");
     }
+    // Refused before it is shown: what the terminal shows must be exactly what is signed.
+    if (const auto bad = text::first_unreadable(decoded, text::Lines::multiple)) {
+        throw Error(document_unreadable, fmt::format("at byte {}", bad->offset));
+    }
     d.document = std::move(decoded);
     const auto terms = j.value("terms", nlohmann::json::object());
     d.terms_version = text_field(terms, "version");
@@ -116,8 +127,13 @@ FollowUpPortal::FollowUpPortal(std::string base_url, std::optional<std::filesyst
     }
 }
 
+// Only the portal's own addresses: an absolute URL from an answer (the confirmation's) must lie
+// under the portal's URL — the terminal never sends the holder's email to another host.
 std::string FollowUpPortal::url(const std::string& path_or_url) const {
     if (path_or_url.find("://") != std::string::npos) {
+        if (!path_or_url.starts_with(base_url_ + "/")) {
+            throw Error(unexpected_answer, "address outside the portal: " + path_or_url);
+        }
         return path_or_url;
     }
     return base_url_ + (path_or_url.starts_with('/') ? "" : "/") + path_or_url;

@@ -1,6 +1,7 @@
 #include "cli/holder_terminal.hpp"
 
 #include "common/error.hpp"
+#include "text/readable_text.hpp"
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
@@ -80,18 +81,21 @@ std::string HolderTerminal::text(const nlohmann::json& message) const {
     return {};
 }
 
+// Everything shown passes the one rule of readable text: what a server or a holder sent reaches
+// the terminal as text, never as an escape sequence.
 void HolderTerminal::say(std::string_view line) const {
-    fmt::print("{}\n", line);
+    fmt::print("{}\n", text::escaped_for_terminal(line, text::Lines::multiple));
     std::fflush(stdout);
 }
 
 std::string HolderTerminal::ask(std::string_view question, const std::string& fallback,
                                 bool optional) const {
     for (;;) {
+        const auto shown = text::escaped_for_terminal(question, text::Lines::single);
         if (fallback.empty()) {
-            fmt::print("{}: ", question);
+            fmt::print("{}: ", shown);
         } else {
-            fmt::print("{} [{}]: ", question, fallback);
+            fmt::print("{} [{}]: ", shown, text::escaped_for_terminal(fallback, text::Lines::single));
         }
         std::fflush(stdout);
         auto answer = trimmed(read_line());

@@ -6,6 +6,7 @@
 #include "cli/dates.hpp"
 #include "common/clock.hpp"
 #include "orders/order_document.hpp"
+#include "text/readable_text.hpp"
 
 #include <fmt/format.h>
 
@@ -43,6 +44,11 @@ std::string address_text(const orders::PostalAddress& a) {
     return text + fmt::format(", {} {}, {}", a.postal_code, a.city, a.country);
 }
 
+// A holder's value as an operator's terminal may show it: no escape sequence gets through.
+std::string shown(const std::string& value) {
+    return text::escaped_for_terminal(value, text::Lines::single);
+}
+
 void print_order(const orders::OrderRecord& r) {
     fmt::print("order:        {}\nstate:        {}\n", r.order_number, orders::to_string(r.state));
     fmt::print("card:         {} (certificate {})\n", r.card_id, r.certificate_serial);
@@ -51,10 +57,10 @@ void print_order(const orders::OrderRecord& r) {
     }
     fmt::print("created:      {}\nupdated:      {}\n", orders::format_utc(r.created_at),
                orders::format_utc(r.updated_at));
-    fmt::print("contact:      {}, {}\n", r.data.contact.email, r.data.contact.phone);
-    fmt::print("shipping:     {}\n", address_text(r.data.shipping));
-    fmt::print("billing:      {}{}\n", address_text(r.data.billing),
-               r.data.billing.vat_id.empty() ? "" : ", VAT " + r.data.billing.vat_id);
+    fmt::print("contact:      {}, {}\n", shown(r.data.contact.email), shown(r.data.contact.phone));
+    fmt::print("shipping:     {}\n", shown(address_text(r.data.shipping)));
+    fmt::print("billing:      {}{}\n", shown(address_text(r.data.billing)),
+               r.data.billing.vat_id.empty() ? "" : ", VAT " + shown(r.data.billing.vat_id));
     fmt::print("terms:        {}\n", r.terms_version);
     fmt::print("document:     SHA-256 {} ({} bytes, signature {} bytes, OCSP evidence {} bytes)\n",
                r.document_sha256, r.document.size(), r.signature.size(),
@@ -62,8 +68,8 @@ void print_order(const orders::OrderRecord& r) {
     fmt::print("history:\n");
     for (const auto& e : r.events) {
         fmt::print("  {}  {:<13} → {:<13} {}{}\n", orders::format_utc(e.at),
-                   e.from ? orders::to_string(*e.from) : "", orders::to_string(e.to), e.actor,
-                   e.note.empty() ? "" : " — " + e.note);
+                   e.from ? orders::to_string(*e.from) : "", orders::to_string(e.to), shown(e.actor),
+                   e.note.empty() ? "" : " — " + shown(e.note));
     }
 }
 
@@ -91,7 +97,7 @@ void add_list(CLI::App& order) {
         for (const auto& r : desk.book().list(state)) {
             fmt::print("{:<20} {:<13} {:<20} {:>5}  {}\n", r.order_number,
                        orders::to_string(r.state), orders::format_utc(r.created_at), r.card_id,
-                       r.data.contact.email);
+                       shown(r.data.contact.email));
         }
     });
 }

@@ -48,6 +48,9 @@ const ErrorCode client_protocol_error{"http_client.protocol_error",
 const ErrorCode server_tls_config_invalid{"portal.tls_config_invalid",
                                           "Zertifikat oder Schlüssel des Servers sind ungültig.",
                                           "The server's certificate or key is invalid."};
+const ErrorCode server_port_in_use{"http.port_in_use",
+                                   "Ein anderes Programm belegt diesen Port bereits.",
+                                   "Another program already holds this port."};
 const ErrorCode server_bind_failed{"portal.bind_failed",
                                    "Der Server kann die Adresse nicht belegen.",
                                    "The server cannot bind its address."};

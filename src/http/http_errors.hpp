@@ -30,6 +30,7 @@ extern const ErrorCode client_protocol_error;
 // Server set-up.
 extern const ErrorCode server_tls_config_invalid;
 extern const ErrorCode server_bind_failed;
+extern const ErrorCode server_port_in_use;  // another program listens on the address and port
 }  // namespace errors
 
 // A sigcard::Error that names its HTTP status itself, for routes that know best.

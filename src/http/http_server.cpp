@@ -117,8 +117,10 @@ struct HttpServer::Impl {
             acceptor.listen(asio::socket_base::max_listen_connections);
             bound_port = acceptor.local_endpoint().port();
         } catch (const boost::system::system_error& e) {
-            throw Error(errors::server_bind_failed, fmt::format("{}:{}: {}", state.config.address,
-                                                                state.config.port, e.what()));
+            const bool in_use = e.code() == boost::asio::error::address_in_use;
+            throw Error(in_use ? errors::server_port_in_use : errors::server_bind_failed,
+                        fmt::format("{}:{}: {}", state.config.address, state.config.port,
+                                    e.what()));
         }
     }
 

@@ -19,6 +19,7 @@ void SecurityHeaders::apply(Headers& headers, bool tls) const {
     }
     set_default(headers, "Content-Security-Policy", content_security_policy);
     set_default(headers, "Referrer-Policy", referrer_policy);
+    set_default(headers, "Permissions-Policy", permissions_policy);
     if (content_type_nosniff) {
         set_default(headers, "X-Content-Type-Options", "nosniff");
     }

@@ -16,6 +16,10 @@ struct SecurityHeaders {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     std::string referrer_policy = "no-referrer";
+    // No page of SigCard needs a camera, a microphone, the location, payments or USB devices
+    // (cards are reached through the agent, never WebUSB).
+    std::string permissions_policy =
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
     bool content_type_nosniff = true;
     // Answers of handlers are dynamic (orders, personal data): not cached unless a handler says.
     std::string cache_control = "no-store";

@@ -296,6 +296,15 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
                                          asio::redirect_error(asio::use_awaitable, ec));
         control.idle = false;
         const auto started = Clock::now();
+        // The one transfer coding a request may use is chunked, alone (RFC 9112 6.1): "gzip,
+        // chunked", "chunked, chunked" or a second field would be read differently by a proxy.
+        if (!ec && parser.get().count(http::field::transfer_encoding) > 0 &&
+            (parser.get().count(http::field::transfer_encoding) != 1 ||
+             !beast::iequals(parser.get()[http::field::transfer_encoding], "chunked"))) {
+            co_await refuse(server, stream, errors::unsupported_transfer, 501, parser, tls,
+                            started);
+            co_return;
+        }
         if (!ec && beast::iequals(parser.get()[http::field::expect], "100-continue") &&
             !parser.is_done()) {
             // curl and others wait for this before sending a larger body.

@@ -84,9 +84,10 @@ http::Response malformed_answer(const MalformedRequest& e) {
     return http::Response::json({{"error", error}}, e.status());
 }
 
-http::Response refusal_answer(const orders::EligibilityRefused& e, const http::ErrorStatusTable& statuses) {
+http::Response refusal_answer(const orders::EligibilityRefused& e,
+                              const http::ErrorStatusTable& statuses, bool card_proven = false) {
     spdlog::info("api refused: {}", e.id());
-    return http::Response::json(api_json::refusal(e), statuses.status_for(e.id()));
+    return http::Response::json(api_json::refusal(e, card_proven), statuses.status_for(e.id()));
 }
 
 // The refusals whose answers carry more than a code; every other Error goes to the server, which
@@ -209,7 +210,7 @@ http::Response FollowUpApi::submit(const http::Request& request) {
                 try {
                     std::rethrow_exception(error);
                 } catch (const orders::EligibilityRefused& e) {
-                    promise->fulfil(refusal_answer(e, statuses_));
+                    promise->fulfil(refusal_answer(e, statuses_, true));  // signed by the card
                 } catch (...) {
                     promise->fail(error);
                 }

@@ -129,8 +129,10 @@ json message(const ErrorCode& code) {
 }
 
 namespace {
-// Where a refused holder goes instead.
-void add_way_forward(json& out, const orders::EligibilityDecision& decision) {
+// Where a refused holder goes instead. The open order's number only to whom proved to hold the
+// card (a signed submission): a certificate alone is public, and the number with a guessed email
+// would open the order's status and PDF. Without that proof: only that an order is open.
+void add_way_forward(json& out, const orders::EligibilityDecision& decision, bool card_proven) {
     if (decision.partner) {
         const auto& p = *decision.partner;
         out["partner"] = {{"name", p.name},
@@ -139,7 +141,10 @@ void add_way_forward(json& out, const orders::EligibilityDecision& decision) {
                           {"website", p.website}};
     }
     if (decision.open_order_number) {
-        out["open_order_number"] = *decision.open_order_number;
+        out["open_order"] = true;
+        if (card_proven) {
+            out["open_order_number"] = *decision.open_order_number;
+        }
     }
     if (decision.window_opens_at) {
         out["window_opens_at"] = timestamp(*decision.window_opens_at);
@@ -163,15 +168,15 @@ json eligibility(const orders::EligibilityReport& report) {
         // Also for eligible holders: one whose name or attributes changed goes this way too.
         out["new_order_prefill"] = new_order_prefill(*report.profile);
     }
-    add_way_forward(out, decision);
+    add_way_forward(out, decision, false);
     return out;
 }
 
-json refusal(const orders::EligibilityRefused& refused) {
+json refusal(const orders::EligibilityRefused& refused, bool card_proven) {
     json error = {{"code", refused.id()},
                   {"message", message(refused.code())},
                   {"new_order_instead", refused.decision().new_order_instead}};
-    add_way_forward(error, refused.decision());
+    add_way_forward(error, refused.decision(), card_proven);
     return {{"error", error}};
 }
 

@@ -28,7 +28,9 @@ nlohmann::json message(const ErrorCode& code);  // {"de": …, "en": …}
 
 nlohmann::json eligibility(const orders::EligibilityReport& report);
 // A refused draft or submission: the error with the way forward (open order, partner, window).
-nlohmann::json refusal(const orders::EligibilityRefused& refused);
+// `card_proven`: the request was signed by the card (a submission), so the open order's number
+// may be named.
+nlohmann::json refusal(const orders::EligibilityRefused& refused, bool card_proven);
 
 nlohmann::json draft(const orders::OrderDraft& draft, const std::string& terms_url);
 

@@ -50,7 +50,7 @@ TEST_F(AgentConfigTest, DefaultsArePinPadAndTheDocumentedPort) {
                      "request_signing_certificate = \"" +
                      portal_pem_.string() + "\"\n"));
     EXPECT_TRUE(config.require_pin_pad);
-    EXPECT_EQ(config.port, 24727);
+    EXPECT_EQ(config.port, 29561);
 }
 
 TEST_F(AgentConfigTest, CanonicalOrigins) {

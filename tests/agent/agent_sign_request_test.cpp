@@ -117,6 +117,14 @@ TEST_F(AgentSignRequestTest, DocumentThatIsNotReadableTextRefused) {
     EXPECT_EQ(error_code(post_sign(sign_body(binary))), "agent.document_not_text");
     // A right-to-left override could make the page show something other than what is signed.
     EXPECT_EQ(error_code(post_sign(sign_body("Betrag: \u202e001 EUR"))), "agent.document_not_text");
+    // What a block-list missed: a right-to-left mark shows "10 – 20" as "20 – 10"; zero-width,
+    // separators, tags, annotations, C1 and CR have no place in a document either.
+    for (const char* hidden : {"\u200f", "\u200e", "\u061c", "\u200b", "\u2028", "\u2029",
+                               "\U000e0041", "\ufffa", "\u009b", "\r"}) {
+        EXPECT_EQ(error_code(post_sign(sign_body(std::string("Menge: 10 ") + hidden + "- 20"))),
+                  "agent.document_not_text")
+            << hidden;
+    }
     expect_nothing_open();
 }
 

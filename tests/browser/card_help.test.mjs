@@ -2,7 +2,7 @@
 // program, in German and English; it also tells whether the card agent answers.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { watchPage } from './support/browser.mjs';
+import { documentedAgentUrl, watchPage } from './support/browser.mjs';
 import { startDemo } from './support/demo_setup.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 
@@ -59,6 +59,32 @@ for (const { lang, query, inUse, agentRunning } of languages) {
       await entry.scrollIntoViewIfNeeded();
       await shots.take(page, `card-in-use-${lang}`);
       assert.deepEqual(watch.problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+// Another program on the agent's port (AusweisApp on the old one, for instance): the page says
+// so instead of "running" or "not running", with the agent's own message for it.
+for (const { lang, query, other } of [
+  { lang: 'de', query: '?lang=de', other: /anderes Programm[\s\S]*agent\.port_in_use/ },
+  { lang: 'en', query: '?lang=en', other: /Another program[\s\S]*agent\.port_in_use/ },
+]) {
+  test(`card help names another program at the agent's address (${lang})`, { timeout: 60000 }, async () => {
+    const page = await demo.browser.context.newPage();
+    try {
+      await page.route(`${documentedAgentUrl}/**`, (route) => route.fulfill({
+        status: 404,
+        contentType: 'text/html',
+        headers: { 'Access-Control-Allow-Origin': '*' },
+        body: '<html><body>eID-Client</body></html>',
+      }));
+      await page.goto(demo.url(`/hilfe/karte${query}`));
+      await page.locator('#agent-check-other').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#agent-check-other').innerText(), other);
+      assert.ok(await page.locator('#agent-check-ok').isHidden());
+      assert.ok(await page.locator('#agent-check-missing').isHidden());
     } finally {
       await page.close();
     }

@@ -94,6 +94,23 @@ TEST(OrderData, RejectsLineBreaksAndBrokenUtf8) {
     EXPECT_EQ(code_of(errors, "shipping.city"), "field.invalid_characters");
 }
 
+TEST(OrderData, EveryFieldRefusesWhatTheAgentWouldRefuseAndNamesItself) {
+    // Direction overrides and marks, C1 controls, zero-width and tag characters, separators:
+    // each would leave the holder stuck at the signing step, so each field refuses it here.
+    for (const char* bad : {"\u202e", "\u200f", "\u061c", "\u0085", "\u200b", "\u2028",
+                                  "\U000e0041", "\ufff9", "\u2066"}) {
+        auto d = valid_order();
+        d.shipping.street = std::string("Heidestra\u00dfe ") + bad + "17";
+        d.billing.company = std::string("Kanzlei") + bad;
+        d.shipping.name = std::string("Erika") + bad + " Mustermann";
+        const auto errors = validate(d);
+        EXPECT_EQ(code_of(errors, "shipping.street"), "field.invalid_characters");
+        EXPECT_EQ(code_of(errors, "billing.company"), "field.invalid_characters");
+        EXPECT_EQ(code_of(errors, "shipping.name"), "field.invalid_characters");
+        EXPECT_EQ(code_of(errors, "shipping.city"), "");
+    }
+}
+
 TEST(OrderData, RejectsAnOverlongField) {
     auto d = valid_order();
     d.shipping.city = std::string(500, 'x');

@@ -72,8 +72,8 @@ TEST_F(TrustCenterConfigTest, ANegativePriceOrVatRateIsRefused) {
 
 TEST_F(TrustCenterConfigTest, ACardAgentAddressOffTheHoldersOwnComputerIsRefused) {
     // The pages may talk to the agent on the holder's loopback only: never a host on the net.
-    for (const char* url : {"https://agent.example:24727", "http://192.168.1.5:24727",
-                            "http://127.0.0.1:24727/path", "http://127.0.0.1:", "http://127.0.0.1:x",
+    for (const char* url : {"https://agent.example:29561", "http://192.168.1.5:29561",
+                            "http://127.0.0.1:29561/path", "http://127.0.0.1:", "http://127.0.0.1:x",
                             "http://127.0.0.1.evil.example:80"}) {
         TrustCenterConfig written;
         written.portal.card_agent_url = url;

@@ -192,12 +192,19 @@ TEST(HttpServerSetup, BrokenCertificateFileIsTlsConfigInvalid) {
     EXPECT_EQ(error_id([&] { HttpServer(config, Router{}); }), "portal.tls_config_invalid");
 }
 
-TEST(HttpServerSetup, PortInUseIsBindFailed) {
+TEST(HttpServerSetup, APortInUseIsNamedAsSuch) {
     auto first = start_server(Router{});
     ServerConfig config;
     config.port = first->port();
     HttpServer second(config, Router{});
-    EXPECT_EQ(error_id([&] { second.start(); }), "portal.bind_failed");
+    EXPECT_EQ(error_id([&] { second.start(); }), "http.port_in_use");
+}
+
+TEST(HttpServerSetup, AnAddressThatCannotBeBoundIsBindFailed) {
+    ServerConfig config;
+    config.address = "192.0.2.1";  // TEST-NET-1: not an address of this machine
+    HttpServer server(config, Router{});
+    EXPECT_EQ(error_id([&] { server.start(); }), "portal.bind_failed");
 }
 
 TEST(HttpServerSetup, CurlPlainHttpWithLargeBodyAndExpectContinue) {

@@ -89,6 +89,21 @@ TEST_F(FollowUpApiTest, InvalidAddressPhoneAndEmailAreRefusedPerField) {
     EXPECT_EQ(counts(), before);
 }
 
+TEST_F(FollowUpApiTest, UnreadableCharactersAreRefusedForTheirFieldBeforeAnyDocument) {
+    // A right-to-left override in the city and a C1 control in the street: the agent would
+    // refuse the document, so the portal refuses the fields, naming each.
+    auto order = valid_order();
+    order["shipping"]["city"] = "K\u00f6ln \u202e";
+    order["shipping"]["street"] = "Heidestra\u00dfe\u0085 17";
+    const auto before = counts();
+    const auto a = draft(certificate_base64("lawyer"), order);
+    EXPECT_EQ(a.status, 422) << a.raw;
+    EXPECT_EQ(field_codes(a), (std::map<std::string, std::string>{
+                                  {"shipping.city", "field.invalid_characters"},
+                                  {"shipping.street", "field.invalid_characters"}}));
+    EXPECT_EQ(counts(), before);
+}
+
 TEST_F(FollowUpApiTest, MalformedJsonIsRefused) {
     const auto before = counts();
     for (const std::string path : {"/api/v1/follow-up/eligibility", "/api/v1/follow-up/drafts",

@@ -84,15 +84,19 @@ TEST_F(FollowUpApiTest, WholeFollowUpOrderFromEligibilityToConfirmationPdf) {
         EXPECT_TRUE(pdf.raw.starts_with("%PDF")) << lang;
     }
 
-    // A second order for the same card shows the first.
+    // A second order for the same card: told that an order is open, never its number — the
+    // certificate is public, and the number with a guessed email would open the order.
     const auto again = eligibility(certificate_base64("erika-mustermann"));
     EXPECT_FALSE(again.body["eligible"].get<bool>());
     EXPECT_EQ(again.body["reason"]["code"], "eligibility.open_order_exists");
-    EXPECT_EQ(again.body["open_order_number"], number);
+    EXPECT_EQ(again.body["open_order"], true);
+    EXPECT_FALSE(again.body.contains("open_order_number")) << again.raw;
+    EXPECT_EQ(again.raw.find(number), std::string::npos);
     expect_draft_refused("erika-mustermann", 409, "eligibility.open_order_exists");
-    // The refused draft also names the open order, and the way there is no new order.
+    // The refused draft says the same, and the way there is no new order.
     const auto refused = draft(certificate_base64("erika-mustermann"));
-    EXPECT_EQ(refused.body["error"]["open_order_number"], number) << refused.raw;
+    EXPECT_EQ(refused.body["error"]["open_order"], true) << refused.raw;
+    EXPECT_EQ(refused.raw.find(number), std::string::npos) << refused.raw;
     EXPECT_EQ(refused.body["error"]["new_order_instead"], false) << refused.raw;
     EXPECT_FALSE(refused.body["error"]["message"]["en"].get<std::string>().empty());
 }
@@ -268,6 +272,29 @@ TEST_F(FollowUpApiTest, SignatureAloneCoversTheDraftsDocument) {
         // The order holds the draft's document, as shown to the holder and signed.
         const auto shown = sigcard(fmt::format("order show {} --dir {}", number, dir_.string()));
         ASSERT_EQ(shown.status, 0) << shown.output;
+        if (digest == crypto::DigestAlgorithm::sha256) {
+            // A value stored before the text rule (written here straight into the database):
+            // the operator's terminal shows its escape sequence as text, never obeys it.
+            db_->in_transaction([&](soci::session& s) {
+                std::string data;
+                s << "SELECT order_data FROM orders WHERE order_number = :n", soci::use(number),
+                    soci::into(data);
+                auto json = nlohmann::json::parse(data);
+                json["shipping"]["city"] = "K\u00f6ln\u001b[2J\u001b]0;pwned\u0007";
+                const std::string changed = json.dump();
+                s << "UPDATE orders SET order_data = :d WHERE order_number = :n",
+                    soci::use(changed), soci::use(number);
+            });
+            for (const auto& command : {fmt::format("order show {} --dir {}", number, dir_.string()),
+                                        fmt::format("order list --dir {}", dir_.string())}) {
+                const auto escaped = sigcard(command);
+                ASSERT_EQ(escaped.status, 0) << escaped.output;
+                EXPECT_EQ(escaped.output.find('\x1b'), std::string::npos) << command;
+                EXPECT_EQ(escaped.output.find('\x07'), std::string::npos) << command;
+            }
+            EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", number, dir_.string())).output,
+                        HasSubstr("Köln\\u{001B}[2J"));
+        }
         EXPECT_THAT(shown.output,
                     HasSubstr(fmt::format("SHA-256 {} ({} bytes",
                                           d["document_sha256"].get<std::string>(),

@@ -445,6 +445,16 @@ TEST_F(WizardTest, TwoSignaturesSentAtOnceGiveOneOrderAndBothTabsTheConfirmation
     EXPECT_TRUE(contains(confirmation.body, book.list().front().order_number));
 }
 
+TEST_F(WizardTest, AnOpenOrderIsNamedOnlyAsOpenNeverByItsNumber) {
+    const auto placed = place_order(key, cert.get(), "juergen@kanzlei.example", "Jürgen Müller");
+    Browser browser(base);
+    // Anyone may present a card's certificate: it is public.
+    const auto eligibility = present_card(browser, cert.get());
+    EXPECT_TRUE(contains(eligibility.body, "id=\"open-order\""));
+    EXPECT_TRUE(contains(eligibility.body, "bereits ein Auftrag offen"));
+    EXPECT_FALSE(contains(eligibility.body, placed.order_number));
+}
+
 TEST_F(WizardTest, ASignatureByAnotherKeyIsRefusedAndNothingIsStored) {
     Browser browser(base);
     const auto review = reach_review(browser);

@@ -176,9 +176,9 @@ TEST_F(PagesTest, ContentSecurityPolicyIsStrictAndPagesHaveNoInlineCode) {
     // Only the pages that talk to the card agent may connect to it.
     const auto card = browser.get("/folgeauftrag");
     EXPECT_TRUE(contains(std::string(card.headers.get("Content-Security-Policy")),
-                         "connect-src 'self' http://127.0.0.1:24727"));
+                         "connect-src 'self' http://127.0.0.1:29561"));
     const auto start = browser.get("/");
-    EXPECT_FALSE(contains(std::string(start.headers.get("Content-Security-Policy")), "24727"));
+    EXPECT_FALSE(contains(std::string(start.headers.get("Content-Security-Policy")), "29561"));
 }
 
 TEST_F(PagesTest, StaticFilesHaveTheirContentTypes) {

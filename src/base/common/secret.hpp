@@ -25,10 +25,10 @@ public:
     bool empty() const noexcept { return value_.empty(); }
     std::size_t size() const noexcept { return value_.size(); }
 
+    // The whole buffer, not just the current size: a moved-from or shortened string keeps the
+    // old bytes in its capacity (a short one in its small-string buffer).
     void wipe() noexcept {
-        if (!value_.empty()) {
-            OPENSSL_cleanse(value_.data(), value_.size());
-        }
+        OPENSSL_cleanse(value_.data(), value_.capacity());
         value_.clear();
     }
 

@@ -61,7 +61,7 @@ struct Portal {
     // (about 8 KiB each): enough for the holders in the middle of an order at once.
     int remembered_certificates = 8192;
     // Where the pages' script reaches the holder's card agent: loopback only (docs/agent.md).
-    std::string card_agent_url = "http://127.0.0.1:24727";
+    std::string card_agent_url = "http://127.0.0.1:29561";
     // The operators' listener (plain HTTP, /metrics): never the holders' address and port.
     std::string operator_address = "127.0.0.1";
     int operator_port = 9464;

@@ -1,6 +1,7 @@
 #include "orders/order_data.hpp"
 
 #include "orders/order_errors.hpp"
+#include "text/readable_text.hpp"
 
 #include <phonenumbers/phonenumberutil.h>
 
@@ -27,37 +28,6 @@ std::string upper(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return s;
-}
-
-// Control characters would make the order document ambiguous (line breaks inside a field).
-bool has_control_characters(const std::string& s) {
-    return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
-
-bool valid_utf8(const std::string& s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t extra = 0;
-        if (c >= 0xc2 && c <= 0xdf) {
-            extra = 1;
-        } else if ((c & 0xf0) == 0xe0) {
-            extra = 2;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3;
-        } else if (c >= 0x80) {
-            return false;
-        }
-        if (i + extra >= s.size() && extra > 0) {
-            return false;
-        }
-        for (std::size_t k = 1; k <= extra; ++k) {
-            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) {
-                return false;
-            }
-        }
-        i += extra + 1;
-    }
-    return true;
 }
 
 const std::map<std::string, std::regex>& postal_code_formats() {
@@ -88,7 +58,9 @@ void check_text(std::vector<FieldError>& errors, const std::string& field, const
     }
     if (value.size() > kMaxField) {
         errors.push_back({field, &errors::field_too_long});
-    } else if (has_control_characters(value) || !valid_utf8(value)) {
+    } else if (!text::is_readable(value, text::Lines::single)) {
+        // The one rule of readable text (text/readable_text.hpp): what the agent then shows and
+        // signs, refused here with the field named, not at the signing step.
         errors.push_back({field, &errors::field_invalid_characters});
     }
 }

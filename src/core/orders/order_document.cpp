@@ -1,5 +1,7 @@
 #include "orders/order_document.hpp"
 
+#include "text/readable_text.hpp"
+
 #include <fmt/format.h>
 
 #include <ctime>
@@ -9,11 +11,11 @@ namespace sigcard::orders {
 
 namespace {
 
+// A value on one line of the document, readable by the one rule (validation refused anything
+// else where it was entered; this is the document's own guard).
 const std::string& checked(const std::string& value) {
-    for (unsigned char c : value) {
-        if (c < 0x20 || c == 0x7f) {
-            throw std::invalid_argument("order document value contains a control character");
-        }
+    if (!text::is_readable(value, text::Lines::single)) {
+        throw std::invalid_argument("order document value is not readable text");
     }
     return value;
 }

@@ -249,9 +249,8 @@ PageValues FollowUpWizard::eligibility_values(const PageRequest& page) const {
                                         decision.partner->website.starts_with("http://"));
         values.set("partner", partner);
     }
-    if (decision.open_order_number) {
-        values.set("open_order_number", *decision.open_order_number);
-    }
+    // Only that an order is open: the certificate the page read proves nobody holds the card.
+    values.set("open_order", decision.open_order_number.has_value());
     if (decision.window_opens_at) {
         values.set("window_opens_at", format_date(*decision.window_opens_at, page.language));
     }

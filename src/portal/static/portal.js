@@ -391,12 +391,20 @@
     if (!check) {
       return;
     }
+    const showCheck = function (id) {
+      check.hidden = false;
+      document.getElementById(id).hidden = false;
+    };
+    // Our agent names itself; anything else answering at its address is another program that
+    // holds the agent's port (the agent then cannot start: agent.port_in_use).
     agent(check.dataset.agent, "/v1/status").then(function (result) {
-      check.hidden = false;
-      document.getElementById(result.status === 200 ? "agent-check-ok" : "agent-check-missing").hidden = false;
+      const ours = result.status === 200 && result.body && result.body.agent === "sigcard-agent";
+      showCheck(ours ? "agent-check-ok" : "agent-check-other");
     }, function () {
-      check.hidden = false;
-      document.getElementById("agent-check-missing").hidden = false;
+      // Unreadable for this page (no CORS answer) is not the same as nobody there.
+      fetch(check.dataset.agent + "/v1/status", { mode: "no-cors", cache: "no-store" }).then(
+        function () { showCheck("agent-check-other"); },
+        function () { showCheck("agent-check-missing"); });
     });
   }
 

@@ -66,7 +66,7 @@ export function watchPage(page) {
 // answer, CORS fields included, goes back to the page as it is. Playwright answers CORS
 // preflights of routed requests itself, so the agent's preflight checks are covered by
 // tests/agent, not here.
-export const documentedAgentUrl = 'http://127.0.0.1:24727';
+export const documentedAgentUrl = 'http://127.0.0.1:29561';
 
 // `agentPort` is a function: the test may restart the agent (another card in the reader).
 export async function forwardAgent(context, agentPort) {
