@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -212,10 +213,7 @@ TEST(Database, MigrationLeavingBrokenForeignKeysIsRolledBackAndKeysStayOn) {
 // the local cluster and sets it): every migration applies there too, and the order constraints
 // the code relies on hold.
 TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
-    const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
-    if (conninfo == nullptr) {
-        GTEST_SKIP() << "SIGCARD_TEST_POSTGRESQL is not set: no PostgreSQL to test against";
-    }
+    SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
     Database db(std::string("postgresql:") + conninfo, 1);
     db.with_session([](soci::session& s) {
         s << "DROP SCHEMA public CASCADE";

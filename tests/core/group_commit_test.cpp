@@ -1,5 +1,6 @@
 #include "storage/group_commit.hpp"
 #include "storage/log_flush.hpp"
+#include "support/services.hpp"
 
 #include "support/temp_dir.hpp"
 
@@ -267,10 +268,7 @@ TEST_F(GroupCommitTest, TheLogFlushFollowsTheLogFile) {
 // work is still settled only after its batch committed (scripts/test starts the local cluster
 // and sets SIGCARD_TEST_POSTGRESQL).
 TEST(GroupCommitOnPostgresql, EveryWorkIsSettledAfterItsBatchCommitted) {
-    const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
-    if (conninfo == nullptr) {
-        GTEST_SKIP() << "SIGCARD_TEST_POSTGRESQL is not set: no PostgreSQL to test against";
-    }
+    SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
     Database db(std::string("postgresql:") + conninfo, 2);
     // A schema of its own: other PostgreSQL tests recreate the public one.
     db.with_session([](soci::session& s) {
