@@ -19,6 +19,15 @@ std::unique_ptr<ssl::context> make_tls_context(const TlsFiles& files) {
     SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_compression |
                          ssl::context::single_dh_use);
+    // TLS 1.2 with forward secrecy and AEAD only (BSI TR-02102-2, Mozilla "intermediate"): no CBC
+    // (Lucky 13), no RSA key exchange; TLS 1.3's suites are all AEAD. The server's order wins,
+    // and no renegotiation.
+    SSL_CTX_set_cipher_list(context->native_handle(),
+                            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+    SSL_CTX_set_options(context->native_handle(),
+                        SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
     try {
         context->use_certificate_chain_file(files.certificate_chain.string());
         context->use_private_key_file(files.private_key.string(), ssl::context::pem);

@@ -144,6 +144,29 @@ TEST_F(HttpsServer, RoundTripVerifiesCertificateAndSendsHsts) {
     EXPECT_EQ(client.get(url(server->port(), "/missing", true)).status, 404);
 }
 
+// What `openssl s_client` negotiates with the server: "Protocol,Cipher", or empty when refused.
+std::string negotiated(std::uint16_t port, const std::string& options) {
+    auto line = testing::run_command(fmt::format(
+        "openssl s_client -connect 127.0.0.1:{} {} </dev/null 2>/dev/null | "
+        "awk '/^New, / {{ printf \"%s%s\", $2, $5 }}'",
+        port, options));
+    return line == "(NONE),(NONE)" ? "" : line;
+}
+
+TEST_F(HttpsServer, OnlyTls12And13WithForwardSecrecyAndAeadInTheServersOrder) {
+    // CBC suites (Lucky 13) and RSA key exchange are not offered, whatever the client asks.
+    for (const char* cbc : {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384",
+                            "ECDHE-ECDSA-AES128-SHA256", "AES128-SHA"}) {
+        EXPECT_EQ(negotiated(server->port(), fmt::format("-tls1_2 -cipher {}", cbc)), "") << cbc;
+    }
+    EXPECT_EQ(negotiated(server->port(), "-tls1_1 -cipher DEFAULT@SECLEVEL=0"), "");
+    // The client lists AES-128 first; the server's order (AES-256 first) wins.
+    EXPECT_EQ(negotiated(server->port(),
+                         "-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384"),
+              "TLSv1.2,ECDHE-ECDSA-AES256-GCM-SHA384");
+    EXPECT_EQ(negotiated(server->port(), "-tls1_3"), "TLSv1.3,TLS_AES_256_GCM_SHA384");
+}
+
 TEST_F(HttpsServer, ClientRefusesUnknownCaAndWrongName) {
     HttpClient system_store;  // our self-signed certificate is in no system store
     EXPECT_EQ(error_id([&] { system_store.get(url(server->port(), "/hello", true)); }),
