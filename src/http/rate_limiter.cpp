@@ -1,8 +1,11 @@
 #include "http/rate_limiter.hpp"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <iterator>
 #include <stdexcept>
+#include <vector>
 
 namespace sigcard::http {
 
@@ -22,25 +25,50 @@ double RateLimiter::refill(Bucket& bucket, Clock::time_point now) const {
     return bucket.tokens;
 }
 
-void RateLimiter::evict_idle(Clock::time_point now) {
-    for (auto it = buckets_.begin(); it != buckets_.end();) {
-        it = refill(it->second, now) >= burst_ ? buckets_.erase(it) : std::next(it);
+// Full: forget the fullest tenth of the buckets — idle clients first, whose buckets are full
+// again anyway, then those with most tokens left, who lose least by starting over. Never the
+// drained buckets of busy clients: forgetting those would hand a flood fresh bursts.
+void RateLimiter::make_room(Clock::time_point now) {
+    std::vector<std::pair<double, std::unordered_map<std::string, Bucket>::iterator>> by_tokens;
+    by_tokens.reserve(buckets_.size());
+    for (auto it = buckets_.begin(); it != buckets_.end(); ++it) {
+        by_tokens.emplace_back(refill(it->second, now), it);
     }
-    // Still full of busy clients (a flood from many addresses): forget them all rather than
-    // grow without bound; they start again with a full burst.
-    if (buckets_.size() >= max_clients_) {
-        buckets_.clear();
+    const std::size_t drop = std::max<std::size_t>(1, buckets_.size() / 10);
+    std::nth_element(by_tokens.begin(), by_tokens.begin() + static_cast<std::ptrdiff_t>(drop - 1),
+                     by_tokens.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < drop; ++i) {
+        buckets_.erase(by_tokens[i].second);
     }
 }
 
+std::string client_key(std::string_view address) {
+    in6_addr v6{};
+    const std::string text(address);
+    if (address.find(':') == std::string_view::npos || inet_pton(AF_INET6, text.c_str(), &v6) != 1) {
+        return text;  // IPv4, or whatever the server reports as it is
+    }
+    const auto* b = v6.s6_addr;
+    const bool v4_mapped = std::all_of(b, b + 10, [](unsigned char x) { return x == 0; }) &&
+                           b[10] == 0xff && b[11] == 0xff;
+    if (v4_mapped) {
+        return fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]);
+    }
+    // One household or host gets a /64: its 2^64 addresses are one client.
+    return fmt::format("{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}::/64", b[0], b[1], b[2],
+                       b[3], b[4], b[5], b[6], b[7]);
+}
+
 bool RateLimiter::allow(std::string_view client, Clock::time_point now) {
+    const auto key = client_key(client);
     const std::lock_guard lock(mutex_);
-    auto it = buckets_.find(std::string(client));
+    auto it = buckets_.find(key);
     if (it == buckets_.end()) {
         if (buckets_.size() >= max_clients_) {
-            evict_idle(now);
+            make_room(now);
         }
-        it = buckets_.emplace(std::string(client), Bucket{burst_, now}).first;
+        it = buckets_.emplace(key, Bucket{burst_, now}).first;
     }
     Bucket& bucket = it->second;
     if (refill(bucket, now) < 1.0) {

@@ -1,5 +1,6 @@
 // Connection behaviour of the server: keep-alive, pipelining, concurrency, slow clients,
 // rate limits and a graceful stop.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -194,10 +195,37 @@ TEST(RateLimiter, RefillsAtItsRateAndKeepsClientsApart) {
 TEST(RateLimiter, ForgetsIdleClientsWhenFull) {
     RateLimiter limiter(1.0, 1, 2);
     const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
-    EXPECT_TRUE(limiter.allow("a", t0));
-    EXPECT_TRUE(limiter.allow("b", t0));
-    EXPECT_TRUE(limiter.allow("c", t0 + 5s));  // a and b are full again: dropped
-    EXPECT_EQ(limiter.tracked_clients(), 1u);
+    EXPECT_TRUE(limiter.allow("192.0.2.1", t0));
+    EXPECT_TRUE(limiter.allow("192.0.2.2", t0));
+    EXPECT_TRUE(limiter.allow("192.0.2.3", t0 + 5s));  // room made from the idle, full buckets
+    EXPECT_LE(limiter.tracked_clients(), 2u);
+}
+
+TEST(RateLimiter, AFloodFromManyAddressesNeverRefillsADrainedClient) {
+    RateLimiter limiter(0.001, 3, 10);
+    const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(limiter.allow("198.51.100.7", t0));
+    }
+    EXPECT_FALSE(limiter.allow("198.51.100.7", t0));
+    // Fifty other addresses fill the table again and again.
+    for (int i = 0; i < 50; ++i) {
+        limiter.allow(fmt::format("203.0.113.{}", i), t0 + std::chrono::milliseconds(i));
+        EXPECT_LE(limiter.tracked_clients(), 10u);
+    }
+    EXPECT_FALSE(limiter.allow("198.51.100.7", t0 + 1s)) << "the drained bucket was forgotten";
+}
+
+TEST(RateLimiter, AnIpv6ClientIsItsSlash64) {
+    RateLimiter limiter(0.001, 2);
+    const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);
+    EXPECT_TRUE(limiter.allow("2001:db8:1:2::1", t0));
+    EXPECT_TRUE(limiter.allow("2001:db8:1:2:ffff:0:0:5", t0));
+    EXPECT_FALSE(limiter.allow("2001:db8:1:2::abcd", t0)) << "a new address in the same /64";
+    EXPECT_TRUE(limiter.allow("2001:db8:1:3::1", t0));  // the next /64 is another client
+    EXPECT_EQ(client_key("::ffff:192.0.2.9"), "192.0.2.9");
+    EXPECT_EQ(client_key("192.0.2.9"), "192.0.2.9");
+    EXPECT_EQ(client_key("2001:DB8:1:2::1"), client_key("2001:db8:1:2:0:0:0:99"));
 }
 
 TEST(HttpConnection, GracefulStopFinishesRunningRequestAndClosesPort) {
