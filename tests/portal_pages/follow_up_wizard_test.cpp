@@ -399,6 +399,7 @@ TEST_F(WizardTest, GarbageInsteadOfACertificateIsReportedAsInvalid) {
     browser.submit("/folgeauftrag/karte", {{"certificate_base64", "MAMBAgM="}});
     const auto page = browser.get("/folgeauftrag/berechtigung");
     EXPECT_TRUE(contains(page.body, "data-code=\"eligibility.certificate_invalid\""));
+    browser.get("/folgeauftrag");  // the form again, with the renewed session's token
     EXPECT_EQ(browser.submit("/folgeauftrag/karte", {{"certificate_base64", "%%%"}}).status, 400);
 }
 
@@ -412,7 +413,28 @@ TEST_F(WizardTest, TooManyEligibilityChecksGetA429Page) {
     const std::vector<std::pair<std::string, std::string>> fields{
         {"certificate_base64", certificate_base64(cert.get())}};
     EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 303);
+    browser.get("/folgeauftrag");  // the form again, with the renewed session's token
     EXPECT_EQ(browser.submit("/folgeauftrag/karte", fields).status, 429);
+}
+
+TEST_F(WizardTest, BindingACardAndPlacingTheOrderRenewSessionIdAndFormToken) {
+    Browser browser(base);
+    browser.get("/folgeauftrag");
+    const auto first_cookie = browser.cookies().at(std::string(SessionStore::cookie_name));
+    const auto first_token = browser.csrf();
+    browser.submit("/folgeauftrag/karte", {{"certificate_base64", certificate_base64(cert.get())}});
+    const auto bound_cookie = browser.cookies().at(std::string(SessionStore::cookie_name));
+    EXPECT_NE(bound_cookie, first_cookie);
+    // Whoever learnt the old id or token (a shared PC, a page left open) holds nothing now.
+    Browser stale(base);
+    stale.cookies()[std::string(SessionStore::cookie_name)] = first_cookie;
+    EXPECT_FALSE(contains(stale.get("/folgeauftrag/berechtigung").body, "data-eligible"));
+    EXPECT_EQ(browser.post("/folgeauftrag/berechtigung",
+                           form({{"declaration", "unchanged"}, {"csrf_token", first_token}}))
+                  .status,
+              403);
+    EXPECT_TRUE(contains(browser.get("/folgeauftrag/berechtigung").body, "data-eligible=\"true\""));
+    EXPECT_NE(browser.csrf(), first_token);
 }
 
 TEST_F(WizardTest, TwoSignaturesSentAtOnceGiveOneOrderAndBothTabsTheConfirmation) {

@@ -150,7 +150,8 @@ TEST_F(PagesTest, SessionCookieIsHttpOnlySecureAndStrict) {
     browser.get("/");
     ASSERT_FALSE(browser.set_cookies.empty());
     const auto& cookie = browser.set_cookies.front();
-    EXPECT_TRUE(cookie.starts_with("sigcard_session="));
+    // "__Host-": the browser takes it only over HTTPS, for the whole site, from this host alone.
+    EXPECT_TRUE(cookie.starts_with("__Host-sigcard_session="));
     EXPECT_TRUE(contains(cookie, "HttpOnly"));
     EXPECT_TRUE(contains(cookie, "Secure"));
     EXPECT_TRUE(contains(cookie, "SameSite=Strict"));

@@ -209,6 +209,8 @@ http::Response FollowUpWizard::receive_certificate(PageRequest& page) {
     wizard.certificate_der = der;
     wizard.card_token = card_token.size() <= 64 ? card_token : "";
     wizard.report = std::move(report);
+    // The session now stands for a card: a session id or form token seen before no longer does.
+    context_.support.renew_session(page);
     return to_step("/folgeauftrag/berechtigung");
 }
 

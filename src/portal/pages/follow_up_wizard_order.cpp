@@ -205,15 +205,17 @@ http::Response FollowUpWizard::signing(PageRequest& page) const {
 // document (after a cancel, an expiry or a reload), or where the holder stands when the order
 // was placed meanwhile (another tab) or the document is gone.
 http::Response FollowUpWizard::signing_request(PageRequest& page) const {
-    context_.support.require_csrf(page, http::QueryParameters::parse(page.http.body));
     std::lock_guard lock(page.session->mutex);
     const auto& wizard = page.session->wizard;
+    // Where the holder stands, before the form token: it changes nothing, and a tab opened before
+    // the order was placed (with the token of then) is led to the confirmation.
     if (!wizard.draft) {
         return http::Response::json({{"state", wizard.order ? "placed" : "no_document"},
                                {"location", wizard.order ? "/folgeauftrag/bestaetigung"
                                                          : "/folgeauftrag/angaben"}},
                               409);
     }
+    context_.support.require_csrf(page, http::QueryParameters::parse(page.http.body));
     const auto signed_request = sign_for_agent(page);
     return http::Response::json({{"state", "ready"},
                            {"portal_request", signed_request.portal_request},
@@ -222,13 +224,14 @@ http::Response FollowUpWizard::signing_request(PageRequest& page) const {
 
 http::Response FollowUpWizard::receive_signature(PageRequest& page) {
     const auto form = http::QueryParameters::parse(page.http.body);
-    context_.support.require_csrf(page, form);
     std::lock_guard lock(page.session->mutex);
     auto& wizard = page.session->wizard;
     if (!wizard.draft && wizard.order) {
-        // Placed from another tab (or a double click): the order stands, shown once.
+        // Placed from another tab (or a double click): the order stands, shown once — also to a
+        // tab whose form token is from before the order renewed the session.
         return http::Response::redirect("/folgeauftrag/bestaetigung");
     }
+    context_.support.require_csrf(page, form);
     if (wizard.submitting) {
         // The same document is on its way from another tab or a double click: this request is
         // answered with where the first one ends.
@@ -298,11 +301,16 @@ http::Response FollowUpWizard::settle_submission(PageRequest& page,
         // The document is signed and stored: it is never offered for signing again.
         wizard.order = *order;
         wizard.draft.reset();
+        context_.support.renew_session(page);  // the session now shows a placed order
         spdlog::info("page order submitted: {}", order->order_number);
     }
     const char* where = order ? "/folgeauftrag/bestaetigung" : "/folgeauftrag/signatur";
     for (const auto& other : waiting) {
-        other->fulfil(http::Response::redirect(where));
+        auto redirect = http::Response::redirect(where);
+        if (order) {  // the same holder's session, under its renewed id
+            redirect.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
+        }
+        other->fulfil(std::move(redirect));
     }
     if (order) {
         return http::Response::redirect(where);

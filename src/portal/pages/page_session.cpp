@@ -27,8 +27,11 @@ std::string_view trim(std::string_view text) {
 
 }  // namespace
 
-SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t max_sessions)
-    : idle_timeout_(idle_timeout), max_sessions_(std::max<std::size_t>(max_sessions, 1)) {}
+SessionStore::SessionStore(std::chrono::seconds idle_timeout, std::size_t max_sessions,
+                           double new_per_second, double new_burst)
+    : idle_timeout_(idle_timeout),
+      max_sessions_(std::max<std::size_t>(max_sessions, 1)),
+      creations_(new_per_second, new_burst) {}
 
 std::shared_ptr<Session> SessionStore::find(const http::Request& request) {
     const auto id = request_cookie(request, cookie_name);
@@ -41,30 +44,47 @@ std::shared_ptr<Session> SessionStore::find(const http::Request& request) {
     if (it == sessions_.end()) {
         return nullptr;
     }
-    if (now - it->second->last_used > idle_timeout_) {
+    if (now - it->second.session->last_used > idle_timeout_) {
+        recent_.erase(it->second.position);
         sessions_.erase(it);
         return nullptr;
     }
-    it->second->last_used = now;
-    return it->second;
+    it->second.session->last_used = now;
+    recent_.splice(recent_.begin(), recent_, it->second.position);
+    return it->second.session;
 }
 
-std::shared_ptr<Session> SessionStore::create() {
+std::shared_ptr<Session> SessionStore::create(std::string_view client) {
     auto session = std::make_shared<Session>();
     session->id = random_token();
     session->csrf_token = random_token();
     const auto now = Clock::now();
     session->last_used = now;
+    if (!creations_.allow(client)) {
+        return session;  // for this request only
+    }
     std::lock_guard lock(mutex_);
     drop_expired(now);
     if (sessions_.size() >= max_sessions_) {
-        const auto oldest = std::min_element(
-            sessions_.begin(), sessions_.end(),
-            [](const auto& a, const auto& b) { return a.second->last_used < b.second->last_used; });
-        sessions_.erase(oldest);
+        sessions_.erase(recent_.back());
+        recent_.pop_back();
     }
-    sessions_.emplace(session->id, session);
+    recent_.push_front(session->id);
+    sessions_.emplace(session->id, Entry{session, recent_.begin()});
     return session;
+}
+
+void SessionStore::rotate(Session& session) {
+    const auto fresh_id = random_token();
+    std::lock_guard lock(mutex_);
+    if (auto it = sessions_.find(session.id); it != sessions_.end()) {
+        auto entry = std::move(it->second);
+        sessions_.erase(it);
+        *entry.position = fresh_id;
+        sessions_.emplace(fresh_id, std::move(entry));
+    }
+    session.id = fresh_id;
+    session.csrf_token = random_token();
 }
 
 std::size_t SessionStore::size() const {
@@ -76,9 +96,16 @@ std::string SessionStore::cookie_for(const Session& session) {
     return fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", cookie_name, session.id);
 }
 
+// The least recently used sessions are the oldest: drop from the end while they are expired.
 void SessionStore::drop_expired(Clock::time_point now) {
-    std::erase_if(sessions_,
-                  [&](const auto& entry) { return now - entry.second->last_used > idle_timeout_; });
+    while (!recent_.empty()) {
+        const auto it = sessions_.find(recent_.back());
+        if (now - it->second.session->last_used <= idle_timeout_) {
+            break;
+        }
+        sessions_.erase(it);
+        recent_.pop_back();
+    }
 }
 
 std::optional<std::string> request_cookie(const http::Request& request, std::string_view name) {

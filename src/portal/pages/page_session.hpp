@@ -4,12 +4,14 @@
 #pragma once
 
 #include "follow_up/follow_up_orders.hpp"
+#include "http/rate_limiter.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,18 +67,27 @@ class SessionStore {
 public:
     using Clock = std::chrono::steady_clock;
 
+    // `new_per_second`/`new_burst`: how many sessions one client (IPv4 address, IPv6 /64) may
+    // have created for it; beyond that its sessions are not kept, so a flood from one place
+    // cannot push everybody else's out.
     SessionStore(std::chrono::seconds idle_timeout = std::chrono::minutes(30),
-                 std::size_t max_sessions = 20'000);
+                 std::size_t max_sessions = 20'000, double new_per_second = 0.5,
+                 double new_burst = 60);
 
     // The live session whose id the request's cookie names; nullptr when none.
     std::shared_ptr<Session> find(const http::Request& request);
-    // A new session with fresh random id and CSRF token. When the store is full, the least
-    // recently used session goes first.
-    std::shared_ptr<Session> create();
+    // A new session with fresh random id and CSRF token, kept unless `client` has created too
+    // many (then it lives for this request only). When the store is full, the least recently
+    // used session goes first.
+    std::shared_ptr<Session> create(std::string_view client);
+    // New id and CSRF token for a session that just gained weight (a card bound, an order
+    // placed): a token seen before no longer works. The caller holds the session's mutex.
+    void rotate(Session& session);
 
     std::size_t size() const;
 
-    static constexpr std::string_view cookie_name = "sigcard_session";
+    // "__Host-": only ever set by this host, over HTTPS, for the whole site.
+    static constexpr std::string_view cookie_name = "__Host-sigcard_session";
 
     // The Set-Cookie value for a session: HttpOnly, Secure, SameSite=Strict, whole site.
     static std::string cookie_for(const Session& session);
@@ -84,10 +95,17 @@ public:
 private:
     void drop_expired(Clock::time_point now);
 
+    struct Entry {
+        std::shared_ptr<Session> session;
+        std::list<std::string>::iterator position;  // in recent_
+    };
+
     std::chrono::seconds idle_timeout_;
     std::size_t max_sessions_;
+    http::RateLimiter creations_;
     mutable std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<Session>, std::less<>> sessions_;
+    std::map<std::string, Entry, std::less<>> sessions_;
+    std::list<std::string> recent_;  // session ids, most recently used first
 };
 
 // The value of cookie `name` from the request's Cookie fields.

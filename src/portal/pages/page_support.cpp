@@ -128,7 +128,7 @@ PageRequest PageSupport::begin(const http::Request& request) const {
     }
     page.session = sessions_.find(request);
     if (!page.session) {
-        page.session = sessions_.create();
+        page.session = sessions_.create(request.remote_address);
         page.new_session = true;
     }
     return page;
@@ -156,9 +156,6 @@ http::Response PageSupport::render(const PageRequest& page, std::string_view nam
     }
     auto response = http::Response::html(render_template("layout", values), status);
     response.headers.set("Content-Language", en ? "en" : "de");
-    if (page.new_session) {
-        response.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
-    }
     if (page.language_chosen) {
         response.headers.add("Set-Cookie",
                              fmt::format("{}={}; Path=/; Max-Age=31536000; Secure; SameSite=Lax",
@@ -217,6 +214,17 @@ http::Handler PageSupport::guarded(std::function<http::Response(PageRequest&)> h
 }
 
 http::Response PageSupport::settle(PageRequest& page,
+                                   const std::function<http::Response(PageRequest&)>& handler) const {
+    auto response = answer(page, handler);
+    // A new or renewed session's cookie goes with whatever the answer is: a page, a redirect or
+    // an error page.
+    if (page.new_session) {
+        response.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
+    }
+    return response;
+}
+
+http::Response PageSupport::answer(PageRequest& page,
                                    const std::function<http::Response(PageRequest&)>& handler) const {
     const auto& request = page.http;
     try {

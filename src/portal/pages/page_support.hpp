@@ -28,7 +28,7 @@ struct PageRequest {
     const http::Request& http;
     Language language = Language::german;
     std::shared_ptr<Session> session;
-    bool new_session = false;
+    bool new_session = false;  // new or renewed: the answer sets its cookie
     bool language_chosen = false;  // ?lang= given: the choice is remembered in a cookie
 
     bool english() const { return language == Language::english; }
@@ -81,7 +81,16 @@ public:
 
     const std::string& trust_center_name() const noexcept { return trust_center_; }
 
+    // Gives the session a new id and CSRF token (a card bound, an order placed); the answer to
+    // this request carries its new cookie. The caller holds the session's mutex.
+    void renew_session(PageRequest& page) const {
+        sessions_.rotate(*page.session);
+        page.new_session = true;
+    }
+
 private:
+    http::Response answer(PageRequest& page,
+                          const std::function<http::Response(PageRequest&)>& handler) const;
     http::Response keep_language(const PageRequest& page, http::Response response) const;
 
     std::string trust_center_;
