@@ -15,7 +15,6 @@ namespace sigcard::signature {
 namespace {
 
 using EssV2Ptr = std::unique_ptr<ESS_SIGNING_CERT_V2, ossl::Deleter<ESS_SIGNING_CERT_V2_free>>;
-using EssV1Ptr = std::unique_ptr<ESS_SIGNING_CERT, ossl::Deleter<ESS_SIGNING_CERT_free>>;
 
 // A library context without any provider: parsing under it leaves the public keys of
 // certificates undecoded (OpenSSL parses them opportunistically and clears the failure).
@@ -227,14 +226,9 @@ void check_signing_certificate(CMS_SignerInfo* si, X509* signer) {
             throw Error(errors::malformed, "signing-certificate-v2 not decodable");
         }
         ok = OSSL_ESS_check_signing_certs(nullptr, ess.get(), chain.get(), 1);
-    } else if (ASN1_TYPE* v1 = attribute_value(si, NID_id_smime_aa_signingCertificate);
-               v1 != nullptr && v1->type == V_ASN1_SEQUENCE) {
-        const unsigned char* p = v1->value.sequence->data;
-        EssV1Ptr ess(d2i_ESS_SIGNING_CERT(nullptr, &p, v1->value.sequence->length));
-        if (!ess) {
-            throw Error(errors::malformed, "signing-certificate not decodable");
-        }
-        ok = OSSL_ESS_check_signing_certs(ess.get(), nullptr, chain.get(), 1);
+    } else if (attribute_value(si, NID_id_smime_aa_signingCertificate) != nullptr) {
+        // v1 binds the certificate by SHA-1 only (RFC 5035): a second-preimage target.
+        throw Error(errors::signing_certificate_sha1, "signing-certificate v1 only");
     } else {
         throw Error(errors::missing_signed_attributes, "signing-certificate-v2");
     }

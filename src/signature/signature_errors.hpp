@@ -38,6 +38,12 @@ inline constexpr ErrorCode signer_certificate_missing{
     "The signature does not contain the signer's certificate. Please sign with the SigCard "
     "application."};
 
+inline constexpr ErrorCode signing_certificate_sha1{
+    "signature.signing_certificate_sha1",
+    "Die Signatur nennt ihr Zertifikat nur über SHA-1 (signing-certificate); verlangt ist "
+    "signing-certificate-v2 mit SHA-256 oder stärker.",
+    "The signature names its certificate by SHA-1 only (signing-certificate); "
+    "signing-certificate-v2 with SHA-256 or stronger is required."};
 inline constexpr ErrorCode signing_certificate_mismatch{
     "signature.signing_certificate_mismatch",
     "Das in der Signatur genannte Zertifikat ist nicht das Zertifikat, mit dem signiert wurde. "

@@ -184,6 +184,24 @@ TEST_F(CadesTest, SigningCertificateAttributeNamingAnotherCertificate) {
                          "signature.signing_certificate_mismatch");
 }
 
+TEST_F(CadesTest, ASigningCertificateNamedBySha1OnlyIsRefused) {
+    // ESS signing-certificate v1 names the right certificate, but by SHA-1: not enough.
+    ossl::BioPtr in(BIO_new_mem_buf(order_.data(), static_cast<int>(order_.size())));
+    const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY;
+    ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
+    CMS_SignerInfo* si =
+        CMS_add1_signer(cms.get(), cert_.get(), holder_.private_key(), EVP_sha256(), flags);
+    std::unique_ptr<ESS_SIGNING_CERT, ossl::Deleter<ESS_SIGNING_CERT_free>> ess(
+        OSSL_ESS_signing_cert_new_init(cert_.get(), nullptr, 0));
+    unsigned char* der = nullptr;
+    const int len = i2d_ESS_SIGNING_CERT(ess.get(), &der);
+    CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificate, V_ASN1_SEQUENCE, der, len);
+    OPENSSL_free(der);
+    ASSERT_EQ(CMS_final(cms.get(), in.get(), nullptr, flags), 1);
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, to_bytes(cms.get())),
+                         "signature.signing_certificate_sha1");
+}
+
 TEST_F(CadesTest, GarbageEmptyTruncatedAndHugeAreMalformed) {
     const auto cms = signature::create_cades(holder_, cert_.get(), order_);
     EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, ossl::Bytes{}), "signature.malformed");
@@ -275,6 +293,7 @@ TEST(SignatureErrors, EveryCodeHasBothTexts) {
     using namespace signature::errors;
     for (const ErrorCode* code :
          {&malformed, &content_mismatch, &invalid, &missing_signed_attributes,
+          &signing_certificate_sha1,
           &signer_certificate_missing, &signing_certificate_mismatch}) {
         EXPECT_TRUE(code->id.starts_with("signature."));
         EXPECT_FALSE(code->de.empty());

@@ -33,11 +33,30 @@ std::optional<std::string> ocsp_url(const X509* cert) {
     return std::nullopt;
 }
 
-// A qualified signature certificate: nonRepudiation alone, critical, and QcCompliance.
+// Whether the certificate states the qualified policy QCP-n-qscd (ETSI EN 319 411-2).
+bool has_qualified_policy(const X509* cert) {
+    std::unique_ptr<CERTIFICATEPOLICIES, ossl::Deleter<CERTIFICATEPOLICIES_free>> policies(
+        static_cast<CERTIFICATEPOLICIES*>(
+            X509_get_ext_d2i(cert, NID_certificate_policies, nullptr, nullptr)));
+    if (!policies) {
+        return false;
+    }
+    const ossl::Asn1ObjectPtr qualified(OBJ_txt2obj(oid::qcp_n_qscd, 1));
+    for (int i = 0; i < sk_POLICYINFO_num(policies.get()); ++i) {
+        if (OBJ_cmp(sk_POLICYINFO_value(policies.get(), i)->policyid, qualified.get()) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A qualified signature certificate: nonRepudiation alone, critical, the qualified policy and
+// QcCompliance.
 bool is_qualified_signing(const X509* cert) {
     const int index = X509_get_ext_by_NID(cert, NID_key_usage, -1);
     if (index < 0 || !X509_EXTENSION_get_critical(X509_get_ext(cert, index)) ||
-        X509_get_key_usage(const_cast<X509*>(cert)) != KU_NON_REPUDIATION) {
+        X509_get_key_usage(const_cast<X509*>(cert)) != KU_NON_REPUDIATION ||
+        !has_qualified_policy(cert)) {
         return false;
     }
     try {
