@@ -115,14 +115,19 @@ http::Handler answering(http::Handler handler, const http::ErrorStatusTable& sta
 FollowUpApi::FollowUpApi(orders::FollowUpOrders& follow_up, const orders::OrderBook& book,
                          storage::Database& database,
                          const pki::CertificateStore& certificates,
-                         const config::TrustCenterConfig& config, FollowUpApiLimits limits)
+                         const config::TrustCenterConfig& config)
     : follow_up_(follow_up),
       book_(book),
       terms_(database),
       confirmations_(config.name, terms_, certificates),
       config_(config),
-      eligibility_limiter_(limits.eligibility_per_second, limits.eligibility_burst),
-      status_limiter_(limits.status_per_second, limits.status_burst) {
+      // Per client, from sigcard.toml [limits]: look-ups by guessable keys, and what makes the
+      // trust center store something.
+      eligibility_limiter_(config.limits.eligibility.per_second(), config.limits.eligibility.burst),
+      status_limiter_(config.limits.status.per_second(), config.limits.status.burst),
+      draft_limiter_(config.limits.drafts.per_second(), config.limits.drafts.burst),
+      submission_limiter_(config.limits.submissions.per_second(),
+                          config.limits.submissions.burst) {
     set_follow_up_error_statuses(statuses_);
 }
 
@@ -154,6 +159,7 @@ http::Response FollowUpApi::eligibility(const http::Request& request) {
 }
 
 http::Response FollowUpApi::create_draft(const http::Request& request) {
+    check_rate(draft_limiter_, request);
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto certificate = api_json::required_base64(body, "certificate", kMaxCertificateBytes);
@@ -187,6 +193,7 @@ http::Response FollowUpApi::create_draft(const http::Request& request) {
 }
 
 http::Response FollowUpApi::submit(const http::Request& request) {
+    check_rate(submission_limiter_, request);
     require_json(request);
     const auto body = api_json::parse_object(request.body);
     const auto nonce = api_json::required_string(body, "nonce");

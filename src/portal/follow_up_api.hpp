@@ -18,21 +18,12 @@
 
 namespace sigcard::portal {
 
-// Look-ups by guessable keys (a certificate anyone may hold, an order number) are rate-limited
-// per client address.
-struct FollowUpApiLimits {
-    double eligibility_per_second = 0.5;
-    double eligibility_burst = 30;
-    double status_per_second = 0.5;
-    double status_burst = 20;
-};
 
 class FollowUpApi {
 public:
     FollowUpApi(orders::FollowUpOrders& follow_up, const orders::OrderBook& book,
                 storage::Database& database,
-                const pki::CertificateStore& certificates, const config::TrustCenterConfig& config,
-                FollowUpApiLimits limits = {});
+                const pki::CertificateStore& certificates, const config::TrustCenterConfig& config);
 
     void add_routes(http::Router& router);
 
@@ -57,6 +48,8 @@ private:
     http::ErrorStatusTable statuses_;  // the server's statuses, for the answers built here
     http::RateLimiter eligibility_limiter_;
     http::RateLimiter status_limiter_;
+    http::RateLimiter draft_limiter_;
+    http::RateLimiter submission_limiter_;
 };
 
 }  // namespace sigcard::portal

@@ -26,6 +26,7 @@ void set_follow_up_error_statuses(http::ErrorStatusTable& table) {
     table.set("order.document_mismatch", 422);
     table.set("order.signer_mismatch", 422);
     table.set("order.terms_unknown", 503);
+    table.set("order.too_many_drafts", 429);
     table.set("terms.version_not_found", 404);
     // A signature that cannot be read is a bad request; one that can but is wrong is refused.
     table.set("signature.", 422);

@@ -68,8 +68,7 @@ int run_portal(int argc, char** argv) {
                                   config);
         follow_up_api.add_routes(router);
         pages::HolderPages holder_pages(
-            {config, desk.follow_up(), desk.book(), tc.database(), dir / "tls", pages::PageLimits{},
-             &desk});
+            {config, desk.follow_up(), desk.book(), tc.database(), dir / "tls", &desk});
         pages::add_page_routes(router, holder_pages);
         router.get("/healthz", [](const http::Request&) {
             return http::Response::json(nlohmann::json{{"status", "ok"}});

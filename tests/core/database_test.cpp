@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
@@ -224,7 +225,7 @@ TEST(DatabaseOnPostgresql, MigratesAndKeepsTheOrderConstraints) {
     db.with_session([](soci::session& s) {
         int version = 0;
         s << "SELECT MAX(version) FROM schema_migrations", soci::into(version);
-        EXPECT_EQ(version, 7);
+        EXPECT_EQ(version, storage::migrations().back().version);  // every migration ran
         s << "INSERT INTO terms_versions (version, valid_from, sha256, text, published_at) "
              "VALUES ('v1', 0, 'aa', 'AGB', 0)";
         const std::string insert =

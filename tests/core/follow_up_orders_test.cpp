@@ -122,6 +122,32 @@ TEST_F(FollowUpOrdersTest, NoncesAreUniqueAndSortInTheOrderTheyWereIssued) {
     }
 }
 
+TEST_F(FollowUpOrdersTest, ACardHasAtMostItsShareOfUnsignedDraftsAndOldOnesArePurged) {
+    auto drafts_in_store = [&] {
+        long long count = 0;
+        tc.db.with_session(
+            [&](soci::session& s) { s << "SELECT COUNT(*) FROM order_drafts", soci::into(count); });
+        return count;
+    };
+    const int cap = config.policy.max_open_drafts_per_card;
+    for (int i = 0; i < cap; ++i) {
+        orders.create_draft(holder_der, order_data(), now);
+    }
+    // The certificate is public: anyone could ask for drafts in the holder's name.
+    EXPECT_EQ(error_id([&] { orders.create_draft(holder_der, order_data(), now + 1); }),
+              "order.too_many_drafts");
+    EXPECT_EQ(drafts_in_store(), cap);
+    // A signed one does not count; and once the unsigned ones are past their age, they go.
+    const auto max_age = config.policy.nonce_max_age_minutes * 60;
+    const auto later = orders.create_draft(holder_der, order_data(), now + max_age + 120);
+    EXPECT_EQ(drafts_in_store(), 1);
+    orders.submit(later.nonce, later.document, sign(holder_key, holder_cert.get(), later.document),
+                  now + max_age + 130);
+    EXPECT_EQ(error_id([&] { orders.create_draft(holder_der, order_data(), now + 3 * max_age); }),
+              "eligibility.open_order_exists");
+    EXPECT_EQ(drafts_in_store(), 1);  // the signed draft stays with its order
+}
+
 TEST_F(FollowUpOrdersTest, ASignedDraftBecomesOneStoredOrderWithEvidence) {
     const auto draft = orders.create_draft(holder_der, order_data(), now);
     EXPECT_NE(draft.document.find("Nonce: " + draft.nonce), std::string::npos);

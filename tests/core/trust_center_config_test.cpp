@@ -62,6 +62,21 @@ TEST_F(TrustCenterConfigTest, RememberingNoCertificatesIsRefused) {
     }
 }
 
+TEST_F(TrustCenterConfigTest, RateLimitsAreReadAndNoneMayBeZero) {
+    TrustCenterConfig written;
+    written.limits.drafts = {7, 3};
+    write(written.to_toml());
+    const auto read = TrustCenterConfig::load(dir.path());
+    EXPECT_EQ(read.limits.drafts.per_minute, 7);
+    EXPECT_EQ(read.limits.drafts.burst, 3);
+    EXPECT_EQ(read.limits.submissions.per_minute, written.limits.submissions.per_minute);
+    for (const char* limits : {"[limits]\ndrafts_per_minute = 0\n",
+                               "[limits]\nnew_sessions_burst = 0\n"}) {
+        write(limits);
+        EXPECT_THROW(TrustCenterConfig::load(dir.path()), std::runtime_error) << limits;
+    }
+}
+
 TEST_F(TrustCenterConfigTest, ANegativePriceOrVatRateIsRefused) {
     for (const char* prices : {"[prices]\nfollow_up_net_cents = -1\n", "[prices]\nvat_percent = -19\n",
                                "[prices]\nvat_percent = 190\n"}) {

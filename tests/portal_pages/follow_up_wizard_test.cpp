@@ -404,10 +404,8 @@ TEST_F(WizardTest, GarbageInsteadOfACertificateIsReportedAsInvalid) {
 }
 
 TEST_F(WizardTest, TooManyEligibilityChecksGetA429Page) {
-    PageLimits limits;
-    limits.eligibility_per_second = 0.001;
-    limits.eligibility_burst = 1;
-    start_server(limits);
+    config.limits.eligibility = {1, 1};  // sigcard.toml [limits]
+    start_server();
     Browser browser(base);
     browser.get("/folgeauftrag");
     const std::vector<std::pair<std::string, std::string>> fields{
@@ -435,6 +433,22 @@ TEST_F(WizardTest, BindingACardAndPlacingTheOrderRenewSessionIdAndFormToken) {
               403);
     EXPECT_TRUE(contains(browser.get("/folgeauftrag/berechtigung").body, "data-eligible=\"true\""));
     EXPECT_NE(browser.csrf(), first_token);
+}
+
+TEST_F(WizardTest, DraftsAndSubmissionsFromOneAddressAreLimitedBySigcardToml) {
+    config.limits.drafts = {1, 1};       // sigcard.toml [limits]
+    config.limits.submissions = {1, 1};
+    start_server();
+    Browser browser(base);
+    reach_review(browser);  // one draft
+    browser.get("/folgeauftrag/angaben");
+    const auto again = browser.submit("/folgeauftrag/angaben", good_order_fields);
+    EXPECT_EQ(again.status, 429);
+    EXPECT_TRUE(contains(again.body, "Zu viele Anfragen"));
+    long long drafts = 0;
+    tc.db.with_session(
+        [&](soci::session& s) { s << "SELECT COUNT(*) FROM order_drafts", soci::into(drafts); });
+    EXPECT_EQ(drafts, 1);
 }
 
 TEST_F(WizardTest, TwoSignaturesSentAtOnceGiveOneOrderAndBothTabsTheConfirmation) {

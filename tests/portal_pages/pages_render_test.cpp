@@ -318,10 +318,8 @@ TEST_F(PagesTest, StatusLookupGivesTheSameAnswerForAWrongEmailAndAnUnknownNumber
 }
 
 TEST_F(PagesTest, TooManyStatusLookupsGetA429Page) {
-    PageLimits limits;
-    limits.status_per_second = 0.001;
-    limits.status_burst = 2;
-    start_server(limits);
+    config.limits.status = {1, 2};  // sigcard.toml [limits]
+    start_server();
     Browser browser(base);
     browser.get("/status");
     const std::vector<std::pair<std::string, std::string>> fields{{"order_number", "FA-1"},

@@ -130,10 +130,11 @@ protected:
 
     void SetUp() override { start_server(); }
 
-    void start_server(PageLimits limits = {}) {
+    // With config.limits as the test set them.
+    void start_server() {
         server.reset();
         pages = std::make_unique<HolderPages>(
-            HolderPagesContext{config, orders, book, tc.db, tc.dir.path() / "tls", limits});
+            HolderPagesContext{config, orders, book, tc.db, tc.dir.path() / "tls"});
         http::Router router;
         add_page_routes(router, *pages);
         http::ServerConfig server_config;

@@ -78,8 +78,22 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "policy", "require_pin_pad", p.require_pin_pad);
     read(table, "policy", "revocation_max_age_seconds", p.revocation_max_age_seconds);
     read(table, "policy", "nonce_max_age_minutes", p.nonce_max_age_minutes);
+    read(table, "policy", "max_open_drafts_per_card", p.max_open_drafts_per_card);
     read(table, "policy", "certificate_validity_days", p.certificate_validity_days);
     read(table, "policy", "max_request_bytes", p.max_request_bytes);
+    for (auto& [name, limit] :
+         {std::pair<std::string_view, RateLimit*>{"eligibility", &c.limits.eligibility},
+          {"status", &c.limits.status},
+          {"drafts", &c.limits.drafts},
+          {"submissions", &c.limits.submissions},
+          {"new_sessions", &c.limits.new_sessions}}) {
+        read(table, "limits", std::string(name) + "_per_minute", limit->per_minute);
+        read(table, "limits", std::string(name) + "_burst", limit->burst);
+        if (limit->per_minute < 1 || limit->burst < 1) {
+            throw std::runtime_error("sigcard.toml [limits] " + std::string(name) +
+                                     ": per minute and burst must be at least 1");
+        }
+    }
     read(table, "portal", "listen_address", c.portal.listen_address);
     read(table, "portal", "port", c.portal.port);
     read(table, "portal", "tls", c.portal.tls);
@@ -137,8 +151,20 @@ std::string TrustCenterConfig::to_toml() const {
                                {"require_pin_pad", policy.require_pin_pad},
                                {"revocation_max_age_seconds", policy.revocation_max_age_seconds},
                                {"nonce_max_age_minutes", policy.nonce_max_age_minutes},
+                               {"max_open_drafts_per_card", policy.max_open_drafts_per_card},
                                {"certificate_validity_days", policy.certificate_validity_days},
                                {"max_request_bytes", policy.max_request_bytes}}},
+        {"limits",
+         toml::table{{"eligibility_per_minute", limits.eligibility.per_minute},
+                     {"eligibility_burst", limits.eligibility.burst},
+                     {"status_per_minute", limits.status.per_minute},
+                     {"status_burst", limits.status.burst},
+                     {"drafts_per_minute", limits.drafts.per_minute},
+                     {"drafts_burst", limits.drafts.burst},
+                     {"submissions_per_minute", limits.submissions.per_minute},
+                     {"submissions_burst", limits.submissions.burst},
+                     {"new_sessions_per_minute", limits.new_sessions.per_minute},
+                     {"new_sessions_burst", limits.new_sessions.burst}}},
         {"portal", toml::table{{"listen_address", portal.listen_address},
                                {"port", portal.port},
                                {"tls", portal.tls},

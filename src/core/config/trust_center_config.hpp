@@ -47,6 +47,9 @@ struct Policy {
     bool require_pin_pad = false;
     int revocation_max_age_seconds = 60;  // how old revocation status may be when an order is checked
     int nonce_max_age_minutes = 30;
+    // Unsigned drafts one card may have at once: a certificate is public, so without a cap anyone
+    // could fill the database with drafts in a holder's name.
+    int max_open_drafts_per_card = 10;
     int certificate_validity_days = 1095;
     int max_request_bytes = 262144;
 };
@@ -65,6 +68,21 @@ struct Portal {
     // The operators' listener (plain HTTP, /metrics): never the holders' address and port.
     std::string operator_address = "127.0.0.1";
     int operator_port = 9464;
+};
+
+// [limits]: how often one client (an IPv4 address, an IPv6 /64) may do each thing that looks
+// up a guessable key or makes the trust center store something, per minute and in a burst.
+struct RateLimit {
+    int per_minute;
+    int burst;
+    double per_second() const { return per_minute / 60.0; }
+};
+struct RateLimits {
+    RateLimit eligibility{30, 30};   // a card's certificate checked (it is public)
+    RateLimit status{30, 20};        // an order looked up by number and email
+    RateLimit drafts{20, 20};        // an order document rendered and stored
+    RateLimit submissions{20, 20};   // a signed order sent
+    RateLimit new_sessions{30, 60};  // page sessions kept for one client
 };
 
 // [mail]: the SMTP server holders' mails go through; empty: no mails are sent.
@@ -90,6 +108,7 @@ struct TrustCenterConfig {
     Mail mail;
     Policy policy;
     Portal portal;
+    RateLimits limits;
 
     std::filesystem::path resolve(const std::string& relative) const;
 

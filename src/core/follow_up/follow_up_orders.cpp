@@ -84,12 +84,18 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
     if (!terms) {
         throw Error(errors::terms_unknown);
     }
+    const auto max_age =
+        static_cast<std::int64_t>(context_.config.policy.nonce_max_age_minutes) * 60;
+    purge_expired_drafts(now, max_age);
+    if (drafts_.unsigned_since(report.certificate_serial, now - max_age) >=
+        context_.config.policy.max_open_drafts_per_card) {
+        throw Error(errors::too_many_drafts, report.certificate_serial);
+    }
     OrderDraft draft;
     draft.nonce = new_draft_nonce();
     draft.terms = *terms;
     draft.issued_at = now;
-    draft.expires_at =
-        now + static_cast<std::int64_t>(context_.config.policy.nonce_max_age_minutes) * 60;
+    draft.expires_at = now + max_age;
     OrderDocumentInput input;
     input.trust_center = context_.config.name;
     input.holder = report.holder;
@@ -107,6 +113,22 @@ OrderDraft FollowUpOrders::create_draft(std::span<const std::uint8_t> certificat
                  terms->version, draft.document, draft.document_sha256, now,
                  revocation_password_hash});
     return draft;
+}
+
+// Unsigned drafts past their nonce's age can never become orders: deleted, by whichever portal
+// instance comes first, at most once a minute each.
+void FollowUpOrders::purge_expired_drafts(std::int64_t now, std::int64_t max_age) {
+    auto last = last_purge_.load();
+    if (now - last < 60 || !last_purge_.compare_exchange_strong(last, now)) {
+        return;
+    }
+    try {
+        if (const auto purged = drafts_.purge_unsigned(now - max_age); purged > 0) {
+            spdlog::info("drafts: {} expired unsigned drafts deleted", purged);
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn("drafts: purge failed: {}", e.what());
+    }
 }
 
 SubmittedOrder FollowUpOrders::submit(const std::string& nonce, const std::string& document,

@@ -16,6 +16,7 @@
 #include "pki/qualified_profile.hpp"
 #include "storage/group_commit.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -93,12 +94,14 @@ private:
     // The holder's certificate as the validator has seen and checked it before (the same bytes
     // arrive with eligibility, draft and order), else freshly parsed; nullptr when malformed.
     ossl::X509Ptr parsed_certificate(std::span<const std::uint8_t> der) const;
+    void purge_expired_drafts(std::int64_t now, std::int64_t max_age);
 
     FollowUpContext context_;
     EligibilityPolicy policy_;
     TermsCatalogue terms_;
     cards::CardRegister cards_;
     SqlDraftStore drafts_;
+    std::atomic<std::int64_t> last_purge_{0};
     SqlOrderStore orders_;
     SubmissionWriter writer_;
     // Last: its writer thread uses the members above and is joined first on destruction.

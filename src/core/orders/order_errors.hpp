@@ -53,6 +53,12 @@ inline constexpr ErrorCode terms_unknown{
 inline constexpr ErrorCode terms_version_exists{"terms.version_exists",
                                                 "Diese AGB-Version ist bereits veröffentlicht.",
                                                 "This terms version has already been published."};
+inline constexpr ErrorCode too_many_drafts{
+    "order.too_many_drafts",
+    "Für diese Karte liegen schon viele unsignierte Auftragsdokumente vor. Bitte signieren Sie "
+    "eines davon oder versuchen Sie es in einer halben Stunde erneut.",
+    "There are already many unsigned order documents for this card. Please sign one of them or "
+    "try again in half an hour."};
 inline constexpr ErrorCode nonce_unknown{
     "order.nonce_unknown",
     "Dieser Auftrag ist uns nicht bekannt. Bitte beginnen Sie den Folgeauftrag erneut.",

@@ -42,6 +42,11 @@ class DraftStore {
 public:
     virtual ~DraftStore() = default;
     virtual void add(const NewDraft& draft) = 0;
+    // Drafts of this certificate issued at or after `since` that no order used.
+    virtual std::int64_t unsigned_since(const std::string& certificate_serial,
+                                        std::int64_t since) const = 0;
+    // Deletes the drafts issued before `before` that no order used; returns how many.
+    virtual std::int64_t purge_unsigned(std::int64_t before) = 0;
 };
 
 // A step taken on an order: checked against its current state and recorded with an event and

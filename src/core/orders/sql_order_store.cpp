@@ -292,6 +292,31 @@ void SqlDraftStore::add(const NewDraft& d) {
     });
 }
 
+std::int64_t SqlDraftStore::unsigned_since(const std::string& certificate_serial,
+                                           std::int64_t since) const {
+    return db_.with_session([&](soci::session& s) {
+        long long count = 0;
+        const long long from = since;
+        s << "SELECT COUNT(*) FROM order_drafts d WHERE d.certificate_serial = :serial AND "
+             "d.issued_at >= :since AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.nonce = "
+             "d.nonce)",
+            soci::use(certificate_serial), soci::use(from), soci::into(count);
+        return static_cast<std::int64_t>(count);
+    });
+}
+
+std::int64_t SqlDraftStore::purge_unsigned(std::int64_t before) {
+    return db_.in_transaction([&](soci::session& s) {
+        const long long until = before;
+        soci::statement purge =
+            (s.prepare << "DELETE FROM order_drafts WHERE issued_at < :before AND NOT EXISTS "
+                          "(SELECT 1 FROM orders o WHERE o.nonce = order_drafts.nonce)",
+             soci::use(until));
+        purge.execute(true);
+        return static_cast<std::int64_t>(purge.get_affected_rows());
+    });
+}
+
 std::optional<OrderRecord> SqlOrderStore::find(const std::string& order_number) const {
     return db_.with_session([&](soci::session& s) -> std::optional<OrderRecord> {
         soci::row row;

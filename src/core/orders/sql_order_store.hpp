@@ -12,6 +12,9 @@ class SqlDraftStore final : public DraftStore {
 public:
     explicit SqlDraftStore(storage::Database& db) : db_(db) {}
     void add(const NewDraft& draft) override;
+    std::int64_t unsigned_since(const std::string& certificate_serial,
+                                std::int64_t since) const override;
+    std::int64_t purge_unsigned(std::int64_t before) override;
 
 private:
     storage::Database& db_;

@@ -157,8 +157,11 @@ FollowUpWizard::FollowUpWizard(FollowUpWizardContext context)
       terms_(context.database),
       certificates_(context.database),
       confirmations_(context.config.name, terms_, certificates_),
-      eligibility_limiter_(context.limits.eligibility_per_second,
-                           context.limits.eligibility_burst) {}
+      eligibility_limiter_(context.config.limits.eligibility.per_second(),
+                           context.config.limits.eligibility.burst),
+      draft_limiter_(context.config.limits.drafts.per_second(), context.config.limits.drafts.burst),
+      submission_limiter_(context.config.limits.submissions.per_second(),
+                          context.config.limits.submissions.burst) {}
 
 void FollowUpWizard::add_routes(http::Router& router) {
     const auto& support = context_.support;

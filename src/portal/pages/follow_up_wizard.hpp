@@ -17,13 +17,6 @@
 
 namespace sigcard::portal::pages {
 
-// Look-ups by guessable keys are rate-limited per client address.
-struct PageLimits {
-    double eligibility_per_second = 0.2;
-    double eligibility_burst = 20;
-    double status_per_second = 0.2;
-    double status_burst = 10;
-};
 
 struct FollowUpWizardContext {
     const config::TrustCenterConfig& config;
@@ -32,7 +25,6 @@ struct FollowUpWizardContext {
     storage::Database& database;
     const PortalRequestSigner& signer;
     const PageSupport& support;
-    PageLimits limits;
 };
 
 class FollowUpWizard {
@@ -76,6 +68,8 @@ private:
     pki::CertificateStore certificates_;
     documents::ConfirmationBuilder confirmations_;
     http::RateLimiter eligibility_limiter_;
+    http::RateLimiter draft_limiter_;
+    http::RateLimiter submission_limiter_;
 };
 
 // The server's strict Content-Security-Policy plus connections to the card agent at `agent_url`,

@@ -108,6 +108,9 @@ http::Response FollowUpWizard::receive_order_data(PageRequest& page) {
         errors.push_back(std::move(error));
     }
     if (errors.empty()) {
+        if (!draft_limiter_.allow(page.http.remote_address)) {
+            throw PageRefusal(http::errors::rate_limited, 429, "drafts");
+        }
         try {
             wizard.draft = context_.follow_up.create_draft(
                 wizard.certificate_der, data, unix_now(),
@@ -252,6 +255,9 @@ http::Response FollowUpWizard::receive_signature(PageRequest& page) {
     }
     if (signature.empty()) {
         return render_signing(page, &signature_missing, false, 400);
+    }
+    if (!submission_limiter_.allow(page.http.remote_address)) {
+        throw PageRefusal(http::errors::rate_limited, 429, "submissions");
     }
     // Answered once the order is durable (or refused); meanwhile this thread serves other
     // requests. The answer is made later from a copy of this request.

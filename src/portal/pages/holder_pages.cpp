@@ -42,12 +42,14 @@ HolderPages::HolderPages(HolderPagesContext context)
     : config_(context.config),
       book_(context.book),
       database_(context.database),
+      sessions_(std::chrono::minutes(30), 20'000, context.config.limits.new_sessions.per_second(),
+                context.config.limits.new_sessions.burst),
       support_(context.config.name, sessions_,
                {context.config.imprint_url, context.config.privacy_url}),
       signer_(PortalRequestSigner::load_or_create(context.request_signing_folder)),
-      status_limiter_(context.limits.status_per_second, context.limits.status_burst),
+      status_limiter_(context.config.limits.status.per_second(), context.config.limits.status.burst),
       wizard_(
-          {context.config, context.follow_up, context.book, context.database, signer_, support_, context.limits}) {
+          {context.config, context.follow_up, context.book, context.database, signer_, support_}) {
     if (context.desk != nullptr) {
         receipt_.emplace(context.config, *context.desk, support_, signer_);
     }

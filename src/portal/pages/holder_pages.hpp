@@ -28,7 +28,6 @@ struct HolderPagesContext {
     storage::Database& database;
     // Where the request-signing key and certificate live (the trust center's tls/ folder).
     std::filesystem::path request_signing_folder;
-    PageLimits limits = {};
     // The back office's side, for the holder's confirmation of receipt; none: not offered.
     authority::TrustCenterOrders* desk = nullptr;
 };
