@@ -435,6 +435,18 @@ TEST_F(WizardTest, BindingACardAndPlacingTheOrderRenewSessionIdAndFormToken) {
     EXPECT_NE(browser.csrf(), first_token);
 }
 
+TEST_F(WizardTest, TheSigningRequestNamesTheConfiguredOriginNotTheHostHeader) {
+    Browser browser(base);
+    reach_review(browser);
+    // The page is reached under another name than sigcard.toml gives the portal (a Host header
+    // the client chose): the agent is still told only the configured origin.
+    config.urls.portal = "https://Portal.Example:443/base/";
+    const auto signing = browser.get("/folgeauftrag/signatur");
+    const auto request = nlohmann::json::parse(
+        unescape_html(capture(signing.body, R"re(data-portal-request="([^"]*)")re")));
+    EXPECT_EQ(request["origin"], "https://portal.example");
+}
+
 TEST_F(WizardTest, DraftsAndSubmissionsFromOneAddressAreLimitedBySigcardToml) {
     config.limits.drafts = {1, 1};       // sigcard.toml [limits]
     config.limits.submissions = {1, 1};

@@ -142,6 +142,7 @@ protected:
         server = std::make_unique<http::HttpServer>(server_config, std::move(router));
         server->start();
         base = fmt::format("http://127.0.0.1:{}", server->port());
+        config.urls.portal = base;  // the portal's address as sigcard.toml names it
     }
 
     // A holder certificate of this trust center for `key`, registered as a card.

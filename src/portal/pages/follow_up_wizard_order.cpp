@@ -191,7 +191,7 @@ SignedPortalRequest FollowUpWizard::sign_for_agent(const PageRequest& page) cons
     const auto& draft = *wizard.draft;
     const auto now = unix_now();
     const auto expires = std::min(draft.expires_at, now + signing_request_lifetime);
-    return context_.signer.sign(page_origin(page.http), draft.document_sha256,
+    return context_.signer.sign(configured_origin(context_.config), draft.document_sha256,
                                 encoding::hex(ossl::sha256(wizard.certificate_der)), now, expires);
 }
 

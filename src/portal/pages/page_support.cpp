@@ -1,6 +1,7 @@
 #include "portal/pages/page_support.hpp"
 
 #include "documents/order_confirmation_texts.hpp"
+#include "http/url.hpp"
 
 #include "http/http_errors.hpp"
 #include "portal/pages/embedded_assets.hpp"
@@ -8,6 +9,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <stdexcept>
 
@@ -242,14 +245,13 @@ http::Response PageSupport::answer(PageRequest& page,
     }
 }
 
-std::string page_origin(const http::Request& request) {
-    const auto host = request.headers.get("Host");
-    if (host.empty() ||
-        host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789.-:[]") != std::string_view::npos) {
-        throw PageRefusal(page_errors::form_unreadable, 400, "Host");
-    }
-    return std::string(request.tls ? "https://" : "http://") + std::string(host);
+std::string configured_origin(const config::TrustCenterConfig& config) {
+    const auto url = http::Url::parse(config.urls.portal);
+    std::string host = url.host;
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    http::Url origin{url.https, host, url.port, "/"};
+    return std::string(url.https ? "https://" : "http://") + origin.host_header();
 }
 
 std::string format_date(std::int64_t unix_seconds, Language language) {

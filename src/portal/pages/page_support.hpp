@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/error.hpp"
+#include "config/trust_center_config.hpp"
 #include "http/http_errors.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
@@ -98,9 +99,10 @@ private:
     SiteLinks links_;
 };
 
-// scheme://host[:port] of the page as the browser sent it (the origin a signing request names).
-// Throws PageRefusal(form_unreadable) for a Host with other characters.
-std::string page_origin(const http::Request& request);
+// scheme://host[:port] of the portal as sigcard.toml names it (urls.portal): the only origin a
+// signing request names. Never one built from the request's Host header, which a client
+// chooses.
+std::string configured_origin(const config::TrustCenterConfig& config);
 
 // The language an Accept-Language field prefers among German and English; nullopt when it
 // names neither.

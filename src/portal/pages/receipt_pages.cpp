@@ -70,7 +70,7 @@ http::Response ReceiptPages::statement_request(PageRequest& page) const {
         std::lock_guard lock(page.session->mutex);
         page.session->looked_up.receipt_issued_at = statement.issued_at;
     }
-    const auto request = signer_.sign(page_origin(page.http),
+    const auto request = signer_.sign(configured_origin(config_),
                                       encoding::hex(ossl::sha256(ossl::as_bytes(statement.text))),
                                       statement.certificate_sha256, now,
                                       now + authority::receipt_statement_lifetime);

@@ -2,6 +2,7 @@
 // a temporary folder, removed again at the end.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -120,10 +121,25 @@ export class TrustCenter {
   }
 }
 
+// A loopback port nobody listens on right now, for the portal: its URL is part of the trust
+// center's configuration (the origin the portal signs for the agent), so it is chosen first.
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 export async function createTrustCenter({ terms = true, cards = true } = {}) {
   const tc = new TrustCenter(await mkdtemp(path.join(os.tmpdir(), 'sigcard-browser-')));
   try {
-    await tc.sigcard('init');
+    tc.portalPort = await freePort();
+    await tc.sigcard('init', '--portal-url', `https://localhost:${tc.portalPort}`,
+      '--port', String(tc.portalPort));
     if (terms) await tc.publishTerms(demoTermsFile, '2026-01');
     if (cards) {
       await tc.sigcard('demo', 'cards');
