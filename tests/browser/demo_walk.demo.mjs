@@ -6,28 +6,17 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, watchPage } from './support/browser.mjs';
 import { buildDir, repoRoot } from './support/paths.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
+import { freePort } from './support/trust_center.mjs';
 import {
   continueToSigning, declareUnchanged, enterOrderData, holderData, openAgentConfirmation,
   signInAgentWindow,
 } from './support/wizard.mjs';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let root;
 let demo;

@@ -123,7 +123,7 @@ export class TrustCenter {
 
 // A loopback port nobody listens on right now, for the portal: its URL is part of the trust
 // center's configuration (the origin the portal signs for the agent), so it is chosen first.
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
