@@ -97,6 +97,7 @@ std::vector<Holder> prepare(const std::filesystem::path& dir, int count) {
                         &config.limits.submissions, &config.limits.new_sessions}) {
         *limit = {100'000'000, 100'000'000};
     }
+    config.limits.connections_per_client = config.limits.connections;
     std::ofstream(dir / "sigcard.toml") << config.to_toml();
     authority::TrustCenter tc(dir);
     orders::TermsCatalogue(tc.database()).publish("Demo-AGB", "bench-1", unix_now() - 60, "bench");

@@ -52,15 +52,30 @@ ServerState::ServerState(ServerConfig server_config, Router server_router)
     }
 }
 
-void ServerState::register_connection(const std::shared_ptr<ConnectionControl>& control) {
+bool ServerState::register_connection(const std::shared_ptr<ConnectionControl>& control) {
     const std::lock_guard lock(connections_mutex);
+    auto& from_client = connections_per_client[control->client];
+    if (connections.size() >= config.max_connections ||
+        from_client >= config.max_connections_per_client) {
+        if (from_client == 0) {
+            connections_per_client.erase(control->client);
+        }
+        return false;
+    }
+    ++from_client;
     connections.insert(control);
+    return true;
 }
 
 void ServerState::unregister_connection(const std::shared_ptr<ConnectionControl>& control) {
     {
         const std::lock_guard lock(connections_mutex);
-        connections.erase(control);
+        if (connections.erase(control) > 0) {
+            const auto it = connections_per_client.find(control->client);
+            if (it != connections_per_client.end() && --it->second == 0) {
+                connections_per_client.erase(it);
+            }
+        }
     }
     connections_changed.notify_all();
 }
@@ -143,8 +158,12 @@ struct HttpServer::Impl {
                 co_return;
             }
             if (ec) {
-                // e.g. EMFILE: keep serving the connections we have.
+                // e.g. EMFILE: keep serving the connections we have, and try again a little
+                // later instead of spinning on an error that stays until some connection ends.
                 spdlog::warn("http accept failed: {}", ec.message());
+                asio::steady_timer pause(co_await asio::this_coro::executor,
+                                         std::chrono::milliseconds(100));
+                co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 continue;
             }
             auto executor = socket.get_executor();

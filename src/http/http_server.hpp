@@ -35,6 +35,10 @@ struct ServerConfig {
     std::chrono::milliseconds write_timeout{30'000};
     // stop() lets running requests finish for at most this long.
     std::chrono::milliseconds stop_timeout{5'000};
+    // Open connections at most, in all and from one client (an IPv4 address, an IPv6 /64):
+    // beyond that a new connection is closed at once, and the ones open are served on.
+    std::size_t max_connections = 4096;
+    std::size_t max_connections_per_client = 64;
     SecurityHeaders security_headers;
     ErrorStatusTable error_statuses;
 };

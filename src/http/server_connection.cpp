@@ -8,6 +8,7 @@
 
 #include "http/detail/pending_answer.hpp"
 #include "http/detail/server_state.hpp"
+#include "http/rate_limiter.hpp"
 
 namespace sigcard::http {
 
@@ -262,19 +263,23 @@ asio::awaitable<void> refuse(ServerState& server, Stream& stream, const ErrorCod
 class ConnectionRegistration {
 public:
     ConnectionRegistration(ServerState& server, std::shared_ptr<ConnectionControl> control)
-        : server_(server), control_(std::move(control)) {
-        server_.register_connection(control_);
-    }
+        : server_(server),
+          control_(std::move(control)),
+          admitted_(server_.register_connection(control_)) {}
     ~ConnectionRegistration() {
         control_->stream = nullptr;
-        server_.unregister_connection(control_);
+        if (admitted_) {
+            server_.unregister_connection(control_);
+        }
     }
+    bool admitted() const { return admitted_; }
     ConnectionRegistration(const ConnectionRegistration&) = delete;
     ConnectionRegistration& operator=(const ConnectionRegistration&) = delete;
 
 private:
     ServerState& server_;
     std::shared_ptr<ConnectionControl> control_;
+    bool admitted_;
 };
 
 template <class Stream>
@@ -356,7 +361,12 @@ asio::awaitable<void> serve_connection(ServerState& server, tcp::socket socket) 
     const Peer peer = peer_of(socket);
     auto control = std::make_shared<ConnectionControl>();
     control->executor = socket.get_executor();
+    control->client = client_key(peer.address);
     const ConnectionRegistration registration(server, control);
+    if (!registration.admitted()) {
+        spdlog::info("http connection from {} refused: connection cap", peer.address);
+        co_return;  // the socket closes here
+    }
     if (server.stopping) {
         co_return;
     }

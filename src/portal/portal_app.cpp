@@ -79,6 +79,9 @@ int run_portal(int argc, char** argv) {
         server_config.port = static_cast<std::uint16_t>(port >= 0 ? port : config.portal.port);
         server_config.threads = threads;
         server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
+        server_config.max_connections = static_cast<std::size_t>(config.limits.connections);
+        server_config.max_connections_per_client =
+            static_cast<std::size_t>(config.limits.connections_per_client);
         set_follow_up_error_statuses(server_config.error_statuses);
         if (config.portal.tls) {
             server_config.tls = http::TlsFiles{config.resolve(config.portal.tls_certificate),

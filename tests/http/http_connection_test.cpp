@@ -177,6 +177,36 @@ TEST(HttpConnection, RateLimiterAnswers429AfterTheBurst) {
     EXPECT_NE(refused.body.find("Zu viele Anfragen"), std::string::npos);
 }
 
+TEST(HttpConnection, OneClientHoldsAtMostItsShareOfConnections) {
+    Router router;
+    router.get("/ping", [](const Request&) { return Response::text("pong"); });
+    ServerConfig config;
+    config.max_connections_per_client = 2;
+    auto server = start_server(std::move(router), config);
+    RawConnection first(server->port());
+    RawConnection second(server->port());
+    first.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(first.receive(std::chrono::seconds(2), 1).find("HTTP/1.1 200"), std::string::npos);
+    RawConnection third(server->port());  // one too many from 127.0.0.1: closed at once
+    try {
+        third.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    } catch (const std::runtime_error&) {
+        // already reset by the server: refused as well
+    }
+    EXPECT_EQ(third.receive(std::chrono::seconds(2)), "");
+    // The two open ones are served on; once one ends, a new one is let in.
+    second.send("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_NE(second.receive(std::chrono::seconds(2)).find("pong"), std::string::npos);
+    EXPECT_TRUE(second.closed);
+    std::string answer;
+    for (int attempt = 0; attempt < 20 && answer.empty(); ++attempt) {
+        RawConnection fourth(server->port());
+        fourth.send("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        answer = fourth.receive(std::chrono::seconds(2));
+    }
+    EXPECT_NE(answer.find("pong"), std::string::npos);
+}
+
 TEST(RateLimiter, RefillsAtItsRateAndKeepsClientsApart) {
     RateLimiter limiter(2.0, 2);  // two per second, burst two
     const auto t0 = RateLimiter::Clock::time_point{} + std::chrono::hours(1);

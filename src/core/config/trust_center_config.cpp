@@ -94,6 +94,11 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
                                      ": per minute and burst must be at least 1");
         }
     }
+    read(table, "limits", "connections", c.limits.connections);
+    read(table, "limits", "connections_per_client", c.limits.connections_per_client);
+    if (c.limits.connections < 1 || c.limits.connections_per_client < 1) {
+        throw std::runtime_error("sigcard.toml [limits] connections: at least 1");
+    }
     read(table, "portal", "listen_address", c.portal.listen_address);
     read(table, "portal", "port", c.portal.port);
     read(table, "portal", "tls", c.portal.tls);
@@ -164,7 +169,9 @@ std::string TrustCenterConfig::to_toml() const {
                      {"submissions_per_minute", limits.submissions.per_minute},
                      {"submissions_burst", limits.submissions.burst},
                      {"new_sessions_per_minute", limits.new_sessions.per_minute},
-                     {"new_sessions_burst", limits.new_sessions.burst}}},
+                     {"new_sessions_burst", limits.new_sessions.burst},
+                     {"connections", limits.connections},
+                     {"connections_per_client", limits.connections_per_client}}},
         {"portal", toml::table{{"listen_address", portal.listen_address},
                                {"port", portal.port},
                                {"tls", portal.tls},

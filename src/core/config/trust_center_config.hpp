@@ -83,6 +83,8 @@ struct RateLimits {
     RateLimit drafts{20, 20};        // an order document rendered and stored
     RateLimit submissions{20, 20};   // a signed order sent
     RateLimit new_sessions{30, 60};  // page sessions kept for one client
+    int connections = 4096;            // open connections to the portal in all
+    int connections_per_client = 64;   // and from one client
 };
 
 // [mail]: the SMTP server holders' mails go through; empty: no mails are sent.

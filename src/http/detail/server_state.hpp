@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -21,12 +22,14 @@ struct ConnectionControl {
     asio::any_io_executor executor;
     beast::tcp_stream* stream = nullptr;  // null once the connection is gone
     bool idle = false;                    // waiting for the next request
+    std::string client;                   // rate_limiter.hpp's client_key of the peer
 };
 
 struct ServerState {
     ServerState(ServerConfig config, Router router);
 
-    void register_connection(const std::shared_ptr<ConnectionControl>& control);
+    // False (and nothing registered) when the server or the client is at its connection cap.
+    bool register_connection(const std::shared_ptr<ConnectionControl>& control);
     void unregister_connection(const std::shared_ptr<ConnectionControl>& control);
     void close_idle_connections();
     // True when every connection ended within the timeout.
@@ -41,6 +44,7 @@ struct ServerState {
     std::mutex connections_mutex;
     std::condition_variable connections_changed;
     std::set<std::shared_ptr<ConnectionControl>> connections;
+    std::map<std::string, std::size_t, std::less<>> connections_per_client;
 };
 
 // Serves one accepted connection until it closes (TLS handshake included when configured).
