@@ -168,16 +168,21 @@ TEST(HttpServer, BodyOverLimitIs413AndHandlerNeverRuns) {
     EXPECT_EQ(handler_runs.load(), 1);
 }
 
-TEST(HttpServer, ChunkedBodyOverLimitIs413) {
-    std::atomic<int> handler_runs{0};
+// POST /upload, counting how often its handler ran.
+Router counting_upload(std::atomic<int>& handler_runs) {
     Router router;
-    router.post("/upload", [&](const Request&) {
+    router.post("/upload", [&handler_runs](const Request&) {
         ++handler_runs;
         return Response::text("ran");
     });
+    return router;
+}
+
+TEST(HttpServer, ChunkedBodyOverLimitIs413) {
+    std::atomic<int> handler_runs{0};
     ServerConfig config;
     config.body_limit = 16;
-    auto server = start_server(std::move(router), config);
+    auto server = start_server(counting_upload(handler_runs), config);
     RawConnection connection(server->port());
     connection.send(
         "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -190,12 +195,7 @@ TEST(HttpServer, ChunkedBodyOverLimitIs413) {
 
 TEST(HttpServer, TransferCodingsOtherThanChunkedAloneAreRefusedUnread) {
     std::atomic<int> handler_runs{0};
-    Router router;
-    router.post("/upload", [&](const Request&) {
-        ++handler_runs;
-        return Response::text("ran");
-    });
-    auto server = start_server(std::move(router));
+    auto server = start_server(counting_upload(handler_runs));
     for (const char* coding : {"Transfer-Encoding: gzip, chunked\r\n",
                                "Transfer-Encoding: chunked, chunked\r\n",
                                "Transfer-Encoding: identity\r\n",

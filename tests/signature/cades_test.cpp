@@ -42,6 +42,21 @@ protected:
         auto text = ossl::as_bytes("Folgeauftrag Nr. 4711\nName unverändert: ja\n");
         return ossl::Bytes(text.begin(), text.end());
     }();
+
+    // The order signed by the holder with exactly one signed attribute besides the CMS ones:
+    // `nid` with the DER `value` (a SEQUENCE).
+    ossl::Bytes signed_with_attribute(int nid, const unsigned char* value, int length) const {
+        ossl::BioPtr in(BIO_new_mem_buf(order_.data(), static_cast<int>(order_.size())));
+        const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY;
+        ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
+        CMS_SignerInfo* si =
+            CMS_add1_signer(cms.get(), cert_.get(), holder_.private_key(), EVP_sha256(), flags);
+        CMS_signed_add1_attr_by_NID(si, nid, V_ASN1_SEQUENCE, value, length);
+        if (CMS_final(cms.get(), in.get(), nullptr, flags) != 1) {
+            throw std::runtime_error("CMS_final failed");
+        }
+        return to_bytes(cms.get());
+    }
 };
 
 TEST_F(CadesTest, CreatedSignatureVerifiesAndNamesSignerAndTime) {
@@ -167,39 +182,25 @@ TEST_F(CadesTest, SigningCertificateAttributeNamingAnotherCertificate) {
     // Signed by the holder's key, but the ESS attribute names a different certificate: a
     // substitution the signing-certificate-v2 attribute exists to catch.
     auto other_cert = ca_.issue(holder_.public_key(), "Erika Mustermann (other)");
-    ossl::BioPtr in(BIO_new_mem_buf(order_.data(), static_cast<int>(order_.size())));
-    const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY;
-    ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
-    CMS_SignerInfo* si =
-        CMS_add1_signer(cms.get(), cert_.get(), holder_.private_key(), EVP_sha256(), flags);
     std::unique_ptr<ESS_SIGNING_CERT_V2, ossl::Deleter<ESS_SIGNING_CERT_V2_free>> ess(
         OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), other_cert.get(), nullptr, 0));
     unsigned char* der = nullptr;
     const int len = i2d_ESS_SIGNING_CERT_V2(ess.get(), &der);
-    CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der,
-                                len);
+    const auto cms = signed_with_attribute(NID_id_smime_aa_signingCertificateV2, der, len);
     OPENSSL_free(der);
-    ASSERT_EQ(CMS_final(cms.get(), in.get(), nullptr, flags), 1);
-    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, to_bytes(cms.get())),
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms),
                          "signature.signing_certificate_mismatch");
 }
 
 TEST_F(CadesTest, ASigningCertificateNamedBySha1OnlyIsRefused) {
     // ESS signing-certificate v1 names the right certificate, but by SHA-1: not enough.
-    ossl::BioPtr in(BIO_new_mem_buf(order_.data(), static_cast<int>(order_.size())));
-    const unsigned flags = CMS_PARTIAL | CMS_DETACHED | CMS_BINARY;
-    ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
-    CMS_SignerInfo* si =
-        CMS_add1_signer(cms.get(), cert_.get(), holder_.private_key(), EVP_sha256(), flags);
     std::unique_ptr<ESS_SIGNING_CERT, ossl::Deleter<ESS_SIGNING_CERT_free>> ess(
         OSSL_ESS_signing_cert_new_init(cert_.get(), nullptr, 0));
     unsigned char* der = nullptr;
     const int len = i2d_ESS_SIGNING_CERT(ess.get(), &der);
-    CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificate, V_ASN1_SEQUENCE, der, len);
+    const auto cms = signed_with_attribute(NID_id_smime_aa_signingCertificate, der, len);
     OPENSSL_free(der);
-    ASSERT_EQ(CMS_final(cms.get(), in.get(), nullptr, flags), 1);
-    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, to_bytes(cms.get())),
-                         "signature.signing_certificate_sha1");
+    EXPECT_SIGCARD_ERROR(signature::verify_cades(order_, cms), "signature.signing_certificate_sha1");
 }
 
 TEST_F(CadesTest, GarbageEmptyTruncatedAndHugeAreMalformed) {
