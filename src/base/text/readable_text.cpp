@@ -1,9 +1,9 @@
 #include "text/readable_text.hpp"
 
+#include <fmt/format.h>
 #include <utf8proc.h>
 
 #include <cstdlib>
-#include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
 

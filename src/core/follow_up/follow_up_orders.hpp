@@ -76,7 +76,7 @@ public:
     // revocation status, nonce (known, unused, fresh), terms still current, eligibility; then
     // stores order, document, signature and OCSP evidence in one transaction with an audit
     // record. The same signed document twice gives the same order (already_submitted).
-    // Waits for the group commit: for the terminal and tests; servers use submit_async.
+    // Waits for the group commit (tests and tools); the portal uses submit_async.
     SubmittedOrder submit(const std::string& nonce, const std::string& document,
                           std::span<const std::uint8_t> signature_der, std::int64_t now);
 

@@ -25,9 +25,14 @@ constexpr std::array<StateFacts, 7> kStates{{
     {OrderState::cancelled, "cancelled", Party::nobody},
 }};
 
-constexpr std::array<OrderState, 7> kAllStates{
-    OrderState::submitted, OrderState::approved, OrderState::in_production, OrderState::shipped,
-    OrderState::active,    OrderState::rejected, OrderState::cancelled};
+// The states alone, in the table's order (for all_states()).
+constexpr auto kAllStates = [] {
+    std::array<OrderState, kStates.size()> states{};
+    for (std::size_t i = 0; i < kStates.size(); ++i) {
+        states[i] = kStates[i].state;
+    }
+    return states;
+}();
 
 constexpr std::array kFromSubmitted{OrderState::submitted};
 constexpr std::array kBeforeProduction{OrderState::submitted, OrderState::approved};
