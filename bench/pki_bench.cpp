@@ -40,9 +40,12 @@ pki::HolderProfile holder() {
 
 config::TrustCenterConfig bench_config() {
     config::TrustCenterConfig c;
-    c.urls = {"https://127.0.0.1:8443",           "http://127.0.0.1:8443/ocsp",
-              "http://127.0.0.1:8443/crl/ca.crl", "http://127.0.0.1:8443/ca/ca.cer",
-              "https://trust.example/pds/en.pdf", "https://trust.example/pds/de.pdf"};
+    c.urls.portal = "https://127.0.0.1:8443";
+    c.urls.ocsp = "http://127.0.0.1:8080/ocsp";
+    c.urls.crl = "http://127.0.0.1:8080/crl/ca.crl";
+    c.urls.ca_issuers = "http://127.0.0.1:8080/ca/ca.cer";
+    c.urls.pds_en = "https://trust.example/pds/en.pdf";
+    c.urls.pds_de = "https://trust.example/pds/de.pdf";
     return c;
 }
 

@@ -25,6 +25,26 @@ constexpr const char* kOcspKey = "ocsp-signer";
 
 using std::chrono::days;
 
+// The port of the relying parties' listener, from the base of the URLs it answers:
+// "http://HOST[:PORT]" with nothing after it. An https:// base is refused (see config::Urls).
+int plain_http_port(const std::string& url) {
+    constexpr std::string_view scheme = "http://";
+    const auto host_end = url.find_first_of("/?#", scheme.size());
+    const auto colon = url.rfind(':');
+    const bool has_port = colon != std::string::npos && colon >= scheme.size() &&
+                          url.find(']', colon) == std::string::npos;
+    const std::string port_text = has_port ? url.substr(colon + 1) : "80";
+    if (!url.starts_with(scheme) || host_end != std::string::npos || url.size() == scheme.size() ||
+        port_text.empty() || port_text.size() > 5 ||
+        port_text.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(port_text) < 1 || std::stoi(port_text) > 65535) {
+        throw std::invalid_argument(
+            "the PKI URL (OCSP, CRLs, CA certificates) must be http://HOST[:PORT], got '" + url +
+            "'");
+    }
+    return std::stoi(port_text);
+}
+
 void write_file(const std::filesystem::path& path, const std::string& content,
                 bool secret = false) {
     std::filesystem::create_directories(path.parent_path());
@@ -168,13 +188,15 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
     c.dir = dir;
     c.name = o.name;
     c.database_url = o.database_url.empty() ? "sqlite:sigcard.db" : o.database_url;
-    c.urls = {o.portal_url,
-              o.portal_url + "/ocsp",
-              o.portal_url + "/crl/issuing-ca.crl",
-              o.portal_url + "/ca/issuing-ca.crt",
-              o.portal_url + "/pds/en",
-              o.portal_url + "/pds/de"};
+    c.urls.portal = o.portal_url;
+    c.urls.ocsp = o.pki_url + "/ocsp";
+    c.urls.crl = o.pki_url + "/crl/issuing-ca.crl";
+    c.urls.ca_issuers = o.pki_url + "/ca/issuing-ca.crt";
+    c.urls.root_crl = o.pki_url + "/crl/root-ca.crl";
+    c.urls.pds_en = o.portal_url + "/pds/en";
+    c.urls.pds_de = o.portal_url + "/pds/de";
     c.portal.port = o.portal_port;
+    c.portal.pki_port = plain_http_port(o.pki_url);
     c.portal.card_agent_url = o.card_agent_url;
     c.mail.smtp_url = o.smtp_url;
     c.portal.tls_certificate = "tls/portal.pem";
@@ -288,10 +310,13 @@ TrustCenter::TrustCenter(const std::filesystem::path& dir) {
     const auto token = module_->find_token(config_.hsm.token_label);
     session_ = std::make_unique<smartcard::CardSession>(*module_, token.slot);
     session_->login(hsm_pin(config_));
+    root_signer_.emplace(*session_, private_key_by_label(*session_, kRootKey),
+                         public_key_of(root_cert_.get()));
     issuing_signer_.emplace(*session_, private_key_by_label(*session_, kIssuingKey),
                             public_key_of(issuing_cert_.get()));
     ocsp_signer_.emplace(*session_, private_key_by_label(*session_, kOcspKey),
                          public_key_of(ocsp_cert_.get()));
+    root_guarded_.emplace(*root_signer_, hsm_mutex_);
     issuing_guarded_.emplace(*issuing_signer_, hsm_mutex_);
     ocsp_guarded_.emplace(*ocsp_signer_, hsm_mutex_);
 }

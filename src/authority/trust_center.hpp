@@ -22,8 +22,10 @@ namespace sigcard::authority {
 struct InitOptions {
     std::filesystem::path dir;
     std::string name = "SigCard Demo Trust Center";
-    std::string portal_url = "https://localhost:8443";  // base of OCSP, CRL, CA and PDS URLs
+    std::string portal_url = "https://localhost:8443";  // base of the PDS URLs
     int portal_port = 8443;
+    // Base of the OCSP, CRL and CA certificate URLs (plain HTTP); its port is the listener's.
+    std::string pki_url = "http://localhost:8080";
     std::string card_agent_url = "http://127.0.0.1:29561";  // the pages' way to the card agent
     std::string smtp_url;  // holders' mails; empty: none
     std::string pkcs11_module;  // empty: Debian's SoftHSM2 with a token store inside `dir`
@@ -67,6 +69,7 @@ public:
     const X509* root_certificate() const { return root_cert_.get(); }
     const X509* issuing_certificate() const { return issuing_cert_.get(); }
     const X509* ocsp_certificate() const { return ocsp_cert_.get(); }
+    pki::IssuerKey root_ca() { return {root_cert_.get(), *root_guarded_}; }
     pki::IssuerKey issuing_ca() { return {issuing_cert_.get(), *issuing_guarded_}; }
     pki::IssuerKey ocsp_signer() { return {ocsp_cert_.get(), *ocsp_guarded_}; }
 
@@ -82,8 +85,10 @@ private:
     std::unique_ptr<smartcard::Pkcs11Module> module_;
     std::unique_ptr<smartcard::CardSession> session_;
     std::mutex hsm_mutex_;
+    std::optional<smartcard::Pkcs11Signer> root_signer_;
     std::optional<smartcard::Pkcs11Signer> issuing_signer_;
     std::optional<smartcard::Pkcs11Signer> ocsp_signer_;
+    std::optional<SerialisedSigner> root_guarded_;
     std::optional<SerialisedSigner> issuing_guarded_;
     std::optional<SerialisedSigner> ocsp_guarded_;
     ossl::X509Ptr root_cert_;

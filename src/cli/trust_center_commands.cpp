@@ -17,8 +17,11 @@ void add_trust_center_commands(CLI::App& app) {
     init->add_option("--dir", options->dir, "Folder of the new trust center")->required();
     init->add_option("--name", options->name, "Name of the trust center");
     init->add_option("--portal-url", options->portal_url,
-                     "Base URL of the portal (OCSP, CRL and CA URLs derive from it)");
+                     "Base URL of the holders' portal (https://HOST[:PORT])");
     init->add_option("--port", options->portal_port, "Port the portal listens on");
+    init->add_option("--pki-url", options->pki_url,
+                     "Base of the OCSP, CRL and CA certificate URLs named in certificates, served "
+                     "over plain HTTP (http://HOST[:PORT]; its port is the listener's)");
     init->add_option("--smtp-url", options->smtp_url,
                      "SMTP server for the holders' mails (smtp://host:port; default: none)");
     init->add_option("--card-agent-url", options->card_agent_url,
@@ -39,6 +42,8 @@ void add_trust_center_commands(CLI::App& app) {
                    config.dir.string());
         fmt::print("  portal: {} (sigcard-portal --dir {})\n", config.urls.portal,
                    config.dir.string());
+        fmt::print("  OCSP, CRLs and CA certificates over HTTP: {}\n", config.urls.ocsp.substr(
+                       0, config.urls.ocsp.size() - std::string_view("/ocsp").size()));
     });
 }
 

@@ -50,13 +50,13 @@ http::Response PkiPublication::ocsp(std::string_view request_der) const {
     return response;
 }
 
-http::Response PkiPublication::crl() {
+http::Response PkiPublication::crl(pki::IssuerKey issuer) {
     std::lock_guard lock(crl_mutex_);
-    const std::string issuer = ossl::serial_hex(trust_center_.issuing_certificate());
-    auto latest = trust_center_.certificates().latest_crl(issuer);
+    const std::string issuer_serial = ossl::serial_hex(issuer.certificate);
+    auto latest = trust_center_.certificates().latest_crl(issuer_serial);
     const auto t = now();
     if (!latest || t - latest->this_update > crl_max_age_) {
-        auto fresh = pki::publish_crl(trust_center_.certificates(), trust_center_.issuing_ca(), t,
+        auto fresh = pki::publish_crl(trust_center_.certificates(), issuer, t,
                                       t + std::chrono::hours(24));
         return http::Response::crl(as_string(ossl::to_der(fresh.get())));
     }
@@ -83,7 +83,12 @@ void PkiPublication::add_routes(http::Router& router) {
             return malformed_ocsp();
         }
     });
-    router.get(url_path(urls.crl), [this](const http::Request&) { return crl(); });
+    router.get(url_path(urls.crl),
+               [this](const http::Request&) { return crl(trust_center_.issuing_ca()); });
+    if (!urls.root_crl.empty()) {
+        router.get(url_path(urls.root_crl),
+                   [this](const http::Request&) { return crl(trust_center_.root_ca()); });
+    }
     router.get(url_path(urls.ca_issuers), [this](const http::Request&) {
         return certificate_file(trust_center_.issuing_certificate());
     });

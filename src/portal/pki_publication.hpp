@@ -1,5 +1,7 @@
-// The trust center's PKI on the web: the OCSP responder (POST /ocsp, GET /ocsp/<base64>), the
-// issuing CA's CRL at its distribution point, and the CA certificates at the AIA caIssuers URL.
+// The trust center's PKI for relying parties: the OCSP responder (POST /ocsp, GET /ocsp/<base64>),
+// the issuing and root CAs' CRLs at their distribution points, and the CA certificates at the
+// AIA caIssuers URL, each at the path of its URL in sigcard.toml. The portal adds these routes to
+// its plain-HTTP listener and, for certificates issued with https:// URLs, to the holders' one.
 #pragma once
 
 #include "authority/trust_center.hpp"
@@ -21,9 +23,8 @@ public:
     void add_routes(http::Router& router);
 
     http::Response ocsp(std::string_view request_der) const;
-    http::Response crl();
-
-    // The responder, also for the revocation evidence kept with each follow-up order.
+    // The CA's CRL: the latest stored one, or a fresh one when that is older than crl_max_age.
+    http::Response crl(pki::IssuerKey issuer);
 
 private:
     authority::TrustCenter& trust_center_;

@@ -42,7 +42,8 @@ ossl::Bytes post_ocsp_request(const std::string& url, const ossl::Bytes& request
 }  // namespace
 
 int run_portal(int argc, char** argv) {
-    CLI::App app{"SigCard portal: holders' pages, JSON API, OCSP and CRL"};
+    CLI::App app{"SigCard portal: holders' pages and JSON API (HTTPS), OCSP, CRLs and CA "
+                 "certificates (plain HTTP), metrics (operators' listener)"};
     std::filesystem::path dir;
     int port = -1;
     std::size_t threads = 2;
@@ -53,6 +54,10 @@ int run_portal(int argc, char** argv) {
     app.add_option("--operator-port", operator_port,
                    "Port of the operators' listener with /metrics (default: from sigcard.toml; 0 "
                    "picks a free one)");
+    int pki_port = -1;
+    app.add_option("--pki-port", pki_port,
+                   "Port of the relying parties' plain-HTTP listener with OCSP, CRLs and CA "
+                   "certificates (default: from sigcard.toml; 0 picks a free one)");
     CLI11_PARSE(app, argc, argv);
 
     const http::StopSignals stop_signals;  // before any server thread starts
@@ -62,7 +67,12 @@ int run_portal(int argc, char** argv) {
         const auto& config = tc.config();
         http::Router router;
         PkiPublication pki(tc, std::chrono::minutes(5));
-        pki.add_routes(router);
+        pki.add_routes(router);  // certificates issued with https:// URLs
+        http::Router pki_router;
+        pki.add_routes(pki_router);
+        pki_router.get("/healthz", [](const http::Request&) {
+            return http::Response::json(nlohmann::json{{"status", "ok"}});
+        });
         authority::TrustCenterOrders desk(tc, post_ocsp_request);
         FollowUpApi follow_up_api(desk.follow_up(), desk.book(), tc.database(), tc.certificates(),
                                   config);
@@ -90,6 +100,18 @@ int run_portal(int argc, char** argv) {
         http::HttpServer server(server_config, std::move(router));
         server.start();
 
+        // Relying parties: plain HTTP, only the signed PKI answers (config::Urls says why).
+        http::ServerConfig pki_config;
+        pki_config.address = config.portal.pki_address;
+        pki_config.port =
+            static_cast<std::uint16_t>(pki_port >= 0 ? pki_port : config.portal.pki_port);
+        pki_config.threads = 1;
+        pki_config.body_limit = server_config.body_limit;
+        pki_config.max_connections = server_config.max_connections;
+        pki_config.max_connections_per_client = server_config.max_connections_per_client;
+        http::HttpServer pki_server(pki_config, std::move(pki_router));
+        pki_server.start();
+
         // The holders' server's figures, on the operators' own listener only.
         http::Router operator_router;
         operator_router.get("/metrics", [&server](const http::Request&) {
@@ -114,6 +136,8 @@ int run_portal(int argc, char** argv) {
         }
         fmt::print("sigcard-portal operators' listener (metrics) on http://{}:{}/metrics\n",
                    config.portal.operator_address, operators.port());
+        fmt::print("sigcard-portal OCSP, CRLs and CA certificates on http://{}:{}/\n",
+                   config.portal.pki_address, pki_server.port());
         fmt::print("sigcard-portal listening on {}://{}:{}/\n",
                    config.portal.tls ? "https" : "http", config.portal.listen_address,
                    server.port());
@@ -121,6 +145,7 @@ int run_portal(int argc, char** argv) {
         const int signal = stop_signals.wait();
         spdlog::info("signal {} received, stopping", signal);
         operators.stop();
+        pki_server.stop();
         server.stop();
     } catch (const Error& e) {
         fmt::print(stderr, "error [{}]: {}\nFehler: {}\n({})\n", e.id(), e.code().en, e.code().de,

@@ -3,11 +3,12 @@
 // the confirmation PDF with a demo card chosen among all the demo cards the agent sees.
 // Run by ctest as its own test (browser_demo_walk) under a resource lock on the demo's ports.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { launchBrowser, watchPage } from './support/browser.mjs';
 import { buildDir, repoRoot } from './support/paths.mjs';
@@ -23,6 +24,7 @@ let demo;
 let output = '';
 let browser;
 let portalPort;
+let pkiPort;
 
 // scripts/demo prints this once portal and agent run.
 function waitForDemo(child, timeoutMs) {
@@ -78,6 +80,7 @@ before(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'sigcard-demo-walk-'));
   portalPort = await freePort();
   const agentPort = await freePort();
+  pkiPort = await freePort();
   demo = spawn(path.join(repoRoot, 'scripts', 'demo'), [], {
     cwd: repoRoot,
     detached: true, // its own process group: stopped as a whole, as Ctrl-C would
@@ -87,6 +90,7 @@ before(async () => {
       SIGCARD_DEMO_DIR: path.join(root, 'demo-data'),
       SIGCARD_DEMO_PORTAL_PORT: String(portalPort),
       SIGCARD_DEMO_AGENT_PORT: String(agentPort),
+      SIGCARD_DEMO_PKI_PORT: String(pkiPort),
       SIGCARD_DEMO_OPERATOR_PORT: String(await freePort()),
       SIGCARD_DEMO_SMTP_PORT: String(await freePort()),
     },
@@ -156,4 +160,22 @@ test('the README\'s demo: a holder chooses the Erika Mustermann card and orders 
   } finally {
     await page.close();
   }
+});
+
+// A relying party checking a demo card's certificate: the responder at the URL the certificate
+// names, over plain HTTP, with openssl and with GnuTLS's ocsptool.
+test('the demo answers OCSP over plain HTTP at the URL in a demo card\'s certificate', async () => {
+  const run = promisify(execFile);
+  const data = path.join(root, 'demo-data');
+  const card = path.join(data, 'cards', 'erika-mustermann.pem');
+  const { stdout: uri } = await run('openssl', ['x509', '-noout', '-ocsp_uri', '-in', card]);
+  assert.equal(uri.trim(), `http://localhost:${pkiPort}/ocsp`);
+  const issuer = path.join(data, 'ca', 'issuing.pem');
+  const openssl = await run('openssl', ['ocsp', '-url', uri.trim(), '-issuer', issuer, '-cert', card,
+    '-CAfile', path.join(data, 'ca', 'root.pem')]);
+  assert.match(openssl.stdout + openssl.stderr, /erika-mustermann\.pem: good/);
+  assert.match(openssl.stdout + openssl.stderr, /Response verify OK/);
+  const gnutls = await run('ocsptool', ['--ask', '--load-cert', card, '--load-issuer', issuer]);
+  assert.match(gnutls.stdout, /Certificate Status: good/);
+  assert.match(gnutls.stdout, /Verifying OCSP Response: Success\./);
 });

@@ -3,8 +3,16 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -185,8 +193,12 @@ TEST(HttpConnection, OneClientHoldsAtMostItsShareOfConnections) {
     auto server = start_server(std::move(router), config);
     RawConnection first(server->port());
     RawConnection second(server->port());
-    first.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_NE(first.receive(std::chrono::seconds(2), 1).find("HTTP/1.1 200"), std::string::npos);
+    // Both served once, so both are counted before the third arrives.
+    for (auto* connection : {&first, &second}) {
+        connection->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_NE(connection->receive(std::chrono::seconds(2), 1).find("HTTP/1.1 200"),
+                  std::string::npos);
+    }
     RawConnection third(server->port());  // one too many from 127.0.0.1: closed at once
     try {
         third.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -205,6 +217,90 @@ TEST(HttpConnection, OneClientHoldsAtMostItsShareOfConnections) {
         answer = fourth.receive(std::chrono::seconds(2));
     }
     EXPECT_NE(answer.find("pong"), std::string::npos);
+}
+
+// CPU time (user and system) a process has used so far, in clock ticks.
+long cpu_ticks(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    long utime = 0;
+    long stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) {
+            utime = std::stol(field);
+        } else if (i == 15) {
+            stime = std::stol(field);
+        }
+    }
+    return utime + stime;
+}
+
+// Out of file descriptors, accept fails (EMFILE) for as long as no connection ends, and the
+// waiting connection stays queued: the server pauses between tries instead of spinning, keeps
+// serving what it has, and accepts again once descriptors are free. The server runs in a child
+// process whose descriptor limit is lowered; the clients here are not limited.
+TEST(HttpConnection, OutOfFileDescriptorsTheServerWaitsInsteadOfSpinningAndRecovers) {
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(ready[0]);
+        Router router;
+        router.get("/ping", [](const Request&) { return Response::text("pong"); });
+        ServerConfig config;
+        config.threads = 1;
+        auto server = start_server(std::move(router), config);
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        rlim_t open_now = 0;
+        for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+            ++open_now;
+        }
+        limit.rlim_cur = open_now + 1;  // room for two accepted connections
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+        const std::uint16_t port = server->port();
+        if (::write(ready[1], &port, sizeof port) != sizeof port) {
+            ::_exit(1);
+        }
+        ::pause();
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    std::uint16_t port = 0;
+    ASSERT_EQ(::read(ready[0], &port, sizeof port), static_cast<ssize_t>(sizeof port));
+    ::close(ready[0]);
+
+    std::vector<std::unique_ptr<RawConnection>> held;
+    for (int i = 0; i < 6; ++i) {
+        held.push_back(std::make_unique<RawConnection>(port));
+    }
+    held.front()->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(held.front()->receive(2s, 1).find("pong"), std::string::npos);
+    // Accept now fails again and again while the others wait in the queue.
+    std::this_thread::sleep_for(300ms);
+    const long before = cpu_ticks(child);
+    std::this_thread::sleep_for(2s);
+    const long used = cpu_ticks(child) - before;
+    const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+    EXPECT_LT(used, ticks_per_second / 2) << "the server used " << used << " of "
+                                          << 2 * ticks_per_second << " ticks in 2 s: spinning";
+    // The connection it has is still served.
+    held.front()->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(held.front()->receive(2s, 1).find("pong"), std::string::npos);
+    // Descriptors free again: a new client is served.
+    held.clear();
+    std::string answer;
+    for (int attempt = 0; attempt < 20 && answer.find("pong") == std::string::npos; ++attempt) {
+        RawConnection fresh(port);
+        fresh.send("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        answer = fresh.receive(2s);
+    }
+    EXPECT_NE(answer.find("pong"), std::string::npos);
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
 }
 
 TEST(RateLimiter, RefillsAtItsRateAndKeepsClientsApart) {

@@ -48,7 +48,8 @@ protected:
         const auto log = tmp_.path() / fmt::format("portal-{}.log", ++portal_runs_);
         portal_ = std::make_unique<RunningProcess>(
             std::vector<std::string>{std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal",
-                                     "--dir", dir().string(), "--port", "0", "--operator-port", "0"},
+                                     "--dir", dir().string(), "--port", "0", "--operator-port", "0",
+                                     "--pki-port", "0"},
             log);
         portal_url_ =
             "https://127.0.0.1:" + portal_->wait_for(R"(listening on https://127\.0\.0\.1:(\d+)/)");

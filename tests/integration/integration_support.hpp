@@ -121,9 +121,11 @@ inline std::string capture(const std::string& text, const std::string& pattern) 
 class TrustCenterTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        const auto init = sigcard("init --dir " + dir().string());
+        const auto init = sigcard("init --dir " + dir().string() + " " + init_arguments());
         ASSERT_EQ(init.status, 0) << init.output;
     }
+    // More `sigcard init` options for a test's trust center.
+    virtual std::string init_arguments() const { return {}; }
 
     std::filesystem::path dir() const { return tmp_.path() / "tc"; }
     std::string database_url() const { return "sqlite:" + (dir() / "sigcard.db").string(); }

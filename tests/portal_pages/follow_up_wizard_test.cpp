@@ -418,9 +418,14 @@ TEST_F(WizardTest, TooManyEligibilityChecksGetA429Page) {
 TEST_F(WizardTest, BindingACardAndPlacingTheOrderRenewSessionIdAndFormToken) {
     Browser browser(base);
     browser.get("/folgeauftrag");
+    const std::vector<std::pair<std::string, std::string>> card{
+        {"certificate_base64", certificate_base64(cert.get())}};
+    // The first form sent creates the session; reading a card again renews it.
+    browser.submit("/folgeauftrag/karte", card);
     const auto first_cookie = browser.cookies().at(std::string(SessionStore::cookie_name));
+    browser.get("/folgeauftrag");
     const auto first_token = browser.csrf();
-    browser.submit("/folgeauftrag/karte", {{"certificate_base64", certificate_base64(cert.get())}});
+    browser.submit("/folgeauftrag/karte", card);
     const auto bound_cookie = browser.cookies().at(std::string(SessionStore::cookie_name));
     EXPECT_NE(bound_cookie, first_cookie);
     // Whoever learnt the old id or token (a shared PC, a page left open) holds nothing now.

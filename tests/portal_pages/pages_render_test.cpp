@@ -145,20 +145,62 @@ TEST_F(PagesTest, CardHelpListsEveryCardErrorWithItsText) {
     EXPECT_TRUE(contains(en, std::string(smartcard::errors::no_reader.en)));
 }
 
-TEST_F(PagesTest, SessionCookieIsHttpOnlySecureAndStrict) {
+TEST_F(PagesTest, APageViewStoresNoSessionTheFirstFormCreatesIt) {
     Browser browser(base);
+    const auto sessions_before = pages->sessions().size();
     browser.get("/");
-    ASSERT_FALSE(browser.set_cookies.empty());
-    const auto& cookie = browser.set_cookies.front();
+    browser.get("/folgeauftrag");
+    browser.get("/status");
+    // Only the form cookie: nothing is kept on the server for looking at pages.
+    ASSERT_EQ(browser.set_cookies.size(), 1u);
+    EXPECT_TRUE(browser.set_cookies.front().starts_with("__Host-sigcard_form="));
+    EXPECT_EQ(pages->sessions().size(), sessions_before);
+    EXPECT_FALSE(browser.cookies().contains(std::string(SessionStore::cookie_name)));
+
+    // A form sent without the form cookie (another site's form, a forged token) creates nothing.
+    Browser forger(base);
+    forger.get("/status");
+    forger.cookies().clear();
+    EXPECT_EQ(forger.post("/status", form({{"order_number", "2026-000001"},
+                                           {"email", "a@example.org"},
+                                           {"csrf_token", forger.csrf()}}))
+                  .status,
+              403);
+    EXPECT_EQ(pages->sessions().size(), sessions_before);
+
+    // The first form sent with cookie and token creates the session and sets its cookie.
+    browser.post("/status", form({{"order_number", "2026-000001"},
+                                  {"email", "a@example.org"},
+                                  {"csrf_token", browser.csrf()}}));
+    EXPECT_EQ(pages->sessions().size(), sessions_before + 1);
+    const auto& cookie = browser.set_cookies.back();
     // "__Host-": the browser takes it only over HTTPS, for the whole site, from this host alone.
-    EXPECT_TRUE(cookie.starts_with("__Host-sigcard_session="));
+    EXPECT_TRUE(cookie.starts_with("__Host-sigcard_session=")) << cookie;
     EXPECT_TRUE(contains(cookie, "HttpOnly"));
     EXPECT_TRUE(contains(cookie, "Secure"));
     EXPECT_TRUE(contains(cookie, "SameSite=Strict"));
     EXPECT_TRUE(contains(cookie, "Path=/"));
-    // The same session goes on: no second cookie.
+    // The same session goes on: no further cookie.
+    const auto cookies_so_far = browser.set_cookies.size();
     browser.get("/status");
-    EXPECT_EQ(browser.set_cookies.size(), 1u);
+    EXPECT_EQ(browser.set_cookies.size(), cookies_so_far);
+    EXPECT_EQ(pages->sessions().size(), sessions_before + 1);
+}
+
+TEST_F(PagesTest, AFloodOfPageViewsLeavesEveryHoldersSessionInPlace) {
+    Browser holder(base);
+    holder.get("/status");
+    holder.post("/status", form({{"order_number", "2026-000001"},
+                                 {"email", "a@example.org"},
+                                 {"csrf_token", holder.csrf()}}));
+    const auto holder_session = holder.cookies().at(std::string(SessionStore::cookie_name));
+    for (int i = 0; i < 100; ++i) {
+        Browser visitor(base);
+        visitor.get("/");
+    }
+    EXPECT_EQ(pages->sessions().size(), 1u);
+    holder.get("/status");
+    EXPECT_EQ(holder.cookies().at(std::string(SessionStore::cookie_name)), holder_session);
 }
 
 TEST_F(PagesTest, ContentSecurityPolicyIsStrictAndPagesHaveNoInlineCode) {
@@ -330,6 +372,25 @@ TEST_F(PagesTest, TooManyStatusLookupsGetA429Page) {
     EXPECT_EQ(limited.status, 429);
     EXPECT_EQ(limited.headers.get("Retry-After"), "60");
     EXPECT_TRUE(contains(limited.body, "Zu viele Anfragen"));
+}
+
+TEST_F(PagesTest, TooManyNewSessionsFromOneClientGetA429PageAndStoreNothing) {
+    config.limits.new_sessions = {1, 2};  // sigcard.toml [limits]
+    start_server();
+    const std::vector<std::pair<std::string, std::string>> fields{{"order_number", "FA-1"},
+                                                                  {"email", "a@b.de"}};
+    for (int i = 0; i < 2; ++i) {
+        Browser browser(base);
+        browser.get("/status");
+        EXPECT_EQ(browser.submit("/status", fields).status, 200);
+    }
+    Browser third(base);
+    third.get("/status");
+    const auto limited = third.submit("/status", fields);
+    EXPECT_EQ(limited.status, 429);
+    EXPECT_TRUE(contains(limited.body, "Zu viele Anfragen"));
+    EXPECT_FALSE(third.cookies().contains(std::string(SessionStore::cookie_name)));
+    EXPECT_EQ(pages->sessions().size(), 2u);
 }
 
 TEST_F(PagesTest, UnknownValuesInTheLanguageSwitchAreIgnored) {

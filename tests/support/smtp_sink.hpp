@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/free_port.hpp"
 #include "support/running_process.hpp"
 
 namespace sigcard::testing {
@@ -75,18 +76,6 @@ public:
     }
 
 private:
-    static int free_port() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t size = sizeof address;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-        ::close(fd);
-        return ntohs(address.sin_port);
-    }
-
     static bool accepts(int port) {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in address{};

@@ -53,6 +53,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "urls", "ocsp", c.urls.ocsp);
     read(table, "urls", "crl", c.urls.crl);
     read(table, "urls", "ca_issuers", c.urls.ca_issuers);
+    read(table, "urls", "root_crl", c.urls.root_crl);
     read(table, "urls", "pds_en", c.urls.pds_en);
     read(table, "urls", "pds_de", c.urls.pds_de);
     read(table, "hsm", "module", c.hsm.module);
@@ -108,6 +109,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "portal", "card_agent_url", c.portal.card_agent_url);
     read(table, "portal", "operator_address", c.portal.operator_address);
     read(table, "portal", "operator_port", c.portal.operator_port);
+    read(table, "portal", "pki_address", c.portal.pki_address);
+    read(table, "portal", "pki_port", c.portal.pki_port);
     const auto& agent = c.portal.card_agent_url;
     const bool loopback = agent.starts_with("http://127.0.0.1:") || agent.starts_with("http://localhost:");
     if (!loopback || agent.find_first_of("/?#", 7) != std::string::npos ||
@@ -136,6 +139,7 @@ std::string TrustCenterConfig::to_toml() const {
                              {"ocsp", urls.ocsp},
                              {"crl", urls.crl},
                              {"ca_issuers", urls.ca_issuers},
+                             {"root_crl", urls.root_crl},
                              {"pds_en", urls.pds_en},
                              {"pds_de", urls.pds_de}}},
         {"hsm", toml::table{{"module", hsm.module},
@@ -180,7 +184,9 @@ std::string TrustCenterConfig::to_toml() const {
                                {"remembered_certificates", portal.remembered_certificates},
                                {"card_agent_url", portal.card_agent_url},
                                {"operator_address", portal.operator_address},
-                               {"operator_port", portal.operator_port}}},
+                               {"operator_port", portal.operator_port},
+                               {"pki_address", portal.pki_address},
+                               {"pki_port", portal.pki_port}}},
     };
     std::ostringstream out;
     out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";

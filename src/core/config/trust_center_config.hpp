@@ -9,9 +9,13 @@ namespace sigcard::config {
 
 struct Urls {
     std::string portal;      // https://… the holders' portal
-    std::string ocsp;        // OCSP responder (AIA)
-    std::string crl;         // CRL distribution point
-    std::string ca_issuers;  // issuing CA certificate (AIA caIssuers)
+    // Relying parties fetch revocation status and CA certificates over plain HTTP (RFC 6960
+    // Appendix A, RFC 5280 4.2.1.13): the answers are signed, and an https:// URL would make
+    // checking the responder's own TLS certificate depend on the answer being fetched.
+    std::string ocsp;        // http://… OCSP responder (AIA)
+    std::string crl;         // http://… the issuing CA's CRL distribution point
+    std::string ca_issuers;  // http://… issuing CA certificate (AIA caIssuers)
+    std::string root_crl;    // http://… the root CA's CRL (issuing CA and portal TLS certificates)
     std::string pds_en;      // PKI disclosure statement, English
     std::string pds_de;      // PKI disclosure statement, German
 };
@@ -68,6 +72,11 @@ struct Portal {
     // The operators' listener (plain HTTP, /metrics): never the holders' address and port.
     std::string operator_address = "127.0.0.1";
     int operator_port = 9464;
+    // The relying parties' listener (plain HTTP): OCSP, CRLs and CA certificates only, at the
+    // paths of the URLs above. The same paths keep answering over HTTPS for certificates
+    // issued before these URLs were http://.
+    std::string pki_address = "127.0.0.1";
+    int pki_port = 8080;
 };
 
 // [limits]: how often one client (an IPv4 address, an IPv6 /64) may do each thing that looks

@@ -124,6 +124,12 @@ ossl::X509Ptr CertificateAuthority::finish(X509* tbs, IssuerKey issuer, Certific
     return cert;
 }
 
+void CertificateAuthority::add_root_crl(X509* cert) const {
+    if (!config_.urls.root_crl.empty()) {
+        add(cert, NID_crl_distribution_points, "URI:" + config_.urls.root_crl);
+    }
+}
+
 ossl::X509Ptr CertificateAuthority::create_root(crypto::Signer& key, const Validity& validity) {
     auto name = ca_name(config_.name + " Root CA");
     auto cert = new_certificate(name.get(), key.public_key(), validity);
@@ -142,6 +148,7 @@ ossl::X509Ptr CertificateAuthority::create_issuing_ca(IssuerKey root, EVP_PKEY* 
     add(cert.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
     add(cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
     add_policies(cert.get(), {oid::qcp_n_qscd, config_.policy_oid});
+    add_root_crl(cert.get());
     add_key_identifiers(cert.get(), root.certificate);
     return finish(cert.get(), root, CertificateRole::issuing_ca);
 }
@@ -181,6 +188,7 @@ ossl::X509Ptr CertificateAuthority::create_tls_server(IssuerKey root, EVP_PKEY* 
     add(cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
     add(cert.get(), NID_ext_key_usage, "serverAuth");
     add(cert.get(), NID_subject_alt_name, san);
+    add_root_crl(cert.get());
     add_key_identifiers(cert.get(), root.certificate);
     return finish(cert.get(), root, CertificateRole::tls);
 }

@@ -51,6 +51,8 @@ public:
 private:
     ossl::X509Ptr finish(X509* tbs, IssuerKey issuer, CertificateRole role);
     ossl::X509NamePtr ca_name(const std::string& common_name) const;
+    // The root CA's CRL distribution point, on the certificates the root issues.
+    void add_root_crl(X509* cert) const;
 
     config::TrustCenterConfig config_;
     CertificateStore* store_;

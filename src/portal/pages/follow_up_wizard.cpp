@@ -34,7 +34,7 @@ http::Response to_step(std::string_view path) {
 }
 
 // The certificate as DER, from the agent path (base64 field) or an uploaded file (DER or PEM).
-ossl::Bytes certificate_from(const PageRequest& page, const PageSupport& support,
+ossl::Bytes certificate_from(PageRequest& page, const PageSupport& support,
                              std::string& card_token) {
     const auto& http = page.http;
     std::string sent;

@@ -61,7 +61,7 @@ std::shared_ptr<Session> SessionStore::create(std::string_view client) {
     const auto now = Clock::now();
     session->last_used = now;
     if (!creations_.allow(client)) {
-        return session;  // for this request only
+        return nullptr;
     }
     std::lock_guard lock(mutex_);
     drop_expired(now);
@@ -85,6 +85,30 @@ void SessionStore::rotate(Session& session) {
     }
     session.id = fresh_id;
     session.csrf_token = random_token();
+}
+
+std::shared_ptr<Session> SessionStore::unsaved(std::string form_token) {
+    auto session = std::make_shared<Session>();
+    session->csrf_token = std::move(form_token);
+    session->last_used = Clock::now();
+    return session;
+}
+
+std::optional<std::string> SessionStore::form_token(const http::Request& request) {
+    auto token = request_cookie(request, form_cookie_name);
+    if (!token || token->size() != 64 ||
+        token->find_first_not_of("0123456789abcdef") != std::string::npos) {
+        return std::nullopt;
+    }
+    return token;
+}
+
+std::string SessionStore::new_form_token() {
+    return random_token();
+}
+
+std::string SessionStore::form_cookie_for(std::string_view token) {
+    return fmt::format("{}={}; Path=/; HttpOnly; Secure; SameSite=Strict", form_cookie_name, token);
 }
 
 std::size_t SessionStore::size() const {

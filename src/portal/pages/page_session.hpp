@@ -76,21 +76,32 @@ public:
 
     // The live session whose id the request's cookie names; nullptr when none.
     std::shared_ptr<Session> find(const http::Request& request);
-    // A new session with fresh random id and CSRF token, kept unless `client` has created too
-    // many (then it lives for this request only). When the store is full, the least recently
-    // used session goes first.
+    // A new session with fresh random id and CSRF token; nullptr when `client` has created too
+    // many. When the store is full, the least recently used session goes first.
     std::shared_ptr<Session> create(std::string_view client);
     // New id and CSRF token for a session that just gained weight (a card bound, an order
     // placed): a token seen before no longer works. The caller holds the session's mutex.
     void rotate(Session& session);
+
+    // The session of a visitor who has only looked at pages: kept nowhere, so page views store
+    // nothing. Its forms carry the token of the form cookie (`form_token`, new when the request
+    // brought none); the first form sent back with both creates the stored session.
+    static std::shared_ptr<Session> unsaved(std::string form_token);
+    // The request's form cookie when it holds a token this store could have made.
+    static std::optional<std::string> form_token(const http::Request& request);
+    static std::string new_form_token();
 
     std::size_t size() const;
 
     // "__Host-": only ever set by this host, over HTTPS, for the whole site.
     static constexpr std::string_view cookie_name = "__Host-sigcard_session";
 
+    static constexpr std::string_view form_cookie_name = "__Host-sigcard_form";
+
     // The Set-Cookie value for a session: HttpOnly, Secure, SameSite=Strict, whole site.
     static std::string cookie_for(const Session& session);
+    // The same for the form cookie of a visitor without a session.
+    static std::string form_cookie_for(std::string_view token);
 
 private:
     void drop_expired(Clock::time_point now);

@@ -131,8 +131,10 @@ PageRequest PageSupport::begin(const http::Request& request) const {
     }
     page.session = sessions_.find(request);
     if (!page.session) {
-        page.session = sessions_.create(request.remote_address);
-        page.new_session = true;
+        auto token = SessionStore::form_token(request);
+        page.new_form_cookie = !token;
+        page.session = SessionStore::unsaved(token ? std::move(*token) : SessionStore::new_form_token());
+        page.unsaved_session = true;
     }
     return page;
 }
@@ -181,11 +183,20 @@ http::Response PageSupport::error_page(const PageRequest& page, const ErrorCode&
     return response;
 }
 
-void PageSupport::require_csrf(const PageRequest& page, const http::QueryParameters& form) const {
+void PageSupport::require_csrf(PageRequest& page, const http::QueryParameters& form) const {
     const auto token = form.find("csrf_token");
-    // A fresh session has no form of its own yet: any token it brings is foreign.
-    if (page.new_session || !token || !same_token(*token, page.session->csrf_token)) {
+    // A form cookie made for this very request never reached a form: any token is foreign.
+    if (page.new_form_cookie || !token || !same_token(*token, page.session->csrf_token)) {
         throw PageRefusal(page_errors::csrf_invalid, 403, "csrf token missing or wrong");
+    }
+    if (page.unsaved_session) {
+        auto session = sessions_.create(page.http.remote_address);
+        if (!session) {
+            throw PageRefusal(http::errors::rate_limited, 429, "new sessions");
+        }
+        page.session = std::move(session);
+        page.unsaved_session = false;
+        page.new_session = true;
     }
 }
 
@@ -223,6 +234,8 @@ http::Response PageSupport::settle(PageRequest& page,
     // an error page.
     if (page.new_session) {
         response.headers.add("Set-Cookie", SessionStore::cookie_for(*page.session));
+    } else if (page.new_form_cookie) {
+        response.headers.add("Set-Cookie", SessionStore::form_cookie_for(page.session->csrf_token));
     }
     return response;
 }

@@ -24,12 +24,15 @@ using PageValues = kainjow::mustache::data;
 
 enum class Language { german, english };
 
-// One request to a page, with its language and session (created on first visit).
+// One request to a page, with its language and session. A visitor who has only looked at pages
+// has an unsaved one (SessionStore::unsaved); the first form they send creates the stored one.
 struct PageRequest {
     const http::Request& http;
     Language language = Language::german;
     std::shared_ptr<Session> session;
     bool new_session = false;  // new or renewed: the answer sets its cookie
+    bool unsaved_session = false;  // page views only so far
+    bool new_form_cookie = false;  // the unsaved session's token is new: the answer sets it
     bool language_chosen = false;  // ?lang= given: the choice is remembered in a cookie
 
     bool english() const { return language == Language::english; }
@@ -69,8 +72,10 @@ public:
                     int status = 200) const;
     http::Response error_page(const PageRequest& page, const ErrorCode& code, int status) const;
 
-    // Throws PageRefusal(csrf_invalid, 403) unless the form's csrf_token is the session's.
-    void require_csrf(const PageRequest& page, const http::QueryParameters& form) const;
+    // Throws PageRefusal(csrf_invalid, 403) unless the form's csrf_token is the session's. For a
+    // visitor without a stored session, the token must also be the form cookie's; then the
+    // stored session is created (http.rate_limited, 429, when this client made too many).
+    void require_csrf(PageRequest& page, const http::QueryParameters& form) const;
 
     // Wraps a page handler: Errors and other exceptions become HTML error pages in the
     // request's language; details go to the log, never personal data or the page.

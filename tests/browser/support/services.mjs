@@ -10,7 +10,8 @@ export const requestSigningCertificate = (tc) => path.join(tc.dir, 'tls', 'reque
 
 export async function startPortal(tc) {
   const program = startProgram('sigcard-portal', binary('sigcard-portal'),
-    ['--dir', tc.dir, '--port', String(tc.portalPort ?? 0), '--operator-port', '0'],
+    ['--dir', tc.dir, '--port', String(tc.portalPort ?? 0), '--operator-port', '0',
+      '--pki-port', String(tc.pkiPort ?? 0)],
     tc.environment());
   try {
     const { url, port } = await program.waitForListening();

@@ -138,8 +138,9 @@ export async function createTrustCenter({ terms = true, cards = true } = {}) {
   const tc = new TrustCenter(await mkdtemp(path.join(os.tmpdir(), 'sigcard-browser-')));
   try {
     tc.portalPort = await freePort();
+    tc.pkiPort = await freePort();
     await tc.sigcard('init', '--portal-url', `https://localhost:${tc.portalPort}`,
-      '--port', String(tc.portalPort));
+      '--port', String(tc.portalPort), '--pki-url', `http://localhost:${tc.pkiPort}`);
     if (terms) await tc.publishTerms(demoTermsFile, '2026-01');
     if (cards) {
       await tc.sigcard('demo', 'cards');
