@@ -2,7 +2,6 @@
 // rate limits and a graceful stop.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -240,54 +239,63 @@ long cpu_ticks(pid_t pid) {
 
 // Out of file descriptors, accept fails (EMFILE) for as long as no connection ends, and the
 // waiting connection stays queued: the server pauses between tries instead of spinning, keeps
-// serving what it has, and accepts again once descriptors are free. The server runs in a child
-// process whose descriptor limit is lowered; the clients here are not limited.
+// serving the connection it has, and accepts again once descriptors are free. The server runs in
+// a child process that, when told, takes every descriptor it may have and later gives some back.
 TEST(HttpConnection, OutOfFileDescriptorsTheServerWaitsInsteadOfSpinningAndRecovers) {
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
+    int to_child[2];
+    int from_child[2];
+    ASSERT_EQ(::pipe(to_child), 0);
+    ASSERT_EQ(::pipe(from_child), 0);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        ::close(ready[0]);
+        ::close(to_child[1]);
+        ::close(from_child[0]);
         Router router;
         router.get("/ping", [](const Request&) { return Response::text("pong"); });
         ServerConfig config;
         config.threads = 1;
         auto server = start_server(std::move(router), config);
-        spdlog::info("this server gets two descriptors");  // the log's own files opened first
-        // A low limit, then every descriptor below it taken but two: room for two accepted
-        // connections, whatever this process had open before.
         rlimit limit{};
         ::getrlimit(RLIMIT_NOFILE, &limit);
-        limit.rlim_cur = 256;
+        limit.rlim_cur = 512;
         ::setrlimit(RLIMIT_NOFILE, &limit);
-        std::vector<int> filler;
-        for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) {
-            filler.push_back(fd);
-        }
-        for (int i = 0; i < 2 && !filler.empty(); ++i) {
-            ::close(filler.back());
-            filler.pop_back();
-        }
         const std::uint16_t port = server->port();
-        if (::write(ready[1], &port, sizeof port) != sizeof port) {
-            ::_exit(1);
+        bool ok = ::write(from_child[1], &port, sizeof port) == sizeof port;
+        std::vector<int> taken;
+        for (char command = 0; ok && ::read(to_child[0], &command, 1) == 1;) {
+            if (command == 'f') {  // fill: every descriptor below the limit
+                for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) {
+                    taken.push_back(fd);
+                }
+            } else if (command == 'r') {  // release some
+                for (int i = 0; i < 16 && !taken.empty(); ++i) {
+                    ::close(taken.back());
+                    taken.pop_back();
+                }
+            }
+            ok = ::write(from_child[1], &command, 1) == 1;
         }
-        ::pause();
         ::_exit(0);
     }
-    ::close(ready[1]);
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    auto tell = [&](char command) {
+        char ack = 0;
+        ASSERT_EQ(::write(to_child[1], &command, 1), 1);
+        ASSERT_EQ(::read(from_child[0], &ack, 1), 1);
+    };
     std::uint16_t port = 0;
-    ASSERT_EQ(::read(ready[0], &port, sizeof port), static_cast<ssize_t>(sizeof port));
-    ::close(ready[0]);
+    ASSERT_EQ(::read(from_child[0], &port, sizeof port), static_cast<ssize_t>(sizeof port));
 
-    std::vector<std::unique_ptr<RawConnection>> held;
-    for (int i = 0; i < 6; ++i) {
-        held.push_back(std::make_unique<RawConnection>(port));
+    RawConnection first(port);
+    first.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(first.receive(2s, 1).find("pong"), std::string::npos);
+    tell('f');
+    std::vector<std::unique_ptr<RawConnection>> waiting;
+    for (int i = 0; i < 4; ++i) {
+        waiting.push_back(std::make_unique<RawConnection>(port));  // queued: accept fails
     }
-    held.front()->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_NE(held.front()->receive(2s, 1).find("pong"), std::string::npos);
-    // Accept now fails again and again while the others wait in the queue.
     std::this_thread::sleep_for(300ms);
     const long before = cpu_ticks(child);
     std::this_thread::sleep_for(2s);
@@ -295,20 +303,18 @@ TEST(HttpConnection, OutOfFileDescriptorsTheServerWaitsInsteadOfSpinningAndRecov
     const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
     EXPECT_LT(used, ticks_per_second / 2) << "the server used " << used << " of "
                                           << 2 * ticks_per_second << " ticks in 2 s: spinning";
-    // The connection it has is still served.
-    held.front()->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_NE(held.front()->receive(2s, 1).find("pong"), std::string::npos);
-    // Descriptors free again: a new client is served.
-    held.clear();
-    std::string answer;
-    for (int attempt = 0; attempt < 20 && answer.find("pong") == std::string::npos; ++attempt) {
-        RawConnection fresh(port);
-        fresh.send("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        answer = fresh.receive(2s);
-    }
-    EXPECT_NE(answer.find("pong"), std::string::npos);
+    // The connection it has is still served, and nobody waiting was let in.
+    first.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_NE(first.receive(2s, 1).find("pong"), std::string::npos);
+    waiting.front()->send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(waiting.front()->receive(500ms), "");
+    // Descriptors free again: the waiting client is served.
+    tell('r');
+    EXPECT_NE(waiting.front()->receive(3s, 1).find("pong"), std::string::npos);
+    ::close(to_child[1]);
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
+    ::close(from_child[0]);
 }
 
 TEST(RateLimiter, RefillsAtItsRateAndKeepsClientsApart) {
