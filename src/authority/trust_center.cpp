@@ -199,6 +199,9 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
     c.portal.pki_port = plain_http_port(o.pki_url);
     c.portal.card_agent_url = o.card_agent_url;
     c.mail.smtp_url = o.smtp_url;
+    // An example office; operators list their own in sigcard.toml.
+    c.registration_offices.push_back({"koeln", "Registrierungsstelle Köln",
+                                      "Domkloster 4, 50667 Köln", "Mo–Fr 9–17 Uhr"});
     c.portal.tls_certificate = "tls/portal.pem";
     c.portal.tls_key = "tls/portal.key";
     c.hsm.token_label = kHsmLabel;

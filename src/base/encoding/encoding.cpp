@@ -51,4 +51,21 @@ std::string hex(std::span<const std::uint8_t> data) {
     return out;
 }
 
+std::string from_hex(std::string_view text) {
+    if (text.size() % 2 != 0) {
+        throw std::invalid_argument("hex of odd length");
+    }
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        throw std::invalid_argument("not a hex digit");
+    };
+    std::string out(text.size() / 2, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = static_cast<char>(digit(text[2 * i]) * 16 + digit(text[2 * i + 1]));
+    }
+    return out;
+}
+
 }  // namespace sigcard::encoding

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace sigcard::encoding {
 
@@ -15,5 +16,7 @@ std::string to_base64(const unsigned char* data, std::size_t size);
 std::string from_base64(const std::string& text);
 
 std::string hex(std::span<const std::uint8_t> data);
+// Throws std::invalid_argument on an odd length or a character that is not a hex digit.
+std::string from_hex(std::string_view text);
 
 }  // namespace sigcard::encoding

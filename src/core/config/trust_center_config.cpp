@@ -120,6 +120,38 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
                                  ": portal.card_agent_url must be http://127.0.0.1:PORT or "
                                  "http://localhost:PORT");
     }
+    auto& n = c.new_order;
+    read(table, "new_order", "min_id_validity_days", n.min_id_validity_days);
+    read(table, "new_order", "min_age_years", n.min_age_years);
+    read(table, "new_order", "identification_valid_days", n.identification_valid_days);
+    read(table, "new_order", "identification_reminder_days", n.identification_reminder_days);
+    read(table, "new_order", "max_proof_bytes", n.max_proof_bytes);
+    read(table, "new_order", "max_application_bytes", n.max_application_bytes);
+    read(table, "new_order", "postident_billing_number", n.postident_billing_number);
+    read(table, "new_order", "data_key_file", n.data_key_file);
+    if (n.min_id_validity_days < 0 || n.min_age_years < 0 || n.identification_valid_days < 1 ||
+        n.identification_reminder_days < 0 || n.max_proof_bytes < 1 ||
+        n.max_application_bytes < n.max_proof_bytes) {
+        throw std::runtime_error(file.string() + ": [new_order] values out of range");
+    }
+    if (const auto* offices = table["registration_offices"].as_array()) {
+        for (const auto& entry : *offices) {
+            const auto* office = entry.as_table();
+            if (office == nullptr) {
+                continue;
+            }
+            RegistrationOffice o;
+            read(*office, "id", o.id);
+            read(*office, "name", o.name);
+            read(*office, "address", o.address);
+            read(*office, "hours", o.hours);
+            if (o.id.empty() || o.name.empty()) {
+                throw std::runtime_error(file.string() +
+                                         ": every [[registration_offices]] needs id and name");
+            }
+            c.registration_offices.push_back(std::move(o));
+        }
+    }
     if (c.portal.remembered_certificates < 1) {
         throw std::runtime_error(file.string() + ": portal.remembered_certificates must be at least 1");
     }
@@ -188,6 +220,21 @@ std::string TrustCenterConfig::to_toml() const {
                                {"pki_address", portal.pki_address},
                                {"pki_port", portal.pki_port}}},
     };
+    t.insert("new_order",
+             toml::table{{"min_id_validity_days", new_order.min_id_validity_days},
+                         {"min_age_years", new_order.min_age_years},
+                         {"identification_valid_days", new_order.identification_valid_days},
+                         {"identification_reminder_days", new_order.identification_reminder_days},
+                         {"max_proof_bytes", new_order.max_proof_bytes},
+                         {"max_application_bytes", new_order.max_application_bytes},
+                         {"postident_billing_number", new_order.postident_billing_number},
+                         {"data_key_file", new_order.data_key_file}});
+    toml::array offices;
+    for (const auto& o : registration_offices) {
+        offices.push_back(toml::table{
+            {"id", o.id}, {"name", o.name}, {"address", o.address}, {"hours", o.hours}});
+    }
+    t.insert("registration_offices", std::move(offices));
     std::ostringstream out;
     out << "# SigCard trust center configuration. Relative paths resolve against this folder.\n";
     out << t << "\n";

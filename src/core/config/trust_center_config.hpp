@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sigcard::config {
 
@@ -102,6 +103,29 @@ struct Mail {
     std::string from = "SigCard <noreply@sigcard.example>";
 };
 
+// A registration office where applicants are identified in person ([[registration_offices]]).
+struct RegistrationOffice {
+    std::string id;  // short, stable: what an application names
+    std::string name;
+    std::string address;
+    std::string hours;
+};
+
+// [new_order]: the rules of the new order (application, identification deadline, proofs).
+struct NewOrderPolicy {
+    int min_id_validity_days = 28;       // the ID document must be valid at least this long
+    int min_age_years = 18;
+    int identification_valid_days = 30;  // deadline for the identification after applying
+    int identification_reminder_days = 7;  // the reminder mail, this long before the deadline
+    int max_proof_bytes = 5 * 1024 * 1024;  // one uploaded proof
+    int max_application_bytes = 12 * 1024 * 1024;  // the whole form with its proofs
+    // Deutsche Post's PostIdent billing number (Abrechnungsnummer) of the trust center, printed
+    // on the coupon and returned with each result.
+    std::string postident_billing_number = "99800000000101";
+    // The key that encrypts uploaded proofs at rest (32 bytes, hex), relative to the folder.
+    std::string data_key_file = "keys/data.key";
+};
+
 struct TrustCenterConfig {
     std::filesystem::path dir;  // the trust center's folder; relative paths resolve against it
     std::string name = "SigCard Demo Trust Center";
@@ -120,6 +144,8 @@ struct TrustCenterConfig {
     Policy policy;
     Portal portal;
     RateLimits limits;
+    NewOrderPolicy new_order;
+    std::vector<RegistrationOffice> registration_offices;
 
     std::filesystem::path resolve(const std::string& relative) const;
 

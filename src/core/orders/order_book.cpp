@@ -56,6 +56,10 @@ void OrderBook::take(OrderStep step, const std::string& order_number, const std:
     store_.apply({order_number, &rule_of(step), actor, note, now, new_card_id});
 }
 
+void OrderBook::expire(const std::string& n, const std::string& reason, std::int64_t now) {
+    take(OrderStep::expire, n, "system", reason, now);
+}
+
 void OrderBook::approve(const std::string& n, const std::string& actor, std::int64_t now) {
     take(OrderStep::approve, n, actor, "", now);
 }

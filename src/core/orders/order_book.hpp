@@ -39,6 +39,8 @@ public:
     void cancel(const std::string& order_number, const std::string& actor, std::int64_t now);
     // The holder withdraws an order nobody has approved yet (order.invalid_transition after).
     void cancel_by_holder(const std::string& order_number, std::int64_t now);
+    // A new order not identified by its deadline: awaiting_identification → expired.
+    void expire(const std::string& order_number, const std::string& reason, std::int64_t now);
     // approved → in_production; the caller produces the card, then calls mark_shipped.
     void start_production(const std::string& order_number, const std::string& actor,
                           std::int64_t now);

@@ -49,14 +49,14 @@ const std::map<std::string, std::regex>& postal_code_formats() {
 }
 
 void check_text(std::vector<FieldError>& errors, const std::string& field, const std::string& value,
-                bool required) {
+                bool required, std::size_t max_bytes = kMaxField) {
     if (value.empty()) {
         if (required) {
             errors.push_back({field, &errors::field_required});
         }
         return;
     }
-    if (value.size() > kMaxField) {
+    if (value.size() > max_bytes) {
         errors.push_back({field, &errors::field_too_long});
     } else if (!text::is_readable(value, text::Lines::single)) {
         // The one rule of readable text (text/readable_text.hpp): what the agent then shows and
@@ -130,6 +130,28 @@ PostalAddress normalise(PostalAddress a) {
     return a;
 }
 
+void read_address(const nlohmann::json& j, PostalAddress& a) {
+    a.name = string_field(j, "name");
+    a.company = string_field(j, "company");
+    a.street = string_field(j, "street");
+    a.address_extra = string_field(j, "address_extra");
+    a.postal_code = string_field(j, "postal_code");
+    a.city = string_field(j, "city");
+    a.country = string_field(j, "country");
+}
+
+nlohmann::json address_json(const PostalAddress& a) {
+    return {{"name", a.name},
+            {"company", a.company},
+            {"street", a.street},
+            {"address_extra", a.address_extra},
+            {"postal_code", a.postal_code},
+            {"city", a.city},
+            {"country", a.country}};
+}
+
+}  // namespace
+
 std::string string_field(const nlohmann::json& j, const char* key) {
     if (!j.contains(key) || j.at(key).is_null()) {
         return {};
@@ -160,28 +182,6 @@ const nlohmann::json& object_field(const nlohmann::json& j, const char* key) {
     }
     return j.at(key);
 }
-
-void read_address(const nlohmann::json& j, PostalAddress& a) {
-    a.name = string_field(j, "name");
-    a.company = string_field(j, "company");
-    a.street = string_field(j, "street");
-    a.address_extra = string_field(j, "address_extra");
-    a.postal_code = string_field(j, "postal_code");
-    a.city = string_field(j, "city");
-    a.country = string_field(j, "country");
-}
-
-nlohmann::json address_json(const PostalAddress& a) {
-    return {{"name", a.name},
-            {"company", a.company},
-            {"street", a.street},
-            {"address_extra", a.address_extra},
-            {"postal_code", a.postal_code},
-            {"city", a.city},
-            {"country", a.country}};
-}
-
-}  // namespace
 
 const std::vector<std::string>& supported_countries() {
     static const std::vector<std::string> countries = [] {
@@ -219,7 +219,28 @@ InvalidOrderData::InvalidOrderData(std::vector<FieldError> fields)
     : Error(errors::invalid_input, std::to_string(fields.size()) + " field(s)"),
       fields_(std::move(fields)) {}
 
+void check_text_field(std::vector<FieldError>& errors, const std::string& field,
+                      const std::string& value, bool required, std::size_t max_bytes) {
+    check_text(errors, field, value, required, max_bytes);
+}
+
+std::string trimmed(const std::string& text) {
+    return trim(text);
+}
+
 std::vector<FieldError> validate(const OrderData& d) {
+    auto errors = validate_contact_and_addresses(d);
+    if (!d.name_and_attributes_unchanged) {
+        errors.push_back(
+            {"declaration.name_and_attributes_unchanged", &errors::declaration_missing});
+    }
+    if (!d.terms_accepted) {
+        errors.push_back({"declaration.terms_accepted", &errors::terms_not_accepted});
+    }
+    return errors;
+}
+
+std::vector<FieldError> validate_contact_and_addresses(const OrderData& d) {
     std::vector<FieldError> errors;
     if (d.contact.email.empty()) {
         errors.push_back({"contact.email", &errors::field_required});
@@ -235,13 +256,6 @@ std::vector<FieldError> validate(const OrderData& d) {
     check_address(errors, "billing", d.billing);
     if (!d.billing.vat_id.empty() && !valid_vat_id(d.billing.vat_id)) {
         errors.push_back({"billing.vat_id", &errors::vat_id_invalid});
-    }
-    if (!d.name_and_attributes_unchanged) {
-        errors.push_back(
-            {"declaration.name_and_attributes_unchanged", &errors::declaration_missing});
-    }
-    if (!d.terms_accepted) {
-        errors.push_back({"declaration.terms_accepted", &errors::terms_not_accepted});
     }
     return errors;
 }

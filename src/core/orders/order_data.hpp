@@ -55,6 +55,16 @@ private:
 
 // Every problem, one per field (the first found for that field).
 std::vector<FieldError> validate(const OrderData& data);
+// The same for contact, shipping and billing alone: what every kind of order asks for; the
+// declarations differ (a new order has no "unchanged" to declare).
+std::vector<FieldError> validate_contact_and_addresses(const OrderData& data);
+
+// The checks each entered text field gets, for the fields other intakes add: required, at most
+// `max_bytes`, and the one rule of readable text (text/readable_text.hpp).
+void check_text_field(std::vector<FieldError>& errors, const std::string& field,
+                      const std::string& value, bool required, std::size_t max_bytes = 120);
+// Leading and trailing spaces, tabs and line breaks removed.
+std::string trimmed(const std::string& text);
 
 // Trims whitespace, normalises the phone number to E.164 and upper-cases country and VAT id.
 // Call before validate() and before the order document is rendered.
@@ -62,6 +72,12 @@ OrderData normalise(OrderData data);
 
 // Countries the trust center ships to.
 const std::vector<std::string>& supported_countries();
+
+// A JSON object's member as a string, boolean or object; absent or null gives "", false or {}.
+// Throws sigcard::Error(request.malformed) for another type.
+std::string string_field(const nlohmann::json& j, const char* key);
+bool bool_field(const nlohmann::json& j, const char* key);
+const nlohmann::json& object_field(const nlohmann::json& j, const char* key);
 
 void to_json(nlohmann::json& j, const OrderData& d);
 // Throws sigcard::Error(request.malformed) when a field has the wrong JSON type.

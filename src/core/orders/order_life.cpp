@@ -15,7 +15,9 @@ struct StateFacts {
     Party waits_for;
 };
 
-constexpr std::array<StateFacts, 7> kStates{{
+constexpr std::array<StateFacts, 10> kStates{{
+    {OrderState::awaiting_identification, "awaiting_identification", Party::registration},
+    {OrderState::identified, "identified", Party::approver},
     {OrderState::submitted, "submitted", Party::approver},
     {OrderState::approved, "approved", Party::production},
     {OrderState::in_production, "in_production", Party::production},
@@ -23,6 +25,7 @@ constexpr std::array<StateFacts, 7> kStates{{
     {OrderState::active, "active", Party::nobody},
     {OrderState::rejected, "rejected", Party::nobody},
     {OrderState::cancelled, "cancelled", Party::nobody},
+    {OrderState::expired, "expired", Party::nobody},
 }};
 
 // The states alone, in the table's order (for all_states()).
@@ -34,24 +37,30 @@ constexpr auto kAllStates = [] {
     return states;
 }();
 
-constexpr std::array kFromSubmitted{OrderState::submitted};
-constexpr std::array kBeforeProduction{OrderState::submitted, OrderState::approved};
+constexpr std::array kAwaitingIdentification{OrderState::awaiting_identification};
+constexpr std::array kToApprove{OrderState::submitted, OrderState::identified};
+constexpr std::array kBeforeApproval{OrderState::submitted, OrderState::awaiting_identification};
+constexpr std::array kBeforeProduction{OrderState::awaiting_identification, OrderState::identified,
+                                       OrderState::submitted, OrderState::approved};
 constexpr std::array kFromApproved{OrderState::approved};
 constexpr std::array kFromInProduction{OrderState::in_production};
 constexpr std::array kFromShipped{OrderState::shipped};
 
-const std::array<StepRule, 7> kRules{{
-    {OrderStep::approve, kFromSubmitted, OrderState::approved},
+const std::array<StepRule, 9> kRules{{
+    {OrderStep::identify, kAwaitingIdentification, OrderState::identified},
+    {OrderStep::expire, kAwaitingIdentification, OrderState::expired},
+    {OrderStep::approve, kToApprove, OrderState::approved},
     {OrderStep::reject, kBeforeProduction, OrderState::rejected},
     {OrderStep::cancel, kBeforeProduction, OrderState::cancelled},
-    {OrderStep::cancel_by_holder, kFromSubmitted, OrderState::cancelled},
+    {OrderStep::cancel_by_holder, kBeforeApproval, OrderState::cancelled},
     {OrderStep::start_production, kFromApproved, OrderState::in_production},
     {OrderStep::ship, kFromInProduction, OrderState::shipped},
     {OrderStep::activate, kFromShipped, OrderState::active},
 }};
 
 // Party's names, in the enum's order.
-constexpr std::array<std::string_view, 4> kParties{"holder", "approver", "production", "nobody"};
+constexpr std::array<std::string_view, 5> kParties{"holder", "approver", "production",
+                                                   "registration", "nobody"};
 
 const StateFacts& facts_of(OrderState state) {
     return *std::find_if(kStates.begin(), kStates.end(),
@@ -60,10 +69,18 @@ const StateFacts& facts_of(OrderState state) {
 
 }  // namespace
 
-std::string_view to_string(OrderKind) { return "follow_up"; }
+std::string_view to_string(OrderKind kind) {
+    return kind == OrderKind::new_order ? "new" : "follow_up";
+}
 
 std::optional<OrderKind> order_kind_from(std::string_view text) {
-    return text == "follow_up" ? std::optional(OrderKind::follow_up) : std::nullopt;
+    if (text == "follow_up") {
+        return OrderKind::follow_up;
+    }
+    if (text == "new") {
+        return OrderKind::new_order;
+    }
+    return std::nullopt;
 }
 
 std::string_view to_string(OrderState state) { return facts_of(state).name; }

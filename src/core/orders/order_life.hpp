@@ -9,12 +9,24 @@
 
 namespace sigcard::orders {
 
-// The way an order came in.
-enum class OrderKind { follow_up };
+// The way an order came in: signed with the holder's valid card (follow-up), or applied for
+// online and identified at a post office or registration office (new order).
+enum class OrderKind { follow_up, new_order };
 std::string_view to_string(OrderKind kind);
 std::optional<OrderKind> order_kind_from(std::string_view text);
 
-enum class OrderState { submitted, approved, in_production, shipped, active, rejected, cancelled };
+enum class OrderState {
+    awaiting_identification,  // a new order: the applicant is still to be identified
+    identified,               // a new order whose identification is accepted
+    submitted,                // a signed follow-up order
+    approved,
+    in_production,
+    shipped,
+    active,
+    rejected,
+    cancelled,
+    expired,  // a new order not identified by its deadline
+};
 std::string_view to_string(OrderState state);
 std::optional<OrderState> order_state_from(std::string_view text);
 // Not yet finished: a card may have one open order at a time.
@@ -24,10 +36,12 @@ std::span<const OrderState> all_states();
 
 // The steps people and the system take on an order after it was placed.
 enum class OrderStep {
-    approve,           // an approver: submitted → approved
+    identify,          // the identification accepted: awaiting_identification → identified
+    expire,            // the system, at the identification deadline
+    approve,           // an approver: submitted or identified → approved
     reject,            // an approver, with a reason the holder is told
     cancel,            // an operator, before production
-    cancel_by_holder,  // the holder, before anyone approved
+    cancel_by_holder,  // the holder, before anyone approved (a new order: before identification)
     start_production,  // production: approved → in_production
     ship,              // production: in_production → shipped, with the new card
     activate,          // the holder's receipt: shipped → active
@@ -42,7 +56,8 @@ const StepRule& rule_of(OrderStep step);
 bool allows(const StepRule& rule, OrderState from);
 
 // Whom an order in a state waits for.
-enum class Party { holder, approver, production, nobody };
+// registration: the applicant's identification (post office or registration office).
+enum class Party { holder, approver, production, registration, nobody };
 std::string_view to_string(Party party);
 Party waiting_for(OrderState state);
 

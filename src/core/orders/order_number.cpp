@@ -5,7 +5,7 @@
 namespace sigcard::orders {
 
 std::string new_order_number(std::int64_t now, std::int64_t now_ms,
-                             std::span<const std::uint8_t, 4> random) {
+                             std::span<const std::uint8_t, 4> random, std::string_view prefix) {
     static constexpr char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     constexpr std::uint64_t base = sizeof alphabet - 1;
     std::string clock(4, alphabet[0]);
@@ -14,7 +14,7 @@ std::string new_order_number(std::int64_t now, std::int64_t now_ms,
         *digit = alphabet[step % base];
         step /= base;
     }
-    std::string number = "FA-" + format_utc(now).substr(0, 4) + "-" + clock + "-";
+    std::string number = std::string(prefix) + "-" + format_utc(now).substr(0, 4) + "-" + clock + "-";
     for (const auto byte : random) {
         number += alphabet[byte % base];
     }

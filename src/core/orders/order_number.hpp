@@ -14,7 +14,9 @@ namespace sigcard::orders {
 // order. The second group is
 // `random`, which keeps numbers unguessable; a number that is already taken is drawn again by
 // the caller. `now`: Unix seconds, for the year.
+// `prefix`: "FA" (Folgeauftrag) or "NA" (Neuauftrag).
 std::string new_order_number(std::int64_t now, std::int64_t now_ms,
-                             std::span<const std::uint8_t, 4> random);
+                             std::span<const std::uint8_t, 4> random,
+                             std::string_view prefix = "FA");
 
 }  // namespace sigcard::orders

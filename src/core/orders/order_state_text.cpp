@@ -4,6 +4,11 @@ namespace sigcard::orders {
 
 std::string_view holder_state_text(OrderState state, bool en) {
     switch (state) {
+        case OrderState::awaiting_identification:
+            return en ? "Received, waiting for your identification"
+                      : "Eingegangen, wartet auf Ihre Identifizierung";
+        case OrderState::identified:
+            return en ? "Identified, being checked" : "Identifiziert, wird geprüft";
         case OrderState::submitted:
             return en ? "Received, being checked" : "Eingegangen, wird geprüft";
         case OrderState::approved:
@@ -19,6 +24,8 @@ std::string_view holder_state_text(OrderState state, bool en) {
             return en ? "Rejected" : "Abgelehnt";
         case OrderState::cancelled:
             return en ? "Cancelled" : "Storniert";
+        case OrderState::expired:
+            return en ? "Expired: not identified in time" : "Verfallen: nicht rechtzeitig identifiziert";
     }
     return "";
 }
