@@ -1,5 +1,6 @@
 #include "documents/order_confirmation.hpp"
 
+#include "documents/document_flow.hpp"
 #include "documents/order_confirmation_texts.hpp"
 #include "documents/pdf_flow.hpp"
 #include "documents/scan_code.hpp"
@@ -18,27 +19,8 @@ using pdf::Colour;
 using pdf::escape;
 using pdf::TextStyle;
 
-// Page geometry in points: margins of about 22 mm at the sides.
-constexpr double kLeft = 62;
-constexpr double kRight = pdf::kA4Width - 62;
-constexpr double kWidth = kRight - kLeft;
-constexpr double kTop = 46;
-constexpr double kBottom = pdf::kA4Height - 40;
-constexpr double kLabelWidth = 136;
-constexpr double kValueX = kLeft + kLabelWidth + 12;
-constexpr double kValueWidth = kRight - kValueX;
+using namespace layout;
 constexpr double kScanCodeSize = 66;
-
-constexpr Colour kInk{0.11, 0.12, 0.14};
-constexpr Colour kNavy{0.09, 0.22, 0.38};
-constexpr Colour kMuted{0.37, 0.40, 0.44};
-constexpr Colour kRule{0.80, 0.83, 0.87};
-constexpr Colour kTint{0.93, 0.95, 0.975};
-
-constexpr TextStyle kBody{pdf::kSans, 9.5, false, kInk};
-constexpr TextStyle kLabel{pdf::kSans, 8.8, false, kMuted};
-constexpr TextStyle kHash{pdf::kMono, 7.9, false, kInk};
-constexpr TextStyle kSmall{pdf::kSans, 7.4, false, kMuted};
 
 // Lines of a postal address, each escaped, as printed on an envelope.
 std::string address_markup(const orders::PostalAddress& a, Language language) {
@@ -60,62 +42,24 @@ std::string address_markup(const orders::PostalAddress& a, Language language) {
 class Composer {
 public:
     Composer(pdf::PdfWriter& pdf, const OrderConfirmation& c)
-        : pdf_(pdf), c_(c), german_(c.language == Language::german), t_(texts_for(c.language)) {}
+        : pdf_(pdf),
+          c_(c),
+          german_(c.language == Language::german),
+          t_(texts_for(c.language)),
+          flow_(pdf) {}
 
     std::string render();
 
 private:
-    Block text_block(std::string_view markup, const TextStyle& style, double space_before) {
-        Block b;
-        b.pieces.push_back({pdf_.text(markup, style, kWidth), kLeft, 0});
-        b.height = pdf::height_of(b.pieces.back().layout.get());
-        b.space_before = space_before;
-        return b;
-    }
-
-    // A short section (an address, the terms) stays on one page; a long one (many attributes)
-    // may break between its rows.
-    void close_section() {
-        constexpr std::size_t short_section = 5;
-        const std::size_t rows = flow_.size() - section_start_;
-        if (section_start_ > 0 && rows <= short_section) {
-            for (std::size_t i = section_start_; i + 1 < flow_.size(); ++i) {
-                flow_[i].keep_with_next = true;
-            }
-        }
-    }
-
-    void heading(std::string_view title) {
-        close_section();
-        Block b = text_block(escape(title), {pdf::kSans, 11.5, true, kNavy}, 18);
-        b.decoration = [h = b.height](cairo_t* cr, double top) {
-            pdf::hairline(cr, kLeft, kRight, top + h + 3, 0.9, kNavy);
-        };
-        b.height += 7;
-        b.keep_with_next = true;
-        flow_.push_back(std::move(b));
-        section_start_ = flow_.size();
-    }
-
     // An entered field's label as the form asked for it (orders/order_fields.hpp).
     std::string_view field_label(std::string_view name) const {
         const auto* field = orders::order_field(name);
         return german_ ? field->label_de : field->label_en;
     }
-
+    void heading(std::string_view title) { flow_.heading(title); }
     void row(std::string_view label, const std::string& value_markup,
              const TextStyle& value_style = kBody) {
-        constexpr double pad = 4;
-        Block b;
-        b.pieces.push_back({pdf_.text(escape(label), kLabel, kLabelWidth), kLeft, pad + 0.6});
-        b.pieces.push_back({pdf_.text(value_markup, value_style, kValueWidth), kValueX, pad});
-        b.height = std::max(pdf::height_of(b.pieces[0].layout.get()),
-                            pdf::height_of(b.pieces[1].layout.get())) +
-                   2 * pad;
-        b.decoration = [h = b.height](cairo_t* cr, double top) {
-            pdf::hairline(cr, kLeft, kRight, top + h, 0.4, kRule);
-        };
-        flow_.push_back(std::move(b));
+        flow_.row(label, value_markup, value_style);
     }
 
     void letterhead();
@@ -129,8 +73,7 @@ private:
     const OrderConfirmation& c_;
     bool german_;
     const ConfirmationTexts& t_;
-    std::vector<Block> flow_;
-    std::size_t section_start_ = 0;
+    DocumentFlow flow_;
 };
 
 void Composer::letterhead() {
@@ -148,8 +91,8 @@ void Composer::letterhead() {
         draw_scan_code(cr, code, kRight - kScanCodeSize, top, kScanCodeSize);
         pdf::hairline(cr, kLeft, kRight, top + top_height + 8, 1.4, kNavy);
     };
-    flow_.push_back(std::move(b));
-    flow_.push_back(text_block(escape(t_.title), {pdf::kSans, 19, true, kNavy}, 10));
+    flow_.blocks().push_back(std::move(b));
+    flow_.paragraph(escape(t_.title), {pdf::kSans, 19, true, kNavy}, 10);
 }
 
 // The order number is what the holder quotes on the phone, so it gets its own box.
@@ -174,8 +117,8 @@ void Composer::order_box() {
         pdf::fill_rectangle(cr, kLeft, top, kWidth, h, kTint);
         pdf::fill_rectangle(cr, kLeft, top, 3, h, kNavy);
     };
-    flow_.push_back(std::move(b));
-    flow_.push_back(text_block(escape(t_.intro), kBody, 12));
+    flow_.blocks().push_back(std::move(b));
+    flow_.paragraph(escape(t_.intro), kBody, 12);
 }
 
 void Composer::summary() {
@@ -215,33 +158,16 @@ void Composer::summary() {
     if (c_.data.name_and_attributes_unchanged) {
         row(t_.declaration, escape(t_.declaration_text));
     }
-    close_section();
 }
 
 void Composer::next_steps() {
     heading(t_.next_section);
-    constexpr double badge = 15;
-    constexpr double text_x = kLeft + badge + 10;
-    int number = 0;
+    std::vector<std::pair<std::string, std::string>> steps;
     for (const auto& [title, text] : t_.steps) {
-        ++number;
-        Block b;
-        b.space_before = 7;
-        b.pieces.push_back({pdf_.text(fmt::format("{}", number),
-                                      {pdf::kSans, 8, true, {1, 1, 1}, PANGO_ALIGN_CENTER}, badge),
-                            kLeft, 2.2});
-        b.pieces.push_back({pdf_.text(fmt::format("<b>{}</b>\n{}", escape(title), escape(text)),
-                                      kBody, kRight - text_x),
-                            text_x, 0});
-        b.height = std::max(badge, pdf::height_of(b.pieces.back().layout.get()));
-        b.decoration = [](cairo_t* cr, double top) {
-            cairo_set_source_rgb(cr, kNavy.r, kNavy.g, kNavy.b);
-            cairo_arc(cr, kLeft + badge / 2, top + badge / 2 + 0.5, badge / 2, 0, 2 * G_PI);
-            cairo_fill(cr);
-        };
-        flow_.push_back(std::move(b));
+        steps.emplace_back(title, text);
     }
-    flow_.push_back(text_block(escape(t_.closing), kLabel, 16));
+    flow_.steps(steps);
+    flow_.paragraph(escape(t_.closing), kLabel, 16);
 }
 
 std::string footer_markup(const OrderConfirmation& c, const ConfirmationTexts& t) {
@@ -283,22 +209,9 @@ std::string Composer::render() {
     summary();
     next_steps();
 
-    const double footer_top = kBottom - footer_height();
-    // The running header is a line or two of small text; leave room for the longest case.
-    const double later_top = kTop + 34;
-    const auto pages = pdf::paginate(flow_, kTop, later_top, footer_top - 18);
-    const int count = static_cast<int>(pages.size());
-    for (int i = 0; i < count; ++i) {
-        if (i > 0) {
-            pdf::hairline(pdf_.context(), kLeft, kRight, later_top - 10, 0.5, kRule);
-        }
-        for (const auto& placement : pages[static_cast<std::size_t>(i)]) {
-            pdf::draw(pdf_.context(), placement);
-        }
-        page_furniture(i + 1, count, footer_top);
-        pdf_.end_page();
-    }
-    return pdf_.finish();
+    return flow_.render(footer_height(), [this](int page, int pages, double footer_top) {
+        page_furniture(page, pages, footer_top);
+    });
 }
 
 }  // namespace
