@@ -1,4 +1,6 @@
 #include "authority/trust_center.hpp"
+
+#include "new_order/proofs.hpp"
 #include "common/clock.hpp"
 #include "encoding/encoding.hpp"
 
@@ -289,7 +291,9 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
                    ossl::to_pem(tls_cert.get()) + ossl::to_pem(root_cert.get()));
         write_file(dir / c.portal.tls_key, private_key_pem(tls_key.private_key()), true);
     }
-    // Written last: a folder without sigcard.toml is no trust center yet.
+    // The key that seals applicants' proofs at rest.
+    new_order::DataKey::load_or_create(dir / c.new_order.data_key_file);
+        // Written last: a folder without sigcard.toml is no trust center yet.
     write_file(dir / "sigcard.toml", c.to_toml());
     guard.done();
     return c;

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http/http_errors.hpp"
 #include "http/request_metrics.hpp"
@@ -29,6 +31,8 @@ struct ServerConfig {
     std::optional<TlsFiles> tls;           // set: HTTPS only (TLS 1.2 or newer)
     std::size_t header_limit = 16 * 1024;  // bigger → 431
     std::size_t body_limit = 1024 * 1024;  // bigger → 413, the handler never runs
+    // Paths (a prefix of the target) that take bigger bodies, e.g. an application with proofs.
+    std::vector<std::pair<std::string, std::size_t>> larger_bodies;
     // A whole request (headers and body) must arrive within this time, and an idle keep-alive
     // connection is closed after it: slow clients cannot hold threads or sockets for long.
     std::chrono::milliseconds request_timeout{10'000};

@@ -301,6 +301,14 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
                                          asio::redirect_error(asio::use_awaitable, ec));
         control.idle = false;
         const auto started = Clock::now();
+        if (!ec) {
+            const std::string_view target = parser.get().target();
+            for (const auto& [prefix, limit] : server.config.larger_bodies) {
+                if (target.starts_with(prefix)) {
+                    parser.body_limit(limit);
+                }
+            }
+        }
         // The one transfer coding a request may use is chunked, alone (RFC 9112 6.1): "gzip,
         // chunked", "chunked, chunked" or a second field would be read differently by a proxy.
         if (!ec && parser.get().count(http::field::transfer_encoding) > 0 &&

@@ -1,5 +1,7 @@
 #include "portal/follow_up_json.hpp"
 
+#include "new_order/application_fields.hpp"
+
 #include "encoding/encoding.hpp"
 #include "orders/order_document.hpp"
 #include "orders/order_errors.hpp"
@@ -217,6 +219,8 @@ json invalid_input(const orders::InvalidOrderData& error) {
         if (const auto* described = orders::order_field(f.field)) {
             entry["label"] = {{"de", orders::field_title(*described, false)},
                               {"en", orders::field_title(*described, true)}};
+        } else if (const auto* own = new_order::application_field(f.field)) {
+            entry["label"] = {{"de", own->label_de}, {"en", own->label_en}};
         }
         fields.push_back(std::move(entry));
     }

@@ -7,6 +7,7 @@
 #include "pki/path_validation.hpp"
 #include "portal/follow_up_api.hpp"
 #include "portal/follow_up_api_errors.hpp"
+#include "portal/new_order_api.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
 #include "http/stop_signals.hpp"
@@ -77,6 +78,11 @@ int run_portal(int argc, char** argv) {
         FollowUpApi follow_up_api(desk.follow_up(), desk.book(), tc.database(), tc.certificates(),
                                   config);
         follow_up_api.add_routes(router);
+        const auto data_key = new_order::DataKey::load_or_create(
+            config.resolve(config.new_order.data_key_file));
+        new_order::NewOrders new_orders({config, tc.database(), desk.book(), data_key});
+        NewOrderApi new_order_api(new_orders, config);
+        new_order_api.add_routes(router);
         pages::HolderPages holder_pages(
             {config, desk.follow_up(), desk.book(), tc.database(), dir / "tls", &desk});
         pages::add_page_routes(router, holder_pages);
@@ -89,6 +95,10 @@ int run_portal(int argc, char** argv) {
         server_config.port = static_cast<std::uint16_t>(port >= 0 ? port : config.portal.port);
         server_config.threads = threads;
         server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
+        // An application with its proofs, in base64 inside JSON.
+        server_config.larger_bodies.emplace_back(
+            std::string(kNewOrdersPath),
+            static_cast<std::size_t>(config.new_order.max_application_bytes) / 3 * 4 + 64 * 1024);
         server_config.max_connections = static_cast<std::size_t>(config.limits.connections);
         server_config.max_connections_per_client =
             static_cast<std::size_t>(config.limits.connections_per_client);

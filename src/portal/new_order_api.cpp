@@ -1,0 +1,200 @@
+#include "portal/new_order_api.hpp"
+
+#include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "new_order/new_order_errors.hpp"
+#include "orders/order_errors.hpp"
+#include "portal/api_support.hpp"
+#include "portal/follow_up_api_errors.hpp"
+#include "portal/follow_up_json.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace sigcard::portal {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 3> kDocuments{"order-form", "postident-coupon",
+                                                     "description"};
+
+// The files of the application's proofs: certificate.<attribute>.proof.file_base64, taken out of
+// the JSON so the stored application keeps only their hashes.
+std::vector<new_order::ProofUpload> take_uploads(json& body) {
+    std::vector<new_order::ProofUpload> uploads;
+    auto certificate = body.find("certificate");
+    if (certificate == body.end() || !certificate->is_object()) {
+        return uploads;
+    }
+    for (auto& [attribute, value] : certificate->items()) {
+        if (!value.is_object()) {
+            continue;
+        }
+        auto proof = value.find("proof");
+        if (proof == value.end() || !proof->is_object()) {
+            continue;
+        }
+        auto file = proof->find("file_base64");
+        if (file == proof->end()) {
+            continue;
+        }
+        if (!file->is_string()) {
+            throw MalformedRequest("certificate." + attribute + ".proof.file_base64", "not a string");
+        }
+        try {
+            uploads.push_back({attribute, encoding::from_base64(file->get<std::string>())});
+        } catch (const std::invalid_argument&) {
+            throw MalformedRequest("certificate." + attribute + ".proof.file_base64",
+                                   "not base64");
+        }
+        proof->erase("file_base64");
+    }
+    return uploads;
+}
+
+Secret secret_field(const json& body, const char* key) {
+    const auto found = body.find(key);
+    if (found == body.end() || found->is_null()) {
+        return Secret();
+    }
+    if (!found->is_string()) {
+        throw MalformedRequest(key, "not a string");
+    }
+    return Secret(found->get_ref<const std::string&>());
+}
+
+}  // namespace
+
+NewOrderApi::NewOrderApi(new_order::NewOrders& orders, const config::TrustCenterConfig& config)
+    : orders_(orders),
+      config_(config),
+      submission_limiter_(config.limits.submissions.per_second(), config.limits.submissions.burst),
+      document_limiter_(config.limits.status.per_second(), config.limits.status.burst) {}
+
+void NewOrderApi::add_routes(http::Router& router) {
+    static http::ErrorStatusTable statuses = [] {
+        http::ErrorStatusTable table;
+        set_follow_up_error_statuses(table);
+        table.set("new_order.", 422);
+        table.set("new_order.document_link_invalid", 404);
+        table.set("new_order.not_cancellable", 409);
+        return table;
+    }();
+    router.post(std::string(kNewOrdersPath),
+                answering([this](const http::Request& r) { return submit(r); }, statuses));
+    router.add_prefix("GET", std::string(kNewOrdersPath) + "/",
+                      answering([this](const http::Request& r) { return document(r); }, statuses));
+}
+
+json NewOrderApi::document_links(const std::string& number) const {
+    const auto base = config_.urls.portal + std::string(kNewOrdersPath) + "/" + number + "/";
+    const auto key = orders_.document_secret(number);
+    json links = json::object();
+    for (const auto name : kDocuments) {
+        links[std::string(name)] = base + std::string(name) + ".pdf?key=" + key;
+    }
+    return links;
+}
+
+http::Response NewOrderApi::submit(const http::Request& request) {
+    check_rate(submission_limiter_, request);
+    require_json(request);
+    auto body = api_json::parse_object(request.body);
+    new_order::SubmittedApplication submitted;
+    submitted.uploads = take_uploads(body);
+    try {
+        submitted.application = new_order::application_from_json(body);
+    } catch (const Error& e) {
+        throw MalformedRequest("application", e.detail());
+    }
+    submitted.revocation_password = secret_field(body, "revocation_password");
+    // The API's client checks what was typed twice itself; one value is both entries.
+    submitted.revocation_password_repeat = submitted.revocation_password;
+    const auto key = request.headers.get("Idempotency-Key");
+    if (key.size() > 128 || !is_plain_token(key.empty() ? "-" : key)) {
+        throw MalformedRequest("Idempotency-Key", "at most 128 letters, digits, '-', '_', '.'");
+    }
+    submitted.submission_key = key.empty() ? std::string() : "api:" + std::string(key);
+    const auto placed = orders_.submit(std::move(submitted), unix_now());
+    json answer{{"order_number", placed.order_number},
+                {"postident_reference", placed.postident_reference},
+                {"state", "awaiting_identification"},
+                {"created_at", api_json::timestamp(placed.created_at)},
+                {"deadline", api_json::timestamp(placed.deadline)},
+                {"document_sha256", placed.document_sha256},
+                {"already_submitted", placed.already_submitted},
+                {"documents", document_links(placed.order_number)}};
+    auto response = http::Response::json(answer, placed.already_submitted ? 200 : 201);
+    response.headers.set("Location", std::string(kNewOrdersPath) + "/" + placed.order_number);
+    return response;
+}
+
+http::Response NewOrderApi::document(const http::Request& request) {
+    check_rate(document_limiter_, request);
+    // {number}/{document}.pdf
+    const std::string_view rest = request.path_remainder;
+    const auto slash = rest.find('/');
+    const auto number = slash == std::string_view::npos ? std::nullopt
+                                                        : decoded_token(rest.substr(0, slash));
+    const std::string_view file = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+    const auto key = request.query.find("key");
+    // One answer for every wrong link: an unknown number, a wrong or missing key, another file.
+    if (!number || !file.ends_with(".pdf") || !key ||
+        !orders_.document_secret_matches(*number, *key)) {
+        throw http::HttpError(new_order::errors::document_link_invalid, 404);
+    }
+    const auto stored = orders_.find(*number);
+    if (!stored) {
+        throw http::HttpError(new_order::errors::document_link_invalid, 404);
+    }
+    const auto language = request.query.find("lang") == "en" ? documents::Language::english
+                                                             : documents::Language::german;
+    const auto name = file.substr(0, file.size() - 4);
+    auto pdf = render_new_order_document(name, papers_of(*stored, config_, language));
+    if (!pdf) {
+        throw http::HttpError(new_order::errors::document_link_invalid, 404);
+    }
+    auto response = http::Response::binary(std::move(*pdf), "application/pdf");
+    response.headers.set("Content-Disposition",
+                         "inline; filename=\"" + std::string(name) + "-" + *number + ".pdf\"");
+    // Personal data: never kept by a cache, never sent as Referer onward.
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
+documents::NewOrderPapers papers_of(const new_order::StoredNewOrder& order,
+                                    const config::TrustCenterConfig& config,
+                                    documents::Language language) {
+    documents::NewOrderPapers p;
+    p.trust_center = config.name;
+    p.order_number = order.order.order_number;
+    p.postident_reference = order.postident_reference;
+    p.postident_billing_number = config.new_order.postident_billing_number;
+    p.created_at = order.order.created_at;
+    p.deadline = order.deadline;
+    p.application = order.application;
+    p.terms_version = order.terms_version;
+    p.terms_sha256 = order.terms_sha256;
+    p.price = order.price;
+    p.document_sha256 = order.order.document_sha256;
+    p.offices = config.registration_offices;
+    p.language = language;
+    return p;
+}
+
+std::optional<std::string> render_new_order_document(std::string_view name,
+                                                     const documents::NewOrderPapers& papers) {
+    if (name == "order-form") {
+        return documents::render_new_order_form(papers);
+    }
+    if (name == "postident-coupon") {
+        return documents::render_postident_coupon(papers);
+    }
+    if (name == "description") {
+        return documents::render_new_order_description(papers);
+    }
+    return std::nullopt;
+}
+
+}  // namespace sigcard::portal
