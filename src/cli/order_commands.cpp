@@ -1,17 +1,22 @@
-// sigcard order list|show|approve|reject|receipt: the back office's view of follow-up orders
-// until it has its own pages.
+// sigcard order list|show|approve|reject|receipt|new: the back office's view of orders until it
+// has its own pages, and new orders entered for walk-in applicants at a registration office.
 #include "authority/follow_up_production.hpp"
 #include "authority/trust_center.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/dates.hpp"
 #include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "new_order/application_fields.hpp"
+#include "new_order/new_order_papers.hpp"
 #include "orders/order_document.hpp"
+#include "orders/order_fields.hpp"
 #include "text/readable_text.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace sigcard::cli {
@@ -147,13 +152,119 @@ void add_state_changes(CLI::App& order) {
         });
 }
 
+// The proofs an application names by file ("proof": {"file": "zulassung.pdf"}, relative to the
+// application's folder) or inline ("file_base64").
+std::vector<new_order::ProofUpload> proof_files(nlohmann::json& body,
+                                                const std::filesystem::path& folder) {
+    std::vector<new_order::ProofUpload> uploads;
+    auto certificate = body.find("certificate");
+    if (certificate == body.end() || !certificate->is_object()) {
+        return uploads;
+    }
+    for (auto& [attribute, value] : certificate->items()) {
+        if (!value.is_object() || !value.contains("proof") || !value["proof"].is_object()) {
+            continue;
+        }
+        auto& proof = value["proof"];
+        if (proof.contains("file") && proof["file"].is_string()) {
+            const auto path = folder / proof["file"].get<std::string>();
+            std::ifstream in(path, std::ios::binary);
+            if (!in) {
+                throw std::runtime_error("cannot read proof " + path.string());
+            }
+            uploads.push_back({attribute, std::string(std::istreambuf_iterator<char>(in), {})});
+            proof.erase("file");
+        } else if (proof.contains("file_base64") && proof["file_base64"].is_string()) {
+            uploads.push_back({attribute, encoding::from_base64(proof["file_base64"])});
+            proof.erase("file_base64");
+        }
+    }
+    return uploads;
+}
+
+void print_field_errors(const orders::InvalidOrderData& e) {
+    fmt::print(stderr, "error [{}]: {}\nFehler: {}\n", e.id(), e.code().en, e.code().de);
+    for (const auto& f : e.fields()) {
+        const auto* own = new_order::application_field(f.field);
+        const auto* shared = orders::order_field(f.field);
+        const std::string label =
+            own ? std::string(own->label_en)
+                : shared ? orders::field_title(*shared, true) : f.field;
+        fmt::print(stderr, "  {} ({}): [{}] {} / {}\n", label, f.field, f.code->id, f.code->en,
+                   f.code->de);
+    }
+}
+
+void add_new(CLI::App& order) {
+    struct NewOptions {
+        std::filesystem::path dir;
+        std::filesystem::path from;
+        std::filesystem::path out;
+        std::string language = "de";
+    };
+    auto o = std::make_shared<NewOptions>();
+    auto* cmd = order.add_subcommand(
+        "new", "Enter a new order for a walk-in applicant (registration office), from a JSON "
+               "application as POST /api/v1/new-orders takes it; the same checks apply");
+    cmd->add_option("--dir", o->dir, "Trust center folder")->required();
+    cmd->add_option("--from", o->from, "The application (JSON)")->required()->check(
+        CLI::ExistingFile);
+    cmd->add_option("--out", o->out,
+                    "Write order form, PostIdent coupon and description here (PDF)");
+    cmd->add_option("--lang", o->language, "Language of the documents (de, en)")
+        ->check(CLI::IsMember({"de", "en"}));
+    cmd->callback([o] {
+        std::ifstream in(o->from);
+        auto body = nlohmann::json::parse(in, nullptr, false);
+        if (!body.is_object()) {
+            throw std::runtime_error(o->from.string() + " holds no JSON object");
+        }
+        authority::TrustCenter tc(o->dir);
+        authority::TrustCenterOrders desk(tc);
+        const auto& config = tc.config();
+        const auto key =
+            new_order::DataKey::load_or_create(config.resolve(config.new_order.data_key_file));
+        new_order::NewOrders orders({config, tc.database(), desk.book(), key});
+        new_order::SubmittedApplication submitted;
+        submitted.uploads = proof_files(body, o->from.parent_path());
+        submitted.application = new_order::application_from_json(body);
+        const Secret password(body.value("revocation_password", std::string()));
+        submitted.revocation_password = password;
+        submitted.revocation_password_repeat = password;
+        new_order::PlacedNewOrder placed;
+        try {
+            placed = orders.submit(std::move(submitted), unix_now());
+        } catch (const orders::InvalidOrderData& e) {
+            print_field_errors(e);
+            throw CLI::RuntimeError(2);
+        }
+        fmt::print("New order {} awaiting identification.\n", placed.order_number);
+        fmt::print("PostIdent reference: {}\nidentification by:   {}\nSHA-256 of the order: {}\n",
+                   placed.postident_reference, orders::format_utc(placed.deadline),
+                   placed.document_sha256);
+        if (!o->out.empty()) {
+            std::filesystem::create_directories(o->out);
+            const auto stored = orders.find(placed.order_number);
+            const auto papers = new_order::papers_of(
+                *stored, config,
+                o->language == "en" ? documents::Language::english : documents::Language::german);
+            for (const auto name : new_order::kDocumentNames) {
+                const auto file = o->out / (std::string(name) + "-" + placed.order_number + ".pdf");
+                std::ofstream(file, std::ios::binary) << *new_order::render_document(name, papers);
+                fmt::print("written: {}\n", file.string());
+            }
+        }
+    });
+}
+
 }  // namespace
 
 void add_order_commands(CLI::App& app) {
-    auto* order = app.add_subcommand("order", "Follow-up orders in the back office");
+    auto* order = app.add_subcommand("order", "Orders in the back office");
     order->require_subcommand(1);
     add_list(*order);
     add_state_changes(*order);
+    add_new(*order);
 }
 
 }  // namespace sigcard::cli

@@ -1,5 +1,7 @@
 #include "portal/new_order_api.hpp"
 
+#include "new_order/new_order_papers.hpp"
+
 #include "common/clock.hpp"
 #include "encoding/encoding.hpp"
 #include "new_order/new_order_errors.hpp"
@@ -16,8 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 3> kDocuments{"order-form", "postident-coupon",
-                                                     "description"};
 
 // The files of the application's proofs: certificate.<attribute>.proof.file_base64, taken out of
 // the JSON so the stored application keeps only their hashes.
@@ -91,7 +91,7 @@ json NewOrderApi::document_links(const std::string& number) const {
     const auto base = config_.urls.portal + std::string(kNewOrdersPath) + "/" + number + "/";
     const auto key = orders_.document_secret(number);
     json links = json::object();
-    for (const auto name : kDocuments) {
+    for (const auto name : new_order::kDocumentNames) {
         links[std::string(name)] = base + std::string(name) + ".pdf?key=" + key;
     }
     return links;
@@ -151,7 +151,7 @@ http::Response NewOrderApi::document(const http::Request& request) {
     const auto language = request.query.find("lang") == "en" ? documents::Language::english
                                                              : documents::Language::german;
     const auto name = file.substr(0, file.size() - 4);
-    auto pdf = render_new_order_document(name, papers_of(*stored, config_, language));
+    auto pdf = new_order::render_document(name, new_order::papers_of(*stored, config_, language));
     if (!pdf) {
         throw http::HttpError(new_order::errors::document_link_invalid, 404);
     }
@@ -161,40 +161,6 @@ http::Response NewOrderApi::document(const http::Request& request) {
     // Personal data: never kept by a cache, never sent as Referer onward.
     response.headers.set("Cache-Control", "no-store");
     return response;
-}
-
-documents::NewOrderPapers papers_of(const new_order::StoredNewOrder& order,
-                                    const config::TrustCenterConfig& config,
-                                    documents::Language language) {
-    documents::NewOrderPapers p;
-    p.trust_center = config.name;
-    p.order_number = order.order.order_number;
-    p.postident_reference = order.postident_reference;
-    p.postident_billing_number = config.new_order.postident_billing_number;
-    p.created_at = order.order.created_at;
-    p.deadline = order.deadline;
-    p.application = order.application;
-    p.terms_version = order.terms_version;
-    p.terms_sha256 = order.terms_sha256;
-    p.price = order.price;
-    p.document_sha256 = order.order.document_sha256;
-    p.offices = config.registration_offices;
-    p.language = language;
-    return p;
-}
-
-std::optional<std::string> render_new_order_document(std::string_view name,
-                                                     const documents::NewOrderPapers& papers) {
-    if (name == "order-form") {
-        return documents::render_new_order_form(papers);
-    }
-    if (name == "postident-coupon") {
-        return documents::render_postident_coupon(papers);
-    }
-    if (name == "description") {
-        return documents::render_new_order_description(papers);
-    }
-    return std::nullopt;
 }
 
 }  // namespace sigcard::portal

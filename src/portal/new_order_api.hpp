@@ -36,12 +36,4 @@ private:
     http::RateLimiter document_limiter_;
 };
 
-// The papers of a stored new order, as its documents print them.
-documents::NewOrderPapers papers_of(const new_order::StoredNewOrder& order,
-                                    const config::TrustCenterConfig& config,
-                                    documents::Language language);
-// The document's PDF; `name` is order-form, postident-coupon or description.
-std::optional<std::string> render_new_order_document(std::string_view name,
-                                                     const documents::NewOrderPapers& papers);
-
 }  // namespace sigcard::portal
