@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <vector>
 
 namespace sigcard::mail {
@@ -22,6 +23,8 @@ std::string_view kind_name(OrderMailKind kind) {
             return "shipped";
         case OrderMailKind::status_link:
             return "status_link";
+        case OrderMailKind::identification_reminder:
+            return "identification_reminder";
     }
     return "";
 }
@@ -39,7 +42,27 @@ struct DueMail {
     std::string email;
     long long claimed_at = 0;  // of a failed earlier attempt; 0 for a new one
     bool retry = false;
+    bool new_order = false;
+    long long deadline = 0;  // a new order's identification deadline
 };
+
+std::string date_de(std::int64_t unix_seconds) {
+    const std::time_t t = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%d.%m.%Y", &tm);
+    return buffer;
+}
+
+std::string date_en(std::int64_t unix_seconds) {
+    const std::time_t t = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+    return buffer;
+}
 
 std::string email_of(const std::string& order_data) {
     const auto json = nlohmann::json::parse(order_data, nullptr, false);
@@ -121,6 +144,56 @@ MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
     return message;
 }
 
+MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
+                           const std::string& email, std::int64_t deadline,
+                           const OrderMailSettings& settings) {
+    const auto key = settings.document_key(order_number);
+    const auto base = base_url(settings.portal_url);
+    const auto status = fmt::format("{}/neuauftrag/{}?key={}", base, order_number, key);
+    const auto document = [&](std::string_view name, std::string_view lang) {
+        return fmt::format("{}/api/v1/new-orders/{}/{}.pdf?key={}&lang={}", base, order_number,
+                           name, key, lang);
+    };
+    MailMessage message;
+    message.to = email;
+    const bool reminder = kind == OrderMailKind::identification_reminder;
+    message.subject =
+        reminder ? fmt::format("Erinnerung: Identifizierung bis {} ({}) / Reminder: identification "
+                               "by {}",
+                               date_de(deadline), order_number, date_en(deadline))
+                 : fmt::format("Ihr Neuauftrag {} ist eingegangen / Your new order has been "
+                               "received",
+                               order_number);
+    message.body = fmt::format(
+        "Guten Tag,\n\n{0}\n\n"
+        "Auftragsnummer: {1}\n"
+        "Bitte lassen Sie sich bis zum {2} identifizieren – in einer Filiale der Deutschen Post "
+        "mit dem PostIdent-Coupon oder persönlich bei einer Registrierungsstelle. Danach verfällt "
+        "der Auftrag.\n\n"
+        "Auftrag zum Unterschreiben: {3}\nPostIdent-Coupon: {4}\nBeschreibung: {5}\n"
+        "Status und Stornierung: {6}\n\n"
+        "Diese Links sind nur für Sie bestimmt: Sie führen zu Ihren persönlichen Daten.\n\n"
+        "Ihr {7}\n\n---\n\nHello,\n\n{8}\n\n"
+        "Order number: {1}\n"
+        "Please be identified by {9} – at a Deutsche Post branch with the PostIdent coupon or in "
+        "person at a registration office. After that the order expires.\n\n"
+        "Order form to sign: {10}\nPostIdent coupon: {11}\nDescription: {12}\n"
+        "Status and cancellation: {6}&lang=en\n\n"
+        "These links are for you alone: they lead to your personal data.\n\n{7}\n",
+        reminder ? "Ihr Neuauftrag für eine qualifizierte Signaturkarte wartet noch auf Ihre "
+                   "Identifizierung."
+                 : "Ihr Neuauftrag für eine qualifizierte Signaturkarte ist eingegangen.",
+        order_number, date_de(deadline), document("order-form", "de"),
+        document("postident-coupon", "de"), document("description", "de"), status,
+        settings.trust_center,
+        reminder ? "Your new order for a qualified signature card is still waiting for your "
+                   "identification."
+                 : "Your new order for a qualified signature card has been received.",
+        date_en(deadline), document("order-form", "en"), document("postident-coupon", "en"),
+        document("description", "en"));
+    return message;
+}
+
 void request_status_link(storage::Database& database, std::int64_t order_id) {
     const long long id = order_id;
     database.with_session([&](soci::session& s) {
@@ -138,7 +211,8 @@ OrderMailer::OrderMailer(storage::Database& database, SmtpTransport transport,
 
 int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
-           deliver(OrderMailKind::status_link, now);
+           deliver(OrderMailKind::status_link, now) +
+           (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) : 0);
 }
 
 int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
@@ -148,30 +222,56 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
         // New: an order without its mail row (for "shipped": one whose card was shipped). A
         // status link is only sent when asked for: its row exists then, due.
         if (kind != OrderMailKind::status_link) {
-            const std::string shipped_only =
-                kind == OrderMailKind::shipped ? " AND o.state = 'shipped'" : "";
+            std::string only;
+            if (kind == OrderMailKind::shipped) {
+                only = " AND o.state = 'shipped'";
+            } else if (kind == OrderMailKind::identification_reminder) {
+                only = fmt::format(
+                    " AND o.state = 'awaiting_identification' AND a.identification_deadline <= {} "
+                    "AND a.identification_deadline > {}",
+                    now + settings_.identification_reminder_days * 86400LL, now);
+            }
+            // New orders are mailed only by an instance that can make their links.
+            if (!settings_.document_key) {
+                only += " AND o.kind <> 'new'";
+            }
             soci::rowset<soci::row> fresh =
-                (s.prepare << "SELECT o.id, o.order_number, o.order_data FROM orders o "
+                (s.prepare << "SELECT o.id, o.order_number, o.order_data, o.kind, "
+                              "a.identification_deadline FROM orders o "
+                              "LEFT JOIN new_order_applications a ON a.order_id = o.id "
                               "LEFT JOIN order_mails m ON m.order_id = o.id AND m.kind = :kind "
                               "WHERE m.order_id IS NULL" +
-                                  shipped_only + " ORDER BY o.id LIMIT 20",
+                                  only + " ORDER BY o.id LIMIT 20",
                  soci::use(kind_text));
             for (const auto& row : fresh) {
-                due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
-                               email_of(row.get<std::string>(2)), 0, false});
+                DueMail mail{storage::row_int64(row, 0), row.get<std::string>(1),
+                             email_of(row.get<std::string>(2)), 0, false};
+                mail.new_order = row.get<std::string>(3) == "new";
+                if (row.get_indicator(4) != soci::i_null) {
+                    mail.deadline = storage::row_int64(row, 4);
+                }
+                due.push_back(std::move(mail));
             }
         }
         // Failed before: again after a while, a bounded number of times.
         const long long stale = now - retry_after_seconds;
         soci::rowset<soci::row> failed =
-            (s.prepare << "SELECT m.order_id, o.order_number, o.order_data, m.claimed_at "
-                          "FROM order_mails m JOIN orders o ON o.id = m.order_id "
-                          "WHERE m.kind = :kind AND m.sent_at IS NULL AND m.claimed_at < :stale "
-                          "AND m.attempts < :max ORDER BY m.order_id LIMIT 20",
+            (s.prepare << "SELECT m.order_id, o.order_number, o.order_data, m.claimed_at, "
+                          "o.kind, a.identification_deadline FROM order_mails m JOIN orders o ON "
+                          "o.id = m.order_id LEFT JOIN new_order_applications a ON a.order_id = "
+                          "o.id WHERE m.kind = :kind AND m.sent_at IS NULL AND m.claimed_at < "
+                          ":stale AND m.attempts < :max ORDER BY m.order_id LIMIT 20",
              soci::use(kind_text), soci::use(stale), soci::use(max_attempts));
         for (const auto& row : failed) {
-            due.push_back({storage::row_int64(row, 0), row.get<std::string>(1),
-                           email_of(row.get<std::string>(2)), storage::row_int64(row, 3), true});
+            DueMail mail{storage::row_int64(row, 0), row.get<std::string>(1),
+                         email_of(row.get<std::string>(2)), storage::row_int64(row, 3), true};
+            mail.new_order = row.get<std::string>(4) == "new";
+            if (row.get_indicator(5) != soci::i_null) {
+                mail.deadline = storage::row_int64(row, 5);
+            }
+            if (!mail.new_order || settings_.document_key) {
+                due.push_back(std::move(mail));
+            }
         }
     });
 
@@ -209,7 +309,11 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
             if (mail.email.empty()) {
                 throw std::runtime_error("order has no email address");
             }
-            transport_.send(order_mail(kind, mail.order_number, mail.email, settings_));
+            transport_.send(
+                mail.new_order && kind != OrderMailKind::shipped &&
+                        kind != OrderMailKind::status_link
+                    ? new_order_mail(kind, mail.order_number, mail.email, mail.deadline, settings_)
+                    : order_mail(kind, mail.order_number, mail.email, settings_));
         } catch (const std::exception& e) {
             error = e.what();
         }

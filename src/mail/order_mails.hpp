@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,15 +20,25 @@ namespace sigcard::mail {
 struct OrderMailSettings {
     std::string trust_center;
     std::string portal_url;  // base of the status link
+    // New orders: the key of an order's document links (new_order::NewOrders::document_secret);
+    // without it new orders get no mail.
+    std::function<std::string(const std::string& order_number)> document_key = {};
+    int identification_reminder_days = 7;
 };
 
 // received and shipped follow from the order's state; status_link is sent when the holder asks
-// for it again (request_status_link).
-enum class OrderMailKind { received, shipped, status_link };
+// for it again (request_status_link); identification_reminder goes to a new order still awaiting
+// identification once its deadline is identification_reminder_days away.
+enum class OrderMailKind { received, shipped, status_link, identification_reminder };
 
 // The mail's text: German first, English below, as the order document.
 MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
                        const std::string& email, const OrderMailSettings& settings);
+// A new order's mails (received, identification_reminder): the status page and the three
+// documents behind the order's key, and the deadline.
+MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
+                           const std::string& email, std::int64_t deadline,
+                           const OrderMailSettings& settings);
 
 // Asks for the status link to be mailed (again) to the order's own address: marks the order's
 // status_link mail as due. Any instance's OrderMailer sends it.

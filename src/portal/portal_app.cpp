@@ -7,6 +7,7 @@
 #include "pki/path_validation.hpp"
 #include "portal/follow_up_api.hpp"
 #include "portal/follow_up_api_errors.hpp"
+#include "portal/deadline_watch.hpp"
 #include "portal/new_order_api.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
@@ -134,13 +135,19 @@ int run_portal(int argc, char** argv) {
         operator_config.threads = 1;
         http::HttpServer operators(operator_config, std::move(operator_router));
         operators.start();
+        const DeadlineWatch deadlines(new_orders, std::chrono::minutes(1));
         // Holders' mails, derived from the stored orders (any instance may send them).
         std::unique_ptr<mail::OrderMailer> mailer;
         std::unique_ptr<mail::OrderMailSender> mail_sender;
         if (!config.mail.smtp_url.empty()) {
+            mail::OrderMailSettings settings{config.name, config.urls.portal};
+            settings.document_key = [&new_orders](const std::string& number) {
+                return new_orders.document_secret(number);
+            };
+            settings.identification_reminder_days = config.new_order.identification_reminder_days;
             mailer = std::make_unique<mail::OrderMailer>(
                 tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
-                mail::OrderMailSettings{config.name, config.urls.portal});
+                std::move(settings));
             mail_sender =
                 std::make_unique<mail::OrderMailSender>(*mailer, std::chrono::milliseconds(1000));
         }

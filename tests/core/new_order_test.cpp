@@ -1,6 +1,6 @@
 // The new order's intake: a valid application becomes one order awaiting identification with a
 // PostIdent reference and a deadline; every bad entry is refused with its field and code and
-// nothing stored; proofs are checked by content and sealed; cancel, expiry and reminders.
+// nothing stored; proofs are checked by content and sealed; cancel and expiry.
 #include "new_order/new_order_errors.hpp"
 #include "encoding/encoding.hpp"
 #include "new_order/new_orders.hpp"
@@ -319,16 +319,6 @@ TEST_F(NewOrderTest, TheApplicantCancelsUntilIdentificationAndOverdueOrdersExpir
     } catch (const Error& e) {
         EXPECT_EQ(e.id(), "order.invalid_transition");
     }
-}
-
-TEST_F(NewOrderTest, OneReminderGoesOutBeforeTheDeadline) {
-    const auto placed = intake.submit(submission(), now);
-    EXPECT_TRUE(intake.reminders_due(now + 22 * kDay).empty());  // 8 days left
-    const auto due = intake.reminders_due(now + 23 * kDay);   // 7 days left
-    EXPECT_EQ(due, std::vector<std::string>{placed.order_number});
-    EXPECT_TRUE(intake.claim_reminder(placed.order_number, now + 23 * kDay));
-    EXPECT_FALSE(intake.claim_reminder(placed.order_number, now + 23 * kDay));
-    EXPECT_TRUE(intake.reminders_due(now + 24 * kDay).empty());
 }
 
 TEST_F(NewOrderTest, WithoutTermsInForceNothingIsStored) {

@@ -25,14 +25,15 @@ protected:
     }
 
     void store_order(const std::string& number, const std::string& email,
-                     const std::string& state = "submitted") {
+                     const std::string& state = "submitted", const std::string& kind = "follow_up") {
         const std::string data = R"({"contact":{"email":")" + email + R"(","phone":"1"}})";
         db.with_session([&](soci::session& s) {
             s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
                  "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
-                 "created_at, updated_at) VALUES (:n, 'follow_up', :state, :data, '2026-01', :n, "
+                 "created_at, updated_at) VALUES (:n, :kind, :state, :data, '2026-01', :n, "
                  "'', '', '', :n, 0, 0)",
-                soci::use(number, "n"), soci::use(state, "state"), soci::use(data, "data");
+                soci::use(number, "n"), soci::use(kind, "kind"), soci::use(state, "state"),
+                soci::use(data, "data");
         });
     }
 
@@ -59,6 +60,37 @@ TEST_F(OrderMailsTest, EveryOrderGetsItsMailOnceAlsoWithTwoInstances) {
     EXPECT_THAT(mail, HasSubstr("https://portal.example/status?auftrag=FA-2026-AAAA-0001"));
     EXPECT_FALSE(sink.wait_for_mail("unterwegs (FA-2026-AAAA-0002)").empty());
     EXPECT_EQ(sink.mails().size(), 3u);
+}
+
+TEST_F(OrderMailsTest, ANewOrderGetsItsLinksAndOneReminderBeforeItsDeadline) {
+    SmtpSink sink(dir.path());
+    const std::int64_t deadline = 1000 + 30 * 86400;
+    store_order("NA-2026-BBBB-0001", "applicant@example.de", "awaiting_identification", "new");
+    db.with_session([&](soci::session& s) {
+        s << "INSERT INTO new_order_applications (order_id, postident_reference, "
+             "identification_method, document, revocation_password_hash, "
+             "identification_deadline) SELECT id, 'SC23456789AB', 'postident', '{}', 'x', :d FROM "
+             "orders WHERE order_number = 'NA-2026-BBBB-0001'",
+            soci::use(deadline);
+    });
+    auto settings = mail::OrderMailSettings{"SigCard Test Trust Center", "https://portal.example/"};
+    settings.document_key = [](const std::string& number) { return "key-of-" + number; };
+    mail::OrderMailer with_links(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    // An instance that cannot make the links leaves new orders to one that can.
+    EXPECT_EQ(mailer(sink.url()).deliver_due(1000), 0);
+    EXPECT_EQ(with_links.deliver_due(1000), 1);
+    const auto received = sink.wait_for_mail("Ihr Neuauftrag NA-2026-BBBB-0001 ist eingegangen");
+    EXPECT_THAT(received, HasSubstr(
+        "https://portal.example/api/v1/new-orders/NA-2026-BBBB-0001/postident-coupon.pdf?key="
+        "key-of-NA-2026-BBBB-0001&lang=de"));
+    EXPECT_THAT(received, HasSubstr("https://portal.example/neuauftrag/NA-2026-BBBB-0001?key="));
+    EXPECT_THAT(received, HasSubstr("31.01.1970"));  // the deadline
+    // The reminder: not 8 days before, once 7 days before, never twice.
+    EXPECT_EQ(with_links.deliver_due(deadline - 8 * 86400), 0);
+    EXPECT_EQ(with_links.deliver_due(deadline - 7 * 86400), 1);
+    EXPECT_EQ(with_links.deliver_due(deadline - 6 * 86400), 0);
+    EXPECT_FALSE(sink.wait_for_mail("Erinnerung: Identifizierung bis 31.01.1970").empty());
+    EXPECT_EQ(sink.mails().size(), 2u);
 }
 
 TEST_F(OrderMailsTest, TheStatusLinkIsSentOnlyWhenAskedForAndAgainEachTime) {
@@ -117,6 +149,7 @@ TEST(OrderMailsMigration, OrdersStoredBeforeMailsExistedAreNotMailed) {
         }
     });
     EXPECT_EQ(db.migrate(6), 1);
+    db.migrate();  // and on to today's schema, as the portal does at start
     SmtpSink sink(dir.path());
     mail::OrderMailer mailer(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"),
                              {"SigCard Test", "https://portal.example"});

@@ -271,36 +271,6 @@ std::vector<std::string> NewOrders::expire_overdue(std::int64_t now) {
     return expired;
 }
 
-std::vector<std::string> NewOrders::reminders_due(std::int64_t now) const {
-    std::vector<std::string> due;
-    context_.db.with_session([&](soci::session& s) {
-        const long long until = now + context_.config.new_order.identification_reminder_days * kDay;
-        const long long at = now;
-        const std::string state(to_string(orders::OrderState::awaiting_identification));
-        soci::rowset<std::string> rows =
-            (s.prepare << "SELECT o.order_number FROM orders o JOIN new_order_applications a ON "
-                          "a.order_id = o.id WHERE o.state = :state AND a.reminder_sent_at IS "
-                          "NULL AND a.identification_deadline <= :until AND "
-                          "a.identification_deadline > :now ORDER BY a.identification_deadline",
-             soci::use(state), soci::use(until), soci::use(at));
-        due.assign(rows.begin(), rows.end());
-    });
-    return due;
-}
-
-bool NewOrders::claim_reminder(const std::string& order_number, std::int64_t now) {
-    return context_.db.in_transaction([&](soci::session& s) {
-        const long long at = now;
-        soci::statement update =
-            (s.prepare << "UPDATE new_order_applications SET reminder_sent_at = :at WHERE "
-                          "reminder_sent_at IS NULL AND order_id = (SELECT id FROM orders WHERE "
-                          "order_number = :number)",
-             soci::use(at), soci::use(order_number));
-        update.execute(true);
-        return update.get_affected_rows() == 1;
-    });
-}
-
 std::optional<AcceptedProof> NewOrders::proof(const std::string& order_number,
                                               const std::string& attribute) const {
     AcceptedProof proof;

@@ -1,7 +1,8 @@
 // The new order's intake and its life until identification: an application checked field by
 // field, its proofs checked and sealed, stored in one transaction as an order in
 // `awaiting_identification` with a PostIdent reference and a deadline; looked up for its
-// documents, cancelled by the applicant, expired at the deadline, reminded before it.
+// documents, cancelled by the applicant, expired at the deadline (the reminder before it is a
+// mail: mail/order_mails.hpp).
 #pragma once
 
 #include "common/secret.hpp"
@@ -85,11 +86,6 @@ public:
 
     // Orders past their deadline still awaiting identification become `expired`; returns them.
     std::vector<std::string> expire_overdue(std::int64_t now);
-    // Orders awaiting identification whose deadline is within identification_reminder_days and
-    // that got no reminder yet; `claim` marks one reminded (false: another instance did).
-    std::vector<std::string> reminders_due(std::int64_t now) const;
-    bool claim_reminder(const std::string& order_number, std::int64_t now);
-
     // A proof as uploaded, opened with the data key (for the back office).
     std::optional<AcceptedProof> proof(const std::string& order_number,
                                        const std::string& attribute) const;

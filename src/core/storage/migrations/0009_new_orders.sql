@@ -10,8 +10,7 @@ CREATE TABLE new_order_applications (
     registration_office TEXT NOT NULL DEFAULT '',
     document TEXT NOT NULL,                    -- canonical JSON: application, terms, price
     revocation_password_hash TEXT NOT NULL,    -- Argon2id
-    identification_deadline BIGINT NOT NULL,
-    reminder_sent_at BIGINT
+    identification_deadline BIGINT NOT NULL
 );
 CREATE INDEX new_order_applications_deadline ON new_order_applications (identification_deadline);
 
