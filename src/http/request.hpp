@@ -19,6 +19,12 @@ public:
 
     // Parses "a=1&b=x+y%21". Throws sigcard::Error(http.bad_request) on broken %-escapes.
     static QueryParameters parse(std::string_view encoded);
+    // Parameters read elsewhere (e.g. the text fields of a multipart form).
+    static QueryParameters of(std::vector<Parameter> parameters) {
+        QueryParameters q;
+        q.parameters_ = std::move(parameters);
+        return q;
+    }
 
     std::optional<std::string_view> find(std::string_view name) const;  // first value
     std::vector<std::string_view> all(std::string_view name) const;

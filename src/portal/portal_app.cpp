@@ -84,8 +84,8 @@ int run_portal(int argc, char** argv) {
         new_order::NewOrders new_orders({config, tc.database(), desk.book(), data_key});
         NewOrderApi new_order_api(new_orders, config);
         new_order_api.add_routes(router);
-        pages::HolderPages holder_pages(
-            {config, desk.follow_up(), desk.book(), tc.database(), dir / "tls", &desk});
+        pages::HolderPages holder_pages({config, desk.follow_up(), desk.book(), tc.database(),
+                                         dir / "tls", new_orders, &desk});
         pages::add_page_routes(router, holder_pages);
         router.get("/healthz", [](const http::Request&) {
             return http::Response::json(nlohmann::json{{"status", "ok"}});
@@ -97,9 +97,10 @@ int run_portal(int argc, char** argv) {
         server_config.threads = threads;
         server_config.body_limit = static_cast<std::size_t>(config.policy.max_request_bytes);
         // An application with its proofs, in base64 inside JSON.
-        server_config.larger_bodies.emplace_back(
-            std::string(kNewOrdersPath),
-            static_cast<std::size_t>(config.new_order.max_application_bytes) / 3 * 4 + 64 * 1024);
+        const auto application_bytes = static_cast<std::size_t>(config.new_order.max_application_bytes);
+        server_config.larger_bodies.emplace_back(std::string(kNewOrdersPath),
+                                                 application_bytes / 3 * 4 + 64 * 1024);
+        server_config.larger_bodies.emplace_back("/neuauftrag", application_bytes + 64 * 1024);
         server_config.max_connections = static_cast<std::size_t>(config.limits.connections);
         server_config.max_connections_per_client =
             static_cast<std::size_t>(config.limits.connections_per_client);

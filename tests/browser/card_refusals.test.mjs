@@ -93,7 +93,9 @@ for (const { lang, title, reason } of [
       assert.equal(await page.getAttribute('html', 'lang'), lang);
       assert.match(await page.locator('#page-title').innerText(), title);
       assert.match(await page.locator('#new-order-reason').innerText(), reason);
-      assert.match(await page.locator('#carried-over-name').innerText(), /Erika Mustermann/);
+      // The old certificate's name, carried into the application form.
+      assert.equal(await page.locator('#person-given_names').inputValue(), 'Erika');
+      assert.equal(await page.locator('#person-surname').inputValue(), 'Mustermann');
       await shots.take(page, 'new-order');
       assert.deepEqual(watch.problems, []);
     } finally {

@@ -15,10 +15,6 @@
 namespace sigcard::portal::pages::testing {
 namespace {
 
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
-
 std::string unescape_html(std::string text) {
     const std::vector<std::pair<std::string, std::string>> entities{
         {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}};
@@ -373,7 +369,9 @@ TEST_F(WizardTest, AChangedNameLeadsToTheNewOrder) {
     EXPECT_EQ(changed.headers.get("Location"), "/neuauftrag?grund=geaendert");
     const auto page = browser.get("/neuauftrag?grund=geaendert");
     EXPECT_TRUE(contains(page.body, "id=\"new-order-reason\""));
-    EXPECT_TRUE(contains(page.body, "Jürgen Müller-Lüdenscheidt"));
+    // The old certificate's name is carried into the application form.
+    EXPECT_TRUE(contains(page.body, "name=\"person.given_names\" value=\"Jürgen\""));
+    EXPECT_TRUE(contains(page.body, "name=\"person.surname\" value=\"Müller-Lüdenscheidt\""));
     EXPECT_EQ(browser.get("/folgeauftrag/angaben").status, 303);
 }
 

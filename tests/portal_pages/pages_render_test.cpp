@@ -7,10 +7,6 @@
 namespace sigcard::portal::pages::testing {
 namespace {
 
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
-
 TEST_F(PagesTest, StartPageIsGermanByDefaultAndEnglishBySwitch) {
     Browser browser(base);
     const auto german = browser.get("/");

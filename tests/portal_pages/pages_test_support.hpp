@@ -30,6 +30,10 @@ namespace sigcard::portal::pages::testing {
 
 constexpr std::int64_t day = 86400;
 
+inline bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
 inline std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -134,7 +138,7 @@ protected:
     void start_server() {
         server.reset();
         pages = std::make_unique<HolderPages>(
-            HolderPagesContext{config, orders, book, tc.db, tc.dir.path() / "tls"});
+            HolderPagesContext{config, orders, book, tc.db, tc.dir.path() / "tls", new_orders});
         http::Router router;
         add_page_routes(router, *pages);
         http::ServerConfig server_config;
@@ -189,6 +193,9 @@ protected:
     pki::testing::FollowUpDesk desk{config, tc};
     orders::FollowUpOrders& orders = desk.orders;
     orders::OrderBook& book = desk.book;
+    new_order::DataKey data_key =
+        new_order::DataKey::load_or_create(tc.dir.path() / "keys" / "data.key");
+    new_order::NewOrders new_orders{{config, tc.db, book, data_key}};
     std::unique_ptr<HolderPages> pages;
     std::unique_ptr<http::HttpServer> server;
     std::string base;

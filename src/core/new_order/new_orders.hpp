@@ -91,6 +91,7 @@ public:
                                        const std::string& attribute) const;
 
     orders::Price price() const;
+    storage::Database& database() const { return context_.db; }
 
 private:
     NewOrderContext context_;

@@ -40,6 +40,7 @@ bool is_asset_name(std::string_view name) {
 
 HolderPages::HolderPages(HolderPagesContext context)
     : config_(context.config),
+      new_order_pages_(context.config, context.new_orders, support_),
       book_(context.book),
       database_(context.database),
       sessions_(std::chrono::minutes(30), 20'000, context.config.limits.new_sessions.per_second(),
@@ -60,7 +61,7 @@ void HolderPages::add_routes(http::Router& router) {
         return support_.guarded([this, member](PageRequest& p) { return (this->*member)(p); });
     };
     router.get("/", page(&HolderPages::start));
-    router.get("/neuauftrag", page(&HolderPages::new_order));
+    new_order_pages_.add_routes(router);
     router.get("/hilfe/karte", page(&HolderPages::card_help));
     router.get("/status", page(&HolderPages::status_form));
     router.post("/status", support_.guarded([this](PageRequest& p) { return status_lookup(p); }));
@@ -93,19 +94,6 @@ http::Response HolderPages::start(PageRequest& page) const {
     values.set("require_pin_pad", config_.policy.require_pin_pad);
     values.set("renewal_window_days", std::to_string(config_.policy.renewal_window_days));
     return support_.render(page, "start", std::move(values));
-}
-
-http::Response HolderPages::new_order(PageRequest& page) const {
-    PageValues values;
-    values.set("title", std::string(page.text("Neuauftrag", "New order")));
-    values.set("from_follow_up", page.http.query.find("grund") == "geaendert");
-    std::lock_guard lock(page.session->mutex);
-    // The name as the old certificate states it, carried over so the holder need not look it
-    // up; the new order itself still rests on a new identification.
-    if (const auto& report = page.session->wizard.report; report && !report->holder.name.empty()) {
-        values.set("holder_name", report->holder.name);
-    }
-    return support_.render(page, "new_order", std::move(values));
 }
 
 http::Response HolderPages::card_help(PageRequest& page) const {

@@ -1,5 +1,5 @@
 // The holders' server-rendered pages (German by default, English by ?lang=en): start page,
-// the follow-up order wizard, the new-order explanation, card help and order status, plus the
+// the follow-up order wizard, the new order, card help and order status, plus the
 // CSS and JS they load from /static/. Pages that need no card work without JavaScript.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
+#include "portal/pages/new_order_pages.hpp"
 #include "portal/pages/page_session.hpp"
 #include "portal/pages/page_support.hpp"
 #include "portal/pages/portal_request_signer.hpp"
@@ -28,6 +29,8 @@ struct HolderPagesContext {
     storage::Database& database;
     // Where the request-signing key and certificate live (the trust center's tls/ folder).
     std::filesystem::path request_signing_folder;
+    // The new order's intake (/neuauftrag).
+    new_order::NewOrders& new_orders;
     // The back office's side, for the holder's confirmation of receipt; none: not offered.
     authority::TrustCenterOrders* desk = nullptr;
 };
@@ -43,7 +46,6 @@ public:
 
 private:
     http::Response start(PageRequest& page) const;
-    http::Response new_order(PageRequest& page) const;
     http::Response card_help(PageRequest& page) const;
     http::Response status_form(PageRequest& page) const;
     http::Response status_lookup(PageRequest& page);
@@ -53,6 +55,7 @@ private:
                            PageValues values) const;
 
     const config::TrustCenterConfig& config_;
+    NewOrderPages new_order_pages_;
     orders::OrderBook& book_;
     storage::Database& database_;
     SessionStore sessions_;

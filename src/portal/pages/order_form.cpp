@@ -63,7 +63,7 @@ PageValues field_values(const PageRequest& page, const orders::OrderField& spec,
     field.set("required", spec.required);
     field.set("value", value);
     if (spec.input == "country") {
-        field.set("is_country", true);
+        field.set("is_select", true);
         PageValues options{PageValues::type::list};
         for (const auto& code : orders::supported_countries()) {
             PageValues option;
