@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { launchBrowser, watchPage } from './support/browser.mjs';
 import { buildDir, repoRoot } from './support/paths.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
+import { applyForNewOrder, fetchDocument, readCodes } from './support/new_order.mjs';
 import { freePort } from './support/trust_center.mjs';
 import {
   continueToSigning, declareUnchanged, enterOrderData, holderData, openAgentConfirmation,
@@ -159,6 +160,63 @@ test('the README\'s demo: a holder chooses the Erika Mustermann card and orders 
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();
+  }
+});
+
+// A person without a card applies on the demo portal: the form with a proof, the order's page,
+// the three documents (rendered, the Data Matrix read back), the mail at the demo's SMTP sink with
+// working links, and the cancellation.
+test('the README\'s demo: a new customer applies, gets the documents and the mail, and cancels', { timeout: 120000 }, async () => {
+  const shots = new StepScreenshots('new-order-demo');
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'sigcard-new-order-'));
+  const url = (p) => `https://localhost:${portalPort}${p}`;
+  try {
+    await page.goto(url('/'));
+    await page.goto(url('/neuauftrag'));
+    await shots.take(page, 'form', { docsName: 'new-order-form-de', fullPage: true });
+    await applyForNewOrder(page);
+    const number = await page.locator('#order-number').innerText();
+    assert.match(number, /^NA-\d{4}-/);
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'awaiting_identification');
+    const reference = await page.locator('#postident-reference').innerText();
+    assert.match(reference, /^SC[0-9A-Z]{10}$/);
+    await shots.take(page, 'order-page', { docsName: 'new-order-page-de' });
+
+    const form = await fetchDocument(page, 'download-order-form', folder);
+    assert.ok(form.text.includes(number) && form.text.includes('Lena Marie') && form.text.includes('Rechtsanwaltskammer Hamm'), form.text);
+    const scanned = await readCodes(form.pdf, 'DataMatrix', { corner: true });
+    const code = /Text:\s+"(NA-[^ ]+) ([0-9a-f]{64})"/.exec(scanned);
+    assert.ok(code, scanned);
+    assert.equal(code[1], number);
+    const status = await page.request.get(url(`/api/v1/orders/${number}?email=lena.beispiel@example.org`));
+    assert.equal((await status.json()).document_sha256, code[2]);
+    const coupon = await fetchDocument(page, 'download-coupon', folder);
+    assert.ok(coupon.text.includes(reference), coupon.text);
+    assert.match(await readCodes(coupon.pdf, 'Code128'), new RegExp(`Text:\\s+"${reference}"`));
+    const description = await fetchDocument(page, 'download-description', folder);
+    assert.ok(description.text.includes('Augenfarbe, Größe und die Zugangsnummer'), description.text);
+    if (process.env.SIGCARD_UPDATE_SCREENSHOTS === '1') {
+      for (const [doc, name] of [[form, 'new-order-pdf-order-form'], [coupon, 'new-order-pdf-coupon'], [description, 'new-order-pdf-description']]) {
+        await copyFile(doc.png, path.join(repoRoot, 'docs', 'screenshots', `${name}.png`));
+      }
+    }
+
+    const mail = await waitForMail(`Auftragsnummer: ${number}`);
+    assert.match(mail, /^To: lena\.beispiel@example\.org$/m);
+    const couponLink = /(https:\/\/\S+postident-coupon\.pdf\?key=[0-9a-f]+&lang=de)/.exec(mail);
+    assert.ok(couponLink, mail);
+    const mailed = await page.request.get(couponLink[1]);
+    assert.equal(mailed.status(), 200);
+    assert.equal((await mailed.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+
+    await Promise.all([page.waitForURL(/\/neuauftrag\/NA-/), page.locator('#cancel-order').click()]);
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'cancelled');
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+    await rm(folder, { recursive: true, force: true });
   }
 });
 
