@@ -257,6 +257,29 @@ void add_new(CLI::App& order) {
     });
 }
 
+// What the portal does every minute (portal/deadline_watch), for a trust center whose portal is
+// not running or from a scheduler.
+void add_expire(CLI::App& order) {
+    auto dir = std::make_shared<std::filesystem::path>();
+    auto* cmd = order.add_subcommand(
+        "expire-overdue", "Expire new orders not identified by their deadline (the portal does "
+                          "this every minute)");
+    cmd->add_option("--dir", *dir, "Trust center folder")->required();
+    cmd->callback([dir] {
+        authority::TrustCenter tc(*dir);
+        authority::TrustCenterOrders desk(tc);
+        const auto& config = tc.config();
+        const auto key =
+            new_order::DataKey::load_or_create(config.resolve(config.new_order.data_key_file));
+        new_order::NewOrders orders({config, tc.database(), desk.book(), key});
+        const auto expired = orders.expire_overdue(unix_now());
+        for (const auto& number : expired) {
+            fmt::print("Order {} expired: not identified by its deadline.\n", number);
+        }
+        fmt::print("{} order(s) expired.\n", expired.size());
+    });
+}
+
 }  // namespace
 
 void add_order_commands(CLI::App& app) {
@@ -265,6 +288,7 @@ void add_order_commands(CLI::App& app) {
     add_list(*order);
     add_state_changes(*order);
     add_new(*order);
+    add_expire(*order);
 }
 
 }  // namespace sigcard::cli

@@ -59,3 +59,30 @@ test('new order (en): mistakes are shown at their fields with the entries kept, 
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+// The deadline passes: the expiry the portal runs every minute, here run by `sigcard order
+// expire-overdue` with its clock 31 days ahead (libfaketime, Debian's faketime: the clock
+// injected from outside, no test hook in SigCard); the applicant's page says so and offers no
+// cancellation any more.
+test('new order (de): not identified by the deadline, the order expires', { timeout: 90000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  try {
+    await page.goto(demo.url('/neuauftrag?lang=de'));
+    await applyForNewOrder(page, { lawyer: false });
+    const number = await page.locator('#order-number').innerText();
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'awaiting_identification');
+
+    const early = await demo.tc.sigcard('order', 'expire-overdue');
+    assert.doesNotMatch(early, new RegExp(number));
+    const late = await demo.tc.sigcard('order', 'expire-overdue', {
+      env: { LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1', FAKETIME: '+31d' },
+    });
+    assert.match(late, new RegExp(`Order ${number} expired`));
+    await page.reload();
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'expired');
+    assert.match(await page.locator('#expired-note').innerText(), /verfallen/);
+    assert.equal(await page.locator('#cancel-order').count(), 0);
+  } finally {
+    await page.close();
+  }
+});

@@ -247,6 +247,8 @@ TEST_F(NewOrderTest, ProofsAreRecognisedByContentSizeLimitedAndFreeOfScripts) {
                    "certificate.profession.proof", "new_order.proof_too_large");
     expect_refused(lawyer(testing::pdf_with_script()), "certificate.profession.proof",
                    "new_order.proof_active_content");
+    expect_refused(lawyer(testing::pdf_with_embedded_file()), "certificate.profession.proof",
+                   "new_order.proof_active_content");
     expect_refused(lawyer("%PDF-1.4 damaged"), "certificate.profession.proof",
                    "new_order.proof_active_content");
     // Neither a file nor "confirmed directly".

@@ -136,5 +136,27 @@ TEST_F(NewOrderApiTest, BadInputNamesEveryFieldWithItsCodeAndStoresNothing) {
     EXPECT_EQ(new_orders(), before);
 }
 
+TEST_F(NewOrderApiTest, AnApplicationOverTheSizeLimitIsRefusedWhole) {
+    const auto before = new_orders();
+    auto body = application();
+    // Four proofs of 5 MB each: more than max_application_bytes (12 MB) in base64.
+    for (const char* attribute : {"profession", "procuration", "monetary_limit", "restriction"}) {
+        body["certificate"][attribute] = {
+            {"proof", {{"file_base64", base64(std::string(5 * 1024 * 1024, 'x'))}}}};
+    }
+    const auto api = apply(body);
+    EXPECT_EQ(api.status, 413) << api.raw.substr(0, 200);
+    // The page's form, the same: refused before it is read, nothing stored.
+    const auto form = client().post(portal_->base_url() + "/neuauftrag",
+                                    std::string(13 * 1024 * 1024, 'x'),
+                                    "multipart/form-data; boundary=x");
+    EXPECT_EQ(form.status, 413);
+    // Other paths keep their small limit.
+    const auto other = client().post(portal_->base_url() + "/api/v1/follow-up/eligibility",
+                                     std::string(2 * 1024 * 1024, 'x'), "application/json");
+    EXPECT_EQ(other.status, 413);
+    EXPECT_EQ(new_orders(), before);
+}
+
 }  // namespace
 }  // namespace sigcard::testing

@@ -63,6 +63,15 @@ inline std::string pdf_with_script() {
                      "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"});
 }
 
+// A page with a file attached to the document (an embedded file).
+inline std::string pdf_with_embedded_file() {
+    return pdf_with({"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>",
+                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+                     "<< /Names [(x.exe) 5 0 R] >>",
+                     "<< /Type /Filespec /F (x.exe) >>"});
+}
+
 // A PNG signature and header (enough to be recognised by content).
 inline std::string png_bytes() {
     return std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16) + std::string(64, '\0');

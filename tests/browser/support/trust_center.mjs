@@ -41,11 +41,13 @@ export class TrustCenter {
     this.cards = [];
   }
 
+  // `sigcard ARGS --dir DIR`; a last argument {env} adds to the environment.
   async sigcard(...args) {
+    const extra = typeof args.at(-1) === 'object' ? args.pop().env : {};
     try {
       const { stdout } = await run(binary('sigcard'), [...args, '--dir', this.dir], {
         cwd: repoRoot,
-        env: this.environment(),
+        env: { ...this.environment(), ...extra },
         maxBuffer: 16 * 1024 * 1024,
       });
       return stdout;
