@@ -32,6 +32,7 @@
 // --control fifo:FIFO` started beforehand.
 #include "encoding/encoding.hpp"
 #include "keep_alive_tls_client.hpp"
+#include "portal_process.hpp"
 
 #include "authority/trust_center.hpp"
 #include "cards/card_register.hpp"
@@ -176,42 +177,6 @@ std::vector<std::string> draft_and_sign(const std::filesystem::path& dir, const 
                         .dump();
     });
     return bodies;
-}
-
-struct Portal {
-    pid_t pid = -1;
-    std::string port;
-};
-
-Portal start_portal(const std::filesystem::path& build, const std::filesystem::path& dir,
-                    int threads) {
-    const auto log = dir / "portal.log";
-    Portal p;
-    p.pid = ::fork();
-    if (p.pid == 0) {
-        std::freopen(log.c_str(), "w", stdout);
-        std::freopen(log.c_str(), "a", stderr);
-        const auto binary = (build / "apps" / "sigcard-portal").string();
-        const auto threads_text = std::to_string(threads);
-        ::execl(binary.c_str(), binary.c_str(), "--dir", dir.c_str(), "--port", "0",
-                "--operator-port", "0", "--pki-port", "0", "--threads", threads_text.c_str(),
-                static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    const std::regex listening("listening on https://127\\.0\\.0\\.1:([0-9]+)/");
-    for (int i = 0; i < 200; ++i) {
-        std::ifstream in(log);
-        std::stringstream text;
-        text << in.rdbuf();
-        std::smatch m;
-        const std::string s = text.str();
-        if (std::regex_search(s, m, listening)) {
-            p.port = m[1];
-            return p;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error("portal did not start");
 }
 
 // CPU seconds (user + system) a process or thread has used so far, from its /proc stat file.
@@ -422,7 +387,7 @@ void perf_control(std::string_view command) {
     }
 }
 
-Round run_round(const std::filesystem::path& dir, const Portal& portal, std::span<Holder> holders,
+Round run_round(const std::filesystem::path& dir, const bench::Portal& portal, std::span<Holder> holders,
                 int clients) {
     const std::string base = fmt::format("https://127.0.0.1:{}", portal.port);
     const auto bodies = draft_and_sign(dir, base, holders, clients);
@@ -533,7 +498,7 @@ int main(int argc, char** argv) {
     fmt::print("preparing {} cards ({} rounds of {} orders) …\n", count * rounds, rounds, count);
     std::fflush(stdout);
     auto holders = prepare(dir, count * rounds);
-    const auto portal = start_portal(build, dir, portal_threads);
+    const auto portal = bench::start_portal(build, dir, portal_threads);
     fmt::print("follow-up submissions through HTTPS: {} clients, {} portal threads\n", clients,
                portal_threads);
     std::vector<Round> done;

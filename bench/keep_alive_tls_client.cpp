@@ -166,6 +166,10 @@ void KeepAliveTlsClient::send(const std::string& path, const std::string& body,
     write_all(request(path, body, content_type));
 }
 
+void KeepAliveTlsClient::send_get(const std::string& path) {
+    write_all("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n");
+}
+
 std::optional<HttpAnswer> KeepAliveTlsClient::answer() {
     for (;;) {
         if (auto answer = take_answer()) {

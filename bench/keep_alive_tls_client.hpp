@@ -35,6 +35,7 @@ public:
     void set_nonblocking();
     int socket() const { return socket_; }
     void send(const std::string& path, const std::string& body, const std::string& content_type);
+    void send_get(const std::string& path);
     std::optional<HttpAnswer> answer();
 
 private:
