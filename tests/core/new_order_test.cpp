@@ -10,6 +10,8 @@
 #include "orders/terms.hpp"
 #include "pki_fixture.hpp"
 #include "support/new_order_application.hpp"
+#include "support/services.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -335,6 +337,60 @@ TEST_F(NewOrderTest, WithoutTermsInForceNothingIsStored) {
     } catch (const Error& e) {
         EXPECT_EQ(e.id(), "order.terms_unknown");
     }
+}
+
+}  // namespace
+}  // namespace sigcard::new_order
+
+namespace sigcard::new_order {
+namespace {
+
+// The same intake on PostgreSQL (scripts/test starts the cluster), in a schema of its own: one
+// order per submission key also there, the proofs sealed, cancel and expiry.
+TEST(NewOrdersOnPostgresql, StoresFindsCancelsAndExpiresLikeOnSqlite) {
+    SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
+    {
+        storage::Database admin(std::string("postgresql:") + conninfo, 1);
+        admin.with_session([](soci::session& s) {
+            s << "DROP SCHEMA IF EXISTS new_order_test CASCADE";
+            s << "CREATE SCHEMA new_order_test";
+        });
+    }
+    storage::Database db(std::string("postgresql:") + conninfo +
+                             " options='-csearch_path=new_order_test'",
+                         2);
+    db.migrate();
+    auto config = pki::testing::test_config();
+    const std::int64_t now = 1'796'000'000;
+    orders::TermsCatalogue(db).publish("AGB", "2026-01", now - kDay, "operator:test");
+    orders::SqlOrderStore store(db);
+    orders::OrderBook book(store);
+    testing::TempDir keys("sigcard-pg-keys");
+    const auto key = DataKey::load_or_create(keys.path() / "data.key");
+    NewOrders intake({config, db, book, key});
+
+    SubmittedApplication s;
+    s.application = valid_application();
+    s.application.certificate.profession = Profession{"Rechtsanwältin", "RAK Köln", {}};
+    s.uploads.push_back({"profession", testing::plain_pdf()});
+    s.revocation_password = Secret("Sperre-2026!");
+    s.revocation_password_repeat = Secret("Sperre-2026!");
+    s.submission_key = "pg-1";
+    auto again = s;
+    const auto placed = intake.submit(std::move(s), now);
+    EXPECT_TRUE(intake.submit(std::move(again), now).already_submitted);
+    const auto stored = intake.find(placed.order_number);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->order.state, orders::OrderState::awaiting_identification);
+    EXPECT_EQ(intake.proof(placed.order_number, "profession")->content, testing::plain_pdf());
+
+    auto second = SubmittedApplication{valid_application(), {}, Secret("Sperre-2026!"),
+                                       Secret("Sperre-2026!"), ""};
+    const auto other = intake.submit(std::move(second), now);
+    intake.cancel_by_applicant(other.order_number, now + kDay);
+    EXPECT_EQ(intake.expire_overdue(now + 30 * kDay), std::vector<std::string>{placed.order_number});
+    EXPECT_EQ(intake.find(placed.order_number)->order.state, orders::OrderState::expired);
+    EXPECT_EQ(intake.find(other.order_number)->order.state, orders::OrderState::cancelled);
 }
 
 }  // namespace
