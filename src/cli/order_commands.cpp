@@ -55,8 +55,11 @@ std::string shown(const std::string& value) {
 }
 
 void print_order(const orders::OrderRecord& r) {
-    fmt::print("order:        {}\nstate:        {}\n", r.order_number, orders::to_string(r.state));
-    fmt::print("card:         {} (certificate {})\n", r.card_id, r.certificate_serial);
+    fmt::print("order:        {} ({})\nstate:        {}\n", r.order_number, orders::to_string(r.kind),
+               orders::to_string(r.state));
+    if (r.kind == orders::OrderKind::follow_up) {
+        fmt::print("card:         {} (certificate {})\n", r.card_id, r.certificate_serial);
+    }
     if (r.new_card_id) {
         fmt::print("new card:     {}\n", *r.new_card_id);
     }
@@ -84,9 +87,10 @@ void add_list(CLI::App& order) {
         std::string state;
     };
     auto o = std::make_shared<ListOptions>();
-    auto* cmd = order.add_subcommand("list", "List follow-up orders");
+    auto* cmd = order.add_subcommand("list", "List orders (follow-up and new)");
     cmd->add_option("--dir", o->dir, "Trust center folder")->required();
-    cmd->add_option("--state", o->state, "Only orders in this state (submitted, approved, …)");
+    cmd->add_option("--state", o->state,
+                    "Only orders in this state (awaiting_identification, submitted, approved, …)");
     cmd->callback([o] {
         std::optional<orders::OrderState> state;
         if (!o->state.empty()) {
@@ -97,11 +101,12 @@ void add_list(CLI::App& order) {
         }
         authority::TrustCenter tc(o->dir);
         authority::TrustCenterOrders desk(tc);
-        fmt::print("{:<20} {:<13} {:<20} {:>5}  {}\n", "order", "state", "created", "card",
+        fmt::print("{:<20} {:<23} {:<20} {:>5}  {}\n", "order", "state", "created", "card",
                    "email");
         for (const auto& r : desk.book().list(state)) {
-            fmt::print("{:<20} {:<13} {:<20} {:>5}  {}\n", r.order_number,
-                       orders::to_string(r.state), orders::format_utc(r.created_at), r.card_id,
+            fmt::print("{:<20} {:<23} {:<20} {:>5}  {}\n", r.order_number,
+                       orders::to_string(r.state), orders::format_utc(r.created_at),
+                       r.card_id > 0 ? std::to_string(r.card_id) : "-",
                        shown(r.data.contact.email));
         }
     });
