@@ -93,12 +93,7 @@ std::vector<Holder> prepare(const std::filesystem::path& dir, int count) {
     authority::InitOptions init;
     init.dir = dir;
     auto config = authority::TrustCenter::create(init);
-    // One driver on one address stands for thousands of holders: no per-client limits.
-    for (auto* limit : {&config.limits.eligibility, &config.limits.status, &config.limits.drafts,
-                        &config.limits.submissions, &config.limits.new_sessions}) {
-        *limit = {100'000'000, 100'000'000};
-    }
-    config.limits.connections_per_client = config.limits.connections;
+    bench::lift_client_limits(config);
     std::ofstream(dir / "sigcard.toml") << config.to_toml();
     authority::TrustCenter tc(dir);
     orders::TermsCatalogue(tc.database()).publish("Demo-AGB", "bench-1", unix_now() - 60, "bench");

@@ -64,12 +64,7 @@ std::filesystem::path prepare(const std::filesystem::path& dir) {
     authority::InitOptions init;
     init.dir = dir;
     auto config = authority::TrustCenter::create(init);
-    // One driver on one address stands for thousands of applicants: no per-client limits.
-    for (auto* limit : {&config.limits.eligibility, &config.limits.status, &config.limits.drafts,
-                        &config.limits.submissions, &config.limits.new_sessions}) {
-        *limit = {100'000'000, 100'000'000};
-    }
-    config.limits.connections_per_client = config.limits.connections;
+    bench::lift_client_limits(config);
     std::ofstream(dir / "sigcard.toml") << config.to_toml();
     storage::Database db("sqlite:" + (dir / "sigcard.db").string(), 1);
     orders::TermsCatalogue(db).publish("Demo-AGB", "bench-1", unix_now() - 60, "bench");
@@ -237,6 +232,28 @@ Figures run_bare_posts(const std::filesystem::path& dir, const bench::Portal& po
     return f;
 }
 
+// `work()` `count` times on `threads` threads; how long that took.
+template <typename Work>
+Figures in_threads(std::size_t count, int threads, Work work) {
+    std::atomic<std::size_t> next{0};
+    const auto began = Clock::now();
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&] {
+            while (next++ < count) {
+                work();
+            }
+        });
+    }
+    for (auto& w : workers) {
+        w.join();
+    }
+    Figures f;
+    f.done = count;
+    f.seconds = std::chrono::duration<double>(Clock::now() - began).count();
+    return f;
+}
+
 // The three PDFs of one order rendered `count` times on `threads` threads.
 Figures run_rendering(std::size_t count, int threads) {
     documents::NewOrderPapers papers;
@@ -251,52 +268,24 @@ Figures run_rendering(std::size_t count, int threads) {
     papers.terms_sha256 = std::string(64, 'a');
     papers.price = {9900, 19};
     papers.document_sha256 = std::string(64, 'b');
-    std::atomic<std::size_t> next{0};
-    const auto began = Clock::now();
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-        workers.emplace_back([&] {
-            while (next++ < count) {
-                const auto a = documents::render_new_order_form(papers);
-                const auto b = documents::render_postident_coupon(papers);
-                const auto c = documents::render_new_order_description(papers);
-                if (a.empty() || b.empty() || c.empty()) {
-                    std::abort();
-                }
-            }
-        });
-    }
-    for (auto& w : workers) {
-        w.join();
-    }
-    Figures f;
-    f.done = count;
-    f.seconds = std::chrono::duration<double>(Clock::now() - began).count();
-    return f;
+    return in_threads(count, threads, [&] {
+        const auto a = documents::render_new_order_form(papers);
+        const auto b = documents::render_postident_coupon(papers);
+        const auto c = documents::render_new_order_description(papers);
+        if (a.empty() || b.empty() || c.empty()) {
+            std::abort();
+        }
+    });
 }
 
 // The revocation password's Argon2id hash (libsodium, interactive limits: the cost is the point)
 // `count` times on `threads` threads: every application pays it once.
 Figures run_hashing(std::size_t count, int threads) {
-    std::atomic<std::size_t> next{0};
-    const auto began = Clock::now();
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) {
-        workers.emplace_back([&] {
-            while (next++ < count) {
-                if (orders::hash_revocation_password(Secret("Sperre-2026!")).empty()) {
-                    std::abort();
-                }
-            }
-        });
-    }
-    for (auto& w : workers) {
-        w.join();
-    }
-    Figures f;
-    f.done = count;
-    f.seconds = std::chrono::duration<double>(Clock::now() - began).count();
-    return f;
+    return in_threads(count, threads, [] {
+        if (orders::hash_revocation_password(Secret("Sperre-2026!")).empty()) {
+            std::abort();
+        }
+    });
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "mail/order_mails.hpp"
 
+#include "common/clock.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
@@ -55,14 +57,6 @@ std::string date_de(std::int64_t unix_seconds) {
     return buffer;
 }
 
-std::string date_en(std::int64_t unix_seconds) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    return buffer;
-}
 
 std::string email_of(const std::string& order_data) {
     const auto json = nlohmann::json::parse(order_data, nullptr, false);
@@ -160,7 +154,7 @@ MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
     message.subject =
         reminder ? fmt::format("Erinnerung: Identifizierung bis {} ({}) / Reminder: identification "
                                "by {}",
-                               date_de(deadline), order_number, date_en(deadline))
+                               date_de(deadline), order_number, iso_date(deadline))
                  : fmt::format("Ihr Neuauftrag {} ist eingegangen / Your new order has been "
                                "received",
                                order_number);
@@ -189,7 +183,7 @@ MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
         reminder ? "Your new order for a qualified signature card is still waiting for your "
                    "identification."
                  : "Your new order for a qualified signature card has been received.",
-        date_en(deadline), document("order-form", "en"), document("postident-coupon", "en"),
+        iso_date(deadline), document("order-form", "en"), document("postident-coupon", "en"),
         document("description", "en"));
     return message;
 }

@@ -2,6 +2,7 @@
 // PostIdent reference and a deadline; every bad entry is refused with its field and code and
 // nothing stored; proofs are checked by content and sealed; cancel and expiry.
 #include "new_order/new_order_errors.hpp"
+#include "common/clock.hpp"
 #include "encoding/encoding.hpp"
 #include "new_order/new_orders.hpp"
 #include "orders/revocation_password.hpp"

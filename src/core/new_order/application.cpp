@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <regex>
 #include <set>
 
@@ -429,13 +428,5 @@ Application application_from_json(const nlohmann::json& j) {
     return a;
 }
 
-std::string iso_date(std::int64_t unix_seconds) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-    return buffer;
-}
 
 }  // namespace sigcard::new_order

@@ -125,7 +125,4 @@ void to_json(nlohmann::json& j, const Application& application);
 // Throws sigcard::Error(request.malformed) when a field has the wrong JSON type.
 Application application_from_json(const nlohmann::json& j);
 
-// "YYYY-MM-DD" of Unix seconds (UTC).
-std::string iso_date(std::int64_t unix_seconds);
-
 }  // namespace sigcard::new_order

@@ -1,6 +1,7 @@
 #include "new_order/new_orders.hpp"
 
 #include "audit/audit_log.hpp"
+#include "common/clock.hpp"
 #include "crypto/ossl.hpp"
 #include "encoding/encoding.hpp"
 #include "new_order/new_order_errors.hpp"
