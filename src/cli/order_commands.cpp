@@ -262,8 +262,8 @@ void add_new(CLI::App& order) {
     });
 }
 
-// What the portal does every minute (portal/deadline_watch), for a trust center whose portal is
-// not running or from a scheduler.
+// What the portal does every minute (its "identification deadlines" task), for a trust center
+// whose portal is not running, or from a scheduler.
 void add_expire(CLI::App& order) {
     auto dir = std::make_shared<std::filesystem::path>();
     auto* cmd = order.add_subcommand(

@@ -333,32 +333,4 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
     return sent;
 }
 
-OrderMailSender::OrderMailSender(OrderMailer& mailer, std::chrono::milliseconds interval)
-    : mailer_(mailer), interval_(interval) {
-    thread_ = std::thread([this] {
-        std::unique_lock lock(mutex_);
-        while (!stop_) {
-            lock.unlock();
-            try {
-                mailer_.deliver_due(std::chrono::duration_cast<std::chrono::seconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-            } catch (const std::exception& e) {
-                spdlog::warn("order mails: {}", e.what());
-            }
-            lock.lock();
-            wake_.wait_for(lock, interval_, [this] { return stop_; });
-        }
-    });
-}
-
-OrderMailSender::~OrderMailSender() {
-    {
-        const std::lock_guard lock(mutex_);
-        stop_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-}
-
 }  // namespace sigcard::mail

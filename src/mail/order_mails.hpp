@@ -7,13 +7,9 @@
 #include "mail/smtp_transport.hpp"
 #include "storage/database.hpp"
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace sigcard::mail {
 
@@ -58,23 +54,6 @@ private:
     storage::Database& database_;
     SmtpTransport transport_;
     OrderMailSettings settings_;
-};
-
-// OrderMailer::deliver_due every `interval` on a thread of its own until destroyed.
-class OrderMailSender {
-public:
-    OrderMailSender(OrderMailer& mailer, std::chrono::milliseconds interval);
-    ~OrderMailSender();
-    OrderMailSender(const OrderMailSender&) = delete;
-    OrderMailSender& operator=(const OrderMailSender&) = delete;
-
-private:
-    OrderMailer& mailer_;
-    std::chrono::milliseconds interval_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    std::thread thread_;
 };
 
 }  // namespace sigcard::mail

@@ -7,7 +7,8 @@
 #include "pki/path_validation.hpp"
 #include "portal/follow_up_api.hpp"
 #include "portal/follow_up_api_errors.hpp"
-#include "portal/deadline_watch.hpp"
+#include "common/clock.hpp"
+#include "common/periodic_task.hpp"
 #include "portal/new_order_api.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
@@ -136,10 +137,16 @@ int run_portal(int argc, char** argv) {
         operator_config.threads = 1;
         http::HttpServer operators(operator_config, std::move(operator_router));
         operators.start();
-        const DeadlineWatch deadlines(new_orders, std::chrono::minutes(1));
+        // New orders not identified by their deadline expire; any instance may do it (each order
+        // moves once: the step is conditional on its state).
+        const PeriodicTask deadlines("identification deadlines", std::chrono::minutes(1), [&] {
+            for (const auto& number : new_orders.expire_overdue(unix_now())) {
+                spdlog::info("order {} expired: not identified by its deadline", number);
+            }
+        });
         // Holders' mails, derived from the stored orders (any instance may send them).
         std::unique_ptr<mail::OrderMailer> mailer;
-        std::unique_ptr<mail::OrderMailSender> mail_sender;
+        std::unique_ptr<PeriodicTask> mail_sender;
         if (!config.mail.smtp_url.empty()) {
             mail::OrderMailSettings settings{config.name, config.urls.portal};
             settings.document_key = [&new_orders](const std::string& number) {
@@ -150,7 +157,8 @@ int run_portal(int argc, char** argv) {
                 tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
                 std::move(settings));
             mail_sender =
-                std::make_unique<mail::OrderMailSender>(*mailer, std::chrono::milliseconds(1000));
+                std::make_unique<PeriodicTask>("order mails", std::chrono::milliseconds(1000),
+                                               [&mailer] { mailer->deliver_due(unix_now()); });
         }
         fmt::print("sigcard-portal operators' listener (metrics) on http://{}:{}/metrics\n",
                    config.portal.operator_address, operators.port());

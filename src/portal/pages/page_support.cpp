@@ -63,7 +63,7 @@ std::string render_template(std::string_view name, const PageValues& values) {
     // Partials for every page: a labelled form field with its error (templates/field.html), and
     // what the card pages say when the browser keeps them from the agent (agent_access.html).
     PageValues with_partials = values;
-    for (const char* partial : {"field", "agent_access"}) {
+    for (const char* partial : {"field", "agent_access", "terms_choice", "billing_same"}) {
         with_partials.set(partial, kainjow::mustache::partial([partial] {
                               return std::string(
                                   embedded_asset(fmt::format("templates/{}.html", partial))
