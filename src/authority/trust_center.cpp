@@ -293,8 +293,13 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
     }
     // The key that seals applicants' proofs at rest.
     new_order::DataKey::load_or_create(dir / c.new_order.data_key_file);
-        // Written last: a folder without sigcard.toml is no trust center yet.
-    write_file(dir / "sigcard.toml", c.to_toml());
+    // The secret the post office's push is signed with (sigcard.toml is readable only by the
+    // trust center's user from here on).
+    if (c.postident.push_secret.empty()) {
+        c.postident.push_secret = encoding::hex(ossl::random_bytes(32));
+    }
+    // Written last: a folder without sigcard.toml is no trust center yet.
+    write_file(dir / "sigcard.toml", c.to_toml(), true);
     guard.done();
     return c;
 }

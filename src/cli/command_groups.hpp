@@ -12,6 +12,7 @@ void add_demo_commands(CLI::App& app);          // demo cards
 void add_terms_commands(CLI::App& app);         // terms publish|list
 void add_audit_commands(CLI::App& app);         // audit verify
 void add_order_commands(CLI::App& app);         // order list|show|approve|reject|receipt
+void add_postident_commands(CLI::App& app);     // postident import|review|unmatched|decide
 void add_follow_up_commands(CLI::App& app);     // follow-up (the holder's terminal client)
 
 }  // namespace sigcard::cli

@@ -22,6 +22,7 @@ int run(int argc, char** argv) {
     add_demo_commands(app);
     add_terms_commands(app);
     add_order_commands(app);
+    add_postident_commands(app);
     add_audit_commands(app);
     add_follow_up_commands(app);
     try {

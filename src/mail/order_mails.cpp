@@ -27,6 +27,8 @@ std::string_view kind_name(OrderMailKind kind) {
             return "status_link";
         case OrderMailKind::identification_reminder:
             return "identification_reminder";
+        case OrderMailKind::identification_declined:
+            return "identification_declined";
     }
     return "";
 }
@@ -188,6 +190,32 @@ MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
     return message;
 }
 
+MailMessage identification_declined_mail(const std::string& order_number, const std::string& email,
+                                         const std::string& reason,
+                                         const OrderMailSettings& settings) {
+    const auto status = fmt::format("{}/neuauftrag/{}?key={}", base_url(settings.portal_url),
+                                    order_number, settings.document_key(order_number));
+    MailMessage message;
+    message.to = email;
+    message.subject = fmt::format("Ihre Identifizierung zum Auftrag {} wurde abgelehnt / Your "
+                                  "identification was declined",
+                                  order_number);
+    message.body = fmt::format(
+        "Guten Tag,\n\n"
+        "die Deutsche Post hat Ihre Identifizierung zum Auftrag {1} abgelehnt.\n"
+        "Grund laut Deutscher Post: {2}\n\n"
+        "Wir prüfen den Fall und schreiben Ihnen, wie es weitergeht – meist genügt eine neue "
+        "Identifizierung mit einem gültigen Ausweis. Den Stand sehen Sie hier: {3}\n\n"
+        "Ihr {0}\n\n---\n\nHello,\n\n"
+        "Deutsche Post declined your identification for the order {1}.\n"
+        "Reason given by Deutsche Post: {2}\n\n"
+        "We are looking into it and will write to you about what happens next – usually a new "
+        "identification with a valid ID document is enough. The status is here: {3}&lang=en\n\n"
+        "{0}\n",
+        settings.trust_center, order_number, reason.empty() ? "–" : reason, status);
+    return message;
+}
+
 void request_status_link(storage::Database& database, std::int64_t order_id) {
     const long long id = order_id;
     database.with_session([&](soci::session& s) {
@@ -206,7 +234,9 @@ OrderMailer::OrderMailer(storage::Database& database, SmtpTransport transport,
 int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
            deliver(OrderMailKind::status_link, now) +
-           (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) : 0);
+           (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
+                                         deliver(OrderMailKind::identification_declined, now)
+                                   : 0);
 }
 
 int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
@@ -224,6 +254,9 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                     " AND o.state = 'awaiting_identification' AND a.identification_deadline <= {} "
                     "AND a.identification_deadline > {}",
                     now + settings_.identification_reminder_days * 86400LL, now);
+            } else if (kind == OrderMailKind::identification_declined) {
+                only = " AND EXISTS (SELECT 1 FROM postident_results r WHERE r.order_id = o.id "
+                       "AND r.verdict = 'declined')";
             }
             // New orders are mailed only by an instance that can make their links.
             if (!settings_.document_key) {
@@ -303,11 +336,22 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
             if (mail.email.empty()) {
                 throw std::runtime_error("order has no email address");
             }
+            if (kind == OrderMailKind::identification_declined) {
+                std::string reason;
+                database_.with_session([&](soci::session& s) {
+                    s << "SELECT declined_reason FROM postident_results WHERE order_id = :id AND "
+                         "verdict = 'declined' ORDER BY id DESC LIMIT 1",
+                        soci::use(mail.order_id), soci::into(reason);
+                });
+                transport_.send(
+                    identification_declined_mail(mail.order_number, mail.email, reason, settings_));
+            } else {
             transport_.send(
                 mail.new_order && kind != OrderMailKind::shipped &&
                         kind != OrderMailKind::status_link
                     ? new_order_mail(kind, mail.order_number, mail.email, mail.deadline, settings_)
                     : order_mail(kind, mail.order_number, mail.email, settings_));
+            }
         } catch (const std::exception& e) {
             error = e.what();
         }

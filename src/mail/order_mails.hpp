@@ -24,8 +24,15 @@ struct OrderMailSettings {
 
 // received and shipped follow from the order's state; status_link is sent when the holder asks
 // for it again (request_status_link); identification_reminder goes to a new order still awaiting
-// identification once its deadline is identification_reminder_days away.
-enum class OrderMailKind { received, shipped, status_link, identification_reminder };
+// identification once its deadline is identification_reminder_days away;
+// identification_declined once the post office declined an identification (with its reason).
+enum class OrderMailKind {
+    received,
+    shipped,
+    status_link,
+    identification_reminder,
+    identification_declined
+};
 
 // The mail's text: German first, English below, as the order document.
 MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
@@ -35,6 +42,11 @@ MailMessage order_mail(OrderMailKind kind, const std::string& order_number,
 MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
                            const std::string& email, std::int64_t deadline,
                            const OrderMailSettings& settings);
+
+// The post office declined the identification: its reason, what happens now, the status page.
+MailMessage identification_declined_mail(const std::string& order_number, const std::string& email,
+                                         const std::string& reason,
+                                         const OrderMailSettings& settings);
 
 // Asks for the status link to be mailed (again) to the order's own address: marks the order's
 // status_link mail as due. Any instance's OrderMailer sends it.

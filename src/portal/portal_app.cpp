@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/periodic_task.hpp"
 #include "portal/new_order_api.hpp"
+#include "portal/postident_push.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
 #include "http/stop_signals.hpp"
@@ -85,6 +86,9 @@ int run_portal(int argc, char** argv) {
         new_order::NewOrders new_orders({config, tc.database(), desk.book(), data_key});
         NewOrderApi new_order_api(new_orders, config);
         new_order_api.add_routes(router);
+        identification::PostIdentResults postident_results({config, tc.database(), data_key});
+        PostIdentPush postident_push(postident_results, config);
+        postident_push.add_routes(router);
         pages::HolderPages holder_pages({config, desk.follow_up(), desk.book(), tc.database(),
                                          dir / "tls", new_orders, &desk});
         pages::add_page_routes(router, holder_pages);

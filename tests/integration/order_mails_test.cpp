@@ -93,6 +93,36 @@ TEST_F(OrderMailsTest, ANewOrderGetsItsLinksAndOneReminderBeforeItsDeadline) {
     EXPECT_EQ(sink.mails().size(), 2u);
 }
 
+TEST_F(OrderMailsTest, ADeclinedIdentificationIsMailedOnceWithThePostOfficesReason) {
+    SmtpSink sink(dir.path());
+    store_order("NA-2026-CCCC-0001", "applicant@example.de", "in_review", "new");
+    db.with_session([&](soci::session& s) {
+        s << "INSERT INTO new_order_applications (order_id, postident_reference, "
+             "identification_method, document, revocation_password_hash, "
+             "identification_deadline) SELECT id, 'SC23456789CD', 'postident', '{}', 'x', "
+             "999999 FROM orders WHERE order_number = 'NA-2026-CCCC-0001'";
+        // Received is sent already; the post office's result comes in later.
+        s << "INSERT INTO order_mails (order_id, kind, claimed_at, attempts, sent_at) SELECT id, "
+             "'received', 1, 1, 1 FROM orders WHERE order_number = 'NA-2026-CCCC-0001'";
+    });
+    auto settings = mail::OrderMailSettings{"SigCard Test Trust Center", "https://portal.example/"};
+    settings.document_key = [](const std::string& number) { return "key-of-" + number; };
+    mail::OrderMailer mailer(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    EXPECT_EQ(mailer.deliver_due(1000), 0);  // nothing declined yet
+    db.with_session([&](soci::session& s) {
+        s << "INSERT INTO postident_results (case_id, reference_id, order_id, content_sha256, "
+             "sealed, verdict, reasons, declined_reason, source, received_at, review_state) "
+             "SELECT 'CASE-1', 'SC23456789CD', id, 'aa', 'x', 'declined', '[\"declined\"]', "
+             "'document damaged', 'push', 1000, 'open' FROM orders WHERE order_number = "
+             "'NA-2026-CCCC-0001'";
+    });
+    EXPECT_EQ(mailer.deliver_due(1001), 1);
+    EXPECT_EQ(mailer.deliver_due(1002), 0);
+    const auto mail = sink.wait_for_mail("Ihre Identifizierung zum Auftrag NA-2026-CCCC-0001");
+    EXPECT_THAT(mail, HasSubstr("Grund laut Deutscher Post: document damaged"));
+    EXPECT_THAT(mail, HasSubstr("https://portal.example/neuauftrag/NA-2026-CCCC-0001?key=key-of-"));
+}
+
 TEST_F(OrderMailsTest, TheStatusLinkIsSentOnlyWhenAskedForAndAgainEachTime) {
     SmtpSink sink(dir.path());
     store_order("FA-2026-AAAA-0005", "erika@example.de");

@@ -129,6 +129,21 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "new_order", "max_application_bytes", n.max_application_bytes);
     read(table, "new_order", "postident_billing_number", n.postident_billing_number);
     read(table, "new_order", "data_key_file", n.data_key_file);
+    auto& pi = c.postident;
+    read(table, "postident", "push_secret", pi.push_secret);
+    read(table, "postident", "max_document_bytes", pi.max_document_bytes);
+    read(table, "postident", "max_archive_entries", pi.max_archive_entries);
+    read(table, "postident", "max_archive_megabytes", pi.max_archive_megabytes);
+    read(table, "postident", "max_compression_ratio", pi.max_compression_ratio);
+    if (pi.max_document_bytes < 1 || pi.max_archive_entries < 1 || pi.max_archive_megabytes < 1 ||
+        pi.max_compression_ratio < 1 ||
+        (!pi.push_secret.empty() &&
+         (pi.push_secret.size() < 32 ||
+          pi.push_secret.find_first_not_of("0123456789abcdef") != std::string::npos))) {
+        throw std::runtime_error(file.string() +
+                                 ": [postident] values out of range (push_secret: at least 32 "
+                                 "lower-case hex digits)");
+    }
     if (n.min_id_validity_days < 0 || n.min_age_years < 0 || n.identification_valid_days < 1 ||
         n.identification_reminder_days < 0 || n.max_proof_bytes < 1 ||
         n.max_application_bytes < n.max_proof_bytes) {
@@ -230,6 +245,12 @@ std::string TrustCenterConfig::to_toml() const {
                          {"postident_billing_number", new_order.postident_billing_number},
                          {"data_key_file", new_order.data_key_file}});
     toml::array offices;
+    t.insert("postident",
+             toml::table{{"push_secret", postident.push_secret},
+                         {"max_document_bytes", postident.max_document_bytes},
+                         {"max_archive_entries", postident.max_archive_entries},
+                         {"max_archive_megabytes", postident.max_archive_megabytes},
+                         {"max_compression_ratio", postident.max_compression_ratio}});
     for (const auto& o : registration_offices) {
         offices.push_back(toml::table{
             {"id", o.id}, {"name", o.name}, {"address", o.address}, {"hours", o.hours}});

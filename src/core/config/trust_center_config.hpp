@@ -126,6 +126,16 @@ struct NewOrderPolicy {
     std::string data_key_file = "keys/data.key";
 };
 
+// PostIdent results (R13): the portal's push and the limits of what an import reads.
+struct PostIdentSettings {
+    // The shared secret of the push (HMAC-SHA-256 over the body), hex; empty: no push accepted.
+    std::string push_secret;
+    int max_document_bytes = 1024 * 1024;  // one result document
+    int max_archive_entries = 200000;      // documents in one ZIP
+    int max_archive_megabytes = 2048;      // all documents of one ZIP, unpacked
+    int max_compression_ratio = 200;       // unpacked : packed, per entry (a ZIP bomb is more)
+};
+
 struct TrustCenterConfig {
     std::filesystem::path dir;  // the trust center's folder; relative paths resolve against it
     std::string name = "SigCard Demo Trust Center";
@@ -145,6 +155,7 @@ struct TrustCenterConfig {
     Portal portal;
     RateLimits limits;
     NewOrderPolicy new_order;
+    PostIdentSettings postident;
     std::vector<RegistrationOffice> registration_offices;
 
     std::filesystem::path resolve(const std::string& relative) const;

@@ -99,7 +99,10 @@ IdentificationDocument document_of(const json& d, const std::string& path) {
 }  // namespace
 
 PostIdentCase parse_postident_case(std::string_view text_json) {
-    const auto root = json::parse(text_json, nullptr, false);
+    return postident_case_from(json::parse(text_json, nullptr, false));
+}
+
+PostIdentCase postident_case_from(const nlohmann::json& root) {
     if (root.is_discarded() || !root.is_object()) {
         malformed("document", "not a JSON object");
     }

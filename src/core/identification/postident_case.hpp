@@ -7,6 +7,8 @@
 
 #include "common/error.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,5 +63,7 @@ struct PostIdentCase {
 
 // Throws Error(postident.malformed_result) naming the field at fault (never its value).
 PostIdentCase parse_postident_case(std::string_view json);
+// The same from a document already parsed (a discarded value is "not a JSON object").
+PostIdentCase postident_case_from(const nlohmann::json& root);
 
 }  // namespace sigcard::identification

@@ -15,8 +15,9 @@ struct StateFacts {
     Party waits_for;
 };
 
-constexpr std::array<StateFacts, 10> kStates{{
+constexpr std::array<StateFacts, 11> kStates{{
     {OrderState::awaiting_identification, "awaiting_identification", Party::registration},
+    {OrderState::in_review, "in_review", Party::registration},
     {OrderState::identified, "identified", Party::approver},
     {OrderState::submitted, "submitted", Party::approver},
     {OrderState::approved, "approved", Party::production},
@@ -38,16 +39,23 @@ constexpr auto kAllStates = [] {
 }();
 
 constexpr std::array kAwaitingIdentification{OrderState::awaiting_identification};
+constexpr std::array kToIdentify{OrderState::awaiting_identification, OrderState::in_review};
+constexpr std::array kToReview{OrderState::awaiting_identification, OrderState::identified};
+constexpr std::array kInReview{OrderState::in_review};
 constexpr std::array kToApprove{OrderState::submitted, OrderState::identified};
-constexpr std::array kBeforeApproval{OrderState::submitted, OrderState::awaiting_identification};
-constexpr std::array kBeforeProduction{OrderState::awaiting_identification, OrderState::identified,
-                                       OrderState::submitted, OrderState::approved};
+constexpr std::array kBeforeApproval{OrderState::submitted, OrderState::awaiting_identification,
+                                     OrderState::in_review};
+constexpr std::array kBeforeProduction{OrderState::awaiting_identification, OrderState::in_review,
+                                       OrderState::identified, OrderState::submitted,
+                                       OrderState::approved};
 constexpr std::array kFromApproved{OrderState::approved};
 constexpr std::array kFromInProduction{OrderState::in_production};
 constexpr std::array kFromShipped{OrderState::shipped};
 
-const std::array<StepRule, 9> kRules{{
-    {OrderStep::identify, kAwaitingIdentification, OrderState::identified},
+const std::array<StepRule, 11> kRules{{
+    {OrderStep::identify, kToIdentify, OrderState::identified},
+    {OrderStep::refer_for_review, kToReview, OrderState::in_review},
+    {OrderStep::identify_again, kInReview, OrderState::awaiting_identification},
     {OrderStep::expire, kAwaitingIdentification, OrderState::expired},
     {OrderStep::approve, kToApprove, OrderState::approved},
     {OrderStep::reject, kBeforeProduction, OrderState::rejected},

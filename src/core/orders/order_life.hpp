@@ -17,7 +17,8 @@ std::optional<OrderKind> order_kind_from(std::string_view text);
 
 enum class OrderState {
     awaiting_identification,  // a new order: the applicant is still to be identified
-    identified,               // a new order whose identification is accepted
+    in_review,   // a new order whose identification result needs a person (PostIdent review)
+    identified,  // a new order whose identification is accepted
     submitted,                // a signed follow-up order
     approved,
     in_production,
@@ -36,7 +37,9 @@ std::span<const OrderState> all_states();
 
 // The steps people and the system take on an order after it was placed.
 enum class OrderStep {
-    identify,          // the identification accepted: awaiting_identification → identified
+    identify,          // the identification accepted: awaiting_identification|in_review → identified
+    refer_for_review,  // a result needs a person: awaiting_identification|identified → in_review
+    identify_again,    // the reviewer: the applicant is to be identified anew → awaiting_identification
     expire,            // the system, at the identification deadline
     approve,           // an approver: submitted or identified → approved
     reject,            // an approver, with a reason the holder is told

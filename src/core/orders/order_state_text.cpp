@@ -7,6 +7,8 @@ std::string_view holder_state_text(OrderState state, bool en) {
         case OrderState::awaiting_identification:
             return en ? "Received, waiting for your identification"
                       : "Eingegangen, wartet auf Ihre Identifizierung";
+        case OrderState::in_review:
+            return en ? "Identification being checked" : "Identifizierung wird geprüft";
         case OrderState::identified:
             return en ? "Identified, being checked" : "Identifiziert, wird geprüft";
         case OrderState::submitted:

@@ -366,39 +366,41 @@ std::optional<std::string> SqlOrderStore::open_order_of_card(std::int64_t card_i
 }
 
 void SqlOrderStore::apply(const Transition& t) {
+    db_.in_transaction([&](soci::session& s) { apply_transition(s, db_.dialect(), t); });
+}
+
+void apply_transition(soci::session& s, storage::Dialect dialect, const Transition& t) {
     const StepRule& rule = *t.rule;
-    db_.in_transaction([&](soci::session& s) {
-        long long id = 0;
-        std::string current_text;
-        s << "SELECT id, state FROM orders WHERE order_number = :n", soci::use(t.order_number),
-            soci::into(id), soci::into(current_text);
-        if (!s.got_data()) {
-            throw Error(errors::not_found, t.order_number);
-        }
-        const auto current = order_state_from(current_text);
-        const std::string to_text(to_string(rule.to));
-        if (!current || !allows(rule, *current)) {
-            throw Error(errors::invalid_transition, current_text + " -> " + to_text);
-        }
-        const long long at = t.at;
-        // Conditional on the state read above: two operators cannot both move the same order.
-        soci::statement update =
-            (s.prepare << "UPDATE orders SET state = :to, updated_at = :at WHERE id = :id AND "
-                          "state = :from",
-             soci::use(to_text), soci::use(at), soci::use(id), soci::use(current_text));
-        update.execute(true);
-        if (update.get_affected_rows() != 1) {
-            throw Error(errors::invalid_transition, "changed concurrently");
-        }
-        if (t.new_card_id) {
-            const long long card = *t.new_card_id;
-            s << "UPDATE orders SET new_card_id = :card WHERE id = :id", soci::use(card),
-                soci::use(id);
-        }
-        EventWriter(s).add(id, current, rule.to, t.actor, t.note, t.at);
-        audit::append(s, db_.dialect(), t.actor, "order." + to_text, t.order_number,
-                      nlohmann::json{{"from", current_text}, {"note", t.note}}.dump());
-    });
+    long long id = 0;
+    std::string current_text;
+    s << "SELECT id, state FROM orders WHERE order_number = :n", soci::use(t.order_number),
+        soci::into(id), soci::into(current_text);
+    if (!s.got_data()) {
+        throw Error(errors::not_found, t.order_number);
+    }
+    const auto current = order_state_from(current_text);
+    const std::string to_text(to_string(rule.to));
+    if (!current || !allows(rule, *current)) {
+        throw Error(errors::invalid_transition, current_text + " -> " + to_text);
+    }
+    const long long at = t.at;
+    // Conditional on the state read above: two operators cannot both move the same order.
+    soci::statement update =
+        (s.prepare << "UPDATE orders SET state = :to, updated_at = :at WHERE id = :id AND "
+                      "state = :from",
+         soci::use(to_text), soci::use(at), soci::use(id), soci::use(current_text));
+    update.execute(true);
+    if (update.get_affected_rows() != 1) {
+        throw Error(errors::invalid_transition, "changed concurrently");
+    }
+    if (t.new_card_id) {
+        const long long card = *t.new_card_id;
+        s << "UPDATE orders SET new_card_id = :card WHERE id = :id", soci::use(card),
+            soci::use(id);
+    }
+    EventWriter(s).add(id, current, rule.to, t.actor, t.note, t.at);
+    audit::append(s, dialect, t.actor, "order." + to_text, t.order_number,
+                  nlohmann::json{{"from", current_text}, {"note", t.note}}.dump());
 }
 
 std::unique_ptr<OrderBatch> prepare_order_batch(soci::session& session) {

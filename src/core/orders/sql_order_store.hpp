@@ -33,6 +33,10 @@ private:
     storage::Database& db_;
 };
 
+// A step inside a transaction the caller holds (an import that moves several orders at once):
+// the same checks, event and audit record as OrderStore::apply.
+void apply_transition(soci::session& s, storage::Dialect dialect, const Transition& transition);
+
 // OrderBatch on a session the writer keeps: statements prepared once.
 std::unique_ptr<OrderBatch> prepare_order_batch(soci::session& session);
 
