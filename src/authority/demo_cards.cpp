@@ -191,8 +191,10 @@ void revoke_card(TrustCenter& tc, const DemoCard& card, pki::RevocationReason re
     });
 }
 
-DemoCard produce(TrustCenter& tc, const DemoCardSpec& spec, std::int64_t partner_id,
-                 const std::filesystem::path& folder) {
+}  // namespace
+
+DemoCard produce_demo_card(TrustCenter& tc, const DemoCardSpec& spec, std::int64_t partner_id,
+                           const std::filesystem::path& folder) {
     const auto t = now();
     const auto identified = t - days(spec.identified_days_ago);
     CardOrder order;
@@ -218,6 +220,8 @@ DemoCard produce(TrustCenter& tc, const DemoCardSpec& spec, std::int64_t partner
     }
     return card;
 }
+
+namespace {
 
 // The FAKE reader forwards to the trust center's SoftHSM2 and "types" this PIN on its pad.
 void write_pinpad_config(const DemoSet& set, const DemoCardSpec& spec) {
@@ -250,7 +254,7 @@ DemoSet create_demo_cards(TrustCenter& tc) {
     set.partner_id = demo_partner(tc);
     std::filesystem::create_directories(set.folder);
     for (const auto& spec : demo_card_set()) {
-        set.cards.push_back(produce(tc, spec, set.partner_id, set.folder));
+        set.cards.push_back(produce_demo_card(tc, spec, set.partner_id, set.folder));
         if (spec.pin_pad) {
             write_pinpad_config(set, spec);
         }

@@ -77,6 +77,11 @@ struct DemoSet {
 // demo.cards_exist, before changing anything, when a demo card or DIR/cards already exists.
 DemoSet create_demo_cards(TrustCenter& trust_center);
 
+// One card of a demo set made by the ordinary card production; its certificate written to
+// folder/<slug>.pem; revoked right away when the spec says so.
+DemoCard produce_demo_card(TrustCenter& trust_center, const DemoCardSpec& spec,
+                           std::int64_t partner_id, const std::filesystem::path& folder);
+
 // The table of the demo set (token label, PIN, what it is, certificate serial, expected answer)
 // and how to reach the cards, as printed and written to README.txt.
 std::string demo_card_table(const DemoSet& set);

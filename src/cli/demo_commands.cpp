@@ -1,11 +1,13 @@
 // sigcard demo cards: the demo set of signature cards in an existing trust center.
 #include "authority/demo_cards.hpp"
+#include "authority/demo_operators.hpp"
 #include "authority/trust_center.hpp"
 #include "cli/command_groups.hpp"
 
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <system_error>
 
@@ -54,12 +56,29 @@ void add_demo_cards(CLI::App& demo) {
     });
 }
 
+void add_demo_operators(CLI::App& demo) {
+    auto dir = std::make_shared<std::filesystem::path>();
+    auto* cmd = demo.add_subcommand(
+        "operators", "Create the demo back-office operators with their cards (two approvers, one "
+                     "of every other role, chamber staff, one revoked)");
+    cmd->add_option("--dir", *dir, "Trust center folder")->required();
+    cmd->callback([dir] {
+        authority::TrustCenter tc(*dir);
+        const auto made = authority::create_demo_operators(tc);
+        fmt::print("{} operator cards made and registered.\n", made.cards.size());
+        std::ifstream table(made.table);
+        fmt::print("{}", std::string(std::istreambuf_iterator<char>(table), {}));
+        fmt::print("Written: {}\n", made.table.string());
+    });
+}
+
 }  // namespace
 
 void add_demo_commands(CLI::App& app) {
     auto* demo = app.add_subcommand("demo", "Demo data for trying SigCard out (never production)");
     demo->require_subcommand(1);
     add_demo_cards(*demo);
+    add_demo_operators(*demo);
 }
 
 }  // namespace sigcard::cli
