@@ -36,7 +36,7 @@ inline Portal start_portal(const std::filesystem::path& build, const std::filesy
         const auto binary = (build / "apps" / "sigcard-portal").string();
         const auto threads_text = std::to_string(threads);
         ::execl(binary.c_str(), binary.c_str(), "--dir", dir.c_str(), "--port", "0",
-                "--operator-port", "0", "--pki-port", "0", "--threads", threads_text.c_str(),
+                "--operator-port", "0", "--pki-port", "0", "--backoffice-port", "0", "--threads", threads_text.c_str(),
                 static_cast<char*>(nullptr));
         ::_exit(127);
     }

@@ -27,24 +27,32 @@ constexpr const char* kOcspKey = "ocsp-signer";
 
 using std::chrono::days;
 
-// The port of the relying parties' listener, from the base of the URLs it answers:
-// "http://HOST[:PORT]" with nothing after it. An https:// base is refused (see config::Urls).
-int plain_http_port(const std::string& url) {
-    constexpr std::string_view scheme = "http://";
+// The port of a listener from the base of the URLs it answers: "SCHEME://HOST[:PORT]" with
+// nothing after it. The relying parties' base must be http:// (see config::Urls), the back
+// office's https://.
+int listener_port(const std::string& url, std::string_view scheme, int default_port,
+                  std::string_view what) {
     const auto host_end = url.find_first_of("/?#", scheme.size());
     const auto colon = url.rfind(':');
     const bool has_port = colon != std::string::npos && colon >= scheme.size() &&
                           url.find(']', colon) == std::string::npos;
-    const std::string port_text = has_port ? url.substr(colon + 1) : "80";
+    const std::string port_text = has_port ? url.substr(colon + 1) : std::to_string(default_port);
     if (!url.starts_with(scheme) || host_end != std::string::npos || url.size() == scheme.size() ||
         port_text.empty() || port_text.size() > 5 ||
         port_text.find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(port_text) < 1 || std::stoi(port_text) > 65535) {
-        throw std::invalid_argument(
-            "the PKI URL (OCSP, CRLs, CA certificates) must be http://HOST[:PORT], got '" + url +
-            "'");
+        throw std::invalid_argument(fmt::format("the {} must be {}HOST[:PORT], got '{}'", what,
+                                                scheme, url));
     }
     return std::stoi(port_text);
+}
+
+int plain_http_port(const std::string& url) {
+    return listener_port(url, "http://", 80, "PKI URL (OCSP, CRLs, CA certificates)");
+}
+
+int https_port(const std::string& url) {
+    return listener_port(url, "https://", 443, "back-office URL");
 }
 
 void write_file(const std::filesystem::path& path, const std::string& content,
@@ -198,6 +206,8 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
     c.urls.pds_en = o.portal_url + "/pds/en";
     c.urls.pds_de = o.portal_url + "/pds/de";
     c.portal.port = o.portal_port;
+    c.urls.backoffice = o.backoffice_url;
+    c.portal.backoffice_port = https_port(o.backoffice_url);
     c.portal.pki_port = plain_http_port(o.pki_url);
     c.portal.card_agent_url = o.card_agent_url;
     c.mail.smtp_url = o.smtp_url;

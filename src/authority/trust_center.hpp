@@ -24,6 +24,8 @@ struct InitOptions {
     std::string name = "SigCard Demo Trust Center";
     std::string portal_url = "https://localhost:8443";  // base of the PDS URLs
     int portal_port = 8443;
+    // The back office's own listener (HTTPS); its URL is on the operators' agents' allowlist.
+    std::string backoffice_url = "https://localhost:8444";
     // Base of the OCSP, CRL and CA certificate URLs (plain HTTP); its port is the listener's.
     std::string pki_url = "http://localhost:8080";
     std::string card_agent_url = "http://127.0.0.1:29561";  // the pages' way to the card agent

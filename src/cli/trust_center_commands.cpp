@@ -19,6 +19,8 @@ void add_trust_center_commands(CLI::App& app) {
     init->add_option("--portal-url", options->portal_url,
                      "Base URL of the holders' portal (https://HOST[:PORT])");
     init->add_option("--port", options->portal_port, "Port the portal listens on");
+    init->add_option("--backoffice-url", options->backoffice_url,
+                     "Base URL of the back office, its own listener (https://HOST[:PORT])");
     init->add_option("--pki-url", options->pki_url,
                      "Base of the OCSP, CRL and CA certificate URLs named in certificates, served "
                      "over plain HTTP (http://HOST[:PORT]; its port is the listener's)");
@@ -42,6 +44,7 @@ void add_trust_center_commands(CLI::App& app) {
                    config.dir.string());
         fmt::print("  portal: {} (sigcard-portal --dir {})\n", config.urls.portal,
                    config.dir.string());
+        fmt::print("  back office: {}\n", config.urls.backoffice);
         fmt::print("  OCSP, CRLs and CA certificates over HTTP: {}\n", config.urls.ocsp.substr(
                        0, config.urls.ocsp.size() - std::string_view("/ocsp").size()));
     });

@@ -11,6 +11,7 @@
 #include "common/periodic_task.hpp"
 #include "portal/new_order_api.hpp"
 #include "portal/postident_push.hpp"
+#include "portal/backoffice/backoffice_pages.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
 #include "http/stop_signals.hpp"
@@ -59,6 +60,10 @@ int run_portal(int argc, char** argv) {
                    "Port of the operators' listener with /metrics (default: from sigcard.toml; 0 "
                    "picks a free one)");
     int pki_port = -1;
+    int backoffice_port = -1;
+    app.add_option("--backoffice-port", backoffice_port,
+                   "Port of the back office's listener (default: from sigcard.toml; 0 picks a "
+                   "free one)");
     app.add_option("--pki-port", pki_port,
                    "Port of the relying parties' plain-HTTP listener with OCSP, CRLs and CA "
                    "certificates (default: from sigcard.toml; 0 picks a free one)");
@@ -92,6 +97,17 @@ int run_portal(int argc, char** argv) {
         pages::HolderPages holder_pages({config, desk.follow_up(), desk.book(), tc.database(),
                                          dir / "tls", new_orders, &desk});
         pages::add_page_routes(router, holder_pages);
+        // The back office: its own listener, its own sessions (operators', in the database).
+        pages::SessionStore backoffice_forms;
+        const pages::PageSupport backoffice_support(config.name, backoffice_forms,
+                                                    {config.imprint_url, config.privacy_url});
+        const auto request_signer = pages::PortalRequestSigner::load_or_create(dir / "tls");
+        backoffice::BackofficePages backoffice_pages({config, tc.database(), desk.book(),
+                                                      postident_results, request_signer,
+                                                      backoffice_support});
+        http::Router backoffice_router;
+        backoffice_pages.add_routes(backoffice_router);
+        backoffice_router.add_prefix("GET", "/static/", pages::static_asset);
         router.get("/healthz", [](const http::Request&) {
             return http::Response::json(nlohmann::json{{"status", "ok"}});
         });
@@ -116,6 +132,15 @@ int run_portal(int argc, char** argv) {
         }
         http::HttpServer server(server_config, std::move(router));
         server.start();
+
+        http::ServerConfig backoffice_config = server_config;
+        backoffice_config.address = config.portal.backoffice_address;
+        backoffice_config.port = static_cast<std::uint16_t>(
+            backoffice_port >= 0 ? backoffice_port : config.portal.backoffice_port);
+        backoffice_config.threads = 1;
+        backoffice_config.larger_bodies.clear();
+        http::HttpServer backoffice_server(backoffice_config, std::move(backoffice_router));
+        backoffice_server.start();
 
         // Relying parties: plain HTTP, only the signed PKI answers (config::Urls says why).
         http::ServerConfig pki_config;
@@ -168,6 +193,8 @@ int run_portal(int argc, char** argv) {
                    config.portal.operator_address, operators.port());
         fmt::print("sigcard-portal OCSP, CRLs and CA certificates on http://{}:{}/\n",
                    config.portal.pki_address, pki_server.port());
+        fmt::print("sigcard-portal back office on https://{}:{}/\n",
+                   config.portal.backoffice_address, backoffice_server.port());
         fmt::print("sigcard-portal listening on {}://{}:{}/\n",
                    config.portal.tls ? "https" : "http", config.portal.listen_address,
                    server.port());
@@ -176,6 +203,7 @@ int run_portal(int argc, char** argv) {
         spdlog::info("signal {} received, stopping", signal);
         operators.stop();
         pki_server.stop();
+        backoffice_server.stop();
         server.stop();
     } catch (const Error& e) {
         fmt::print(stderr, "error [{}]: {}\nFehler: {}\n({})\n", e.id(), e.code().en, e.code().de,

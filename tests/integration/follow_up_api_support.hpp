@@ -62,7 +62,8 @@ public:
             const std::string binary = std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal";
             const auto d = dir.string();
             ::execl(binary.c_str(), "sigcard-portal", "--dir", d.c_str(), "--port", "0",
-                    "--operator-port", "0", "--pki-port", "0", static_cast<char*>(nullptr));
+                    "--operator-port", "0", "--pki-port", "0", "--backoffice-port", "0",
+                    static_cast<char*>(nullptr));
             ::_exit(127);
         }
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

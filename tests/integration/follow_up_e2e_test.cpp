@@ -49,7 +49,7 @@ protected:
         portal_ = std::make_unique<RunningProcess>(
             std::vector<std::string>{std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal",
                                      "--dir", dir().string(), "--port", "0", "--operator-port", "0",
-                                     "--pki-port", "0"},
+                                     "--pki-port", "0", "--backoffice-port", "0"},
             log);
         portal_url_ =
             "https://127.0.0.1:" + portal_->wait_for(R"(listening on https://127\.0\.0\.1:(\d+)/)");

@@ -50,6 +50,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "trust_center", "privacy_url", c.privacy_url);
     read(table, "database", "url", c.database_url);
     read(table, "urls", "portal", c.urls.portal);
+    read(table, "urls", "backoffice", c.urls.backoffice);
     read(table, "urls", "ocsp", c.urls.ocsp);
     read(table, "urls", "crl", c.urls.crl);
     read(table, "urls", "ca_issuers", c.urls.ca_issuers);
@@ -111,6 +112,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "portal", "operator_port", c.portal.operator_port);
     read(table, "portal", "pki_address", c.portal.pki_address);
     read(table, "portal", "pki_port", c.portal.pki_port);
+    read(table, "portal", "backoffice_address", c.portal.backoffice_address);
+    read(table, "portal", "backoffice_port", c.portal.backoffice_port);
     const auto& agent = c.portal.card_agent_url;
     const bool loopback = agent.starts_with("http://127.0.0.1:") || agent.starts_with("http://localhost:");
     if (!loopback || agent.find_first_of("/?#", 7) != std::string::npos ||
@@ -183,6 +186,7 @@ std::string TrustCenterConfig::to_toml() const {
                                      {"privacy_url", privacy_url}}},
         {"database", toml::table{{"url", database_url}}},
         {"urls", toml::table{{"portal", urls.portal},
+                             {"backoffice", urls.backoffice},
                              {"ocsp", urls.ocsp},
                              {"crl", urls.crl},
                              {"ca_issuers", urls.ca_issuers},
@@ -233,7 +237,9 @@ std::string TrustCenterConfig::to_toml() const {
                                {"operator_address", portal.operator_address},
                                {"operator_port", portal.operator_port},
                                {"pki_address", portal.pki_address},
-                               {"pki_port", portal.pki_port}}},
+                               {"pki_port", portal.pki_port},
+                               {"backoffice_address", portal.backoffice_address},
+                               {"backoffice_port", portal.backoffice_port}}},
     };
     t.insert("new_order",
              toml::table{{"min_id_validity_days", new_order.min_id_validity_days},

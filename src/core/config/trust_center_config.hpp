@@ -10,6 +10,7 @@ namespace sigcard::config {
 
 struct Urls {
     std::string portal;      // https://… the holders' portal
+    std::string backoffice;  // https://… the back office (its own listener; the agent's allowlist)
     // Relying parties fetch revocation status and CA certificates over plain HTTP (RFC 6960
     // Appendix A, RFC 5280 4.2.1.13): the answers are signed, and an https:// URL would make
     // checking the responder's own TLS certificate depend on the answer being fetched.
@@ -78,6 +79,10 @@ struct Portal {
     // issued before these URLs were http://.
     std::string pki_address = "127.0.0.1";
     int pki_port = 8080;
+    // The back office (HTTPS, the same TLS certificate): operators' pages, never the holders'
+    // address and port.
+    std::string backoffice_address = "127.0.0.1";
+    int backoffice_port = 8444;
 };
 
 // [limits]: how often one client (an IPv4 address, an IPv6 /64) may do each thing that looks

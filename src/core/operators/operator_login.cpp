@@ -90,9 +90,10 @@ LoginChallenge OperatorLogin::challenge(std::span<const std::uint8_t> certificat
         // Old challenges go as new ones come: nothing here outlives a few minutes.
         const long long stale = now - 24 * 3600;
         s << "DELETE FROM operator_challenges WHERE issued_at < :stale", soci::use(stale);
-        s << "INSERT INTO operator_challenges (nonce, certificate_serial, origin, issued_at) "
-             "VALUES (:nonce, :serial, :origin, :at)",
-            soci::use(c.nonce), soci::use(serial), soci::use(origin), soci::use(at);
+        s << "INSERT INTO operator_challenges (nonce, certificate_serial, origin, statement, "
+             "issued_at) VALUES (:nonce, :serial, :origin, :statement, :at)",
+            soci::use(c.nonce), soci::use(serial), soci::use(origin), soci::use(c.text),
+            soci::use(at);
     });
     return c;
 }
@@ -150,6 +151,33 @@ Operator OperatorLogin::sign_in(const std::string& nonce, std::span<const std::u
         audit::append(s, db_.dialect(), who->actor(), "operator.signed_in", who->name,
                       nlohmann::json{{"certificate_serial", serial}, {"origin", origin}}.dump());
         return *who;
+    });
+}
+
+std::optional<LoginChallenge> OperatorLogin::open_challenge(const std::string& nonce,
+                                                           std::int64_t now) const {
+    return db_.with_session([&](soci::session& s) -> std::optional<LoginChallenge> {
+        LoginChallenge c;
+        std::string serial;
+        long long issued_at = 0;
+        soci::indicator used = soci::i_null;
+        long long used_at = 0;
+        s << "SELECT certificate_serial, statement, issued_at, used_at FROM operator_challenges "
+             "WHERE nonce = :nonce",
+            soci::use(nonce), soci::into(serial), soci::into(c.text), soci::into(issued_at),
+            soci::into(used_at, used);
+        if (!s.got_data() || used != soci::i_null || now - issued_at > challenge_lifetime) {
+            return std::nullopt;
+        }
+        const auto stored = stored_certificate(s, serial);
+        if (!stored) {
+            return std::nullopt;
+        }
+        c.nonce = nonce;
+        c.issued_at = issued_at;
+        c.certificate_sha256 = encoding::hex(
+            ossl::sha256(ossl::as_bytes(encoding::from_base64(stored->der_base64))));
+        return c;
     });
 }
 

@@ -71,6 +71,10 @@ public:
     Operator sign_in(const std::string& nonce, std::span<const std::uint8_t> cms,
                      std::int64_t now);
 
+    // A challenge issued and not yet used or expired (the page asks for its signing request
+    // again on every try).
+    std::optional<LoginChallenge> open_challenge(const std::string& nonce, std::int64_t now) const;
+
     // The operator as they may act now (still registered, card still good); nullopt otherwise —
     // a session asks on every request.
     std::optional<Operator> current(const std::string& name, std::int64_t now) const;

@@ -408,6 +408,38 @@
     });
   }
 
+  // The back office: while an operator is signed in, the page asks the agent every few seconds
+  // whether the operator's card is still in a reader. Twice not there (or the agent gone): the
+  // session ends, as when the operator logs out.
+  function setUpCardWatch() {
+    const watch = document.getElementById("card-watch");
+    if (!watch || !watch.dataset.certificateSha256) {
+      return;
+    }
+    let misses = 0;
+    async function check() {
+      let present = false;
+      try {
+        const result = await agent(watch.dataset.agent, "/v1/cards");
+        present = result.status === 200 && result.body !== null &&
+          (result.body.cards || []).some(function (card) {
+            return card.present && card.certificate &&
+              card.certificate.sha256 === watch.dataset.certificateSha256;
+          });
+      } catch (e) {
+        present = false;
+      }
+      misses = present ? 0 : misses + 1;
+      if (misses >= 2) {
+        document.getElementById("logout-reason").value = "karte";
+        document.getElementById("logout-form").submit();
+        return;
+      }
+      setTimeout(check, 2500);
+    }
+    check();
+  }
+
   // A page answered with errors puts the keyboard focus on what went wrong: the order form's
   // summary, or the status form's message.
   function focusErrorSummary() {
@@ -422,5 +454,6 @@
   setUpSigner();
   setUpBillingToggle();
   setUpAgentCheck();
+  setUpCardWatch();
   focusErrorSummary();
 })();

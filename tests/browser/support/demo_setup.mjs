@@ -7,11 +7,14 @@ import { pinPadReaderModule } from './paths.mjs';
 import { startAgent, startPortal } from './services.mjs';
 import { createTrustCenter } from './trust_center.mjs';
 
-export async function startDemo({ agent: withAgent = true } = {}) {
+export async function startDemo({ agent: withAgent = true, operators = false } = {}) {
   const demo = {
     tc: undefined, portal: undefined, agent: undefined, browser: undefined,
     // Pages are opened under the origin the agent allows (the TLS certificate names localhost).
     url(path) { return `${this.portal.origin}${path}`; },
+    // The back office's pages, on their own listener (the agent allows that origin too: an
+    // operator's PC runs one agent).
+    backofficeUrl(path) { return `${this.portal.backofficeOrigin}${path}`; },
     // The holder puts this card (alone) into the reader: the agent restarts seeing only it.
     // `pinPad`: the reader is the FAKE class 2 reader, whose keypad "types" the card's PIN and
     // whose `mode` (normal, busy, removed, cancel, no_reader) setReaderMode() changes.
@@ -27,7 +30,7 @@ export async function startDemo({ agent: withAgent = true } = {}) {
       const cards = labels.map((label) => this.tc.cards.find((c) => c.label === label) ?? { label });
       const card = cards[0];
       const softhsmConf = await this.tc.readersWith(labels);
-      const options = { origins: [this.portal.origin], softhsmConf };
+      const options = { origins: [this.portal.origin, this.portal.backofficeOrigin], softhsmConf };
       if (pinPad) {
         this.readerConfig = path.join(path.dirname(softhsmConf), 'pinpad-reader.conf');
         this.readerPin = card.pin;
@@ -51,9 +54,12 @@ export async function startDemo({ agent: withAgent = true } = {}) {
     },
   };
   try {
-    demo.tc = await createTrustCenter();
+    demo.tc = await createTrustCenter({ operators });
     demo.portal = await startPortal(demo.tc);
-    if (withAgent) demo.agent = await startAgent(demo.tc, { origins: [demo.portal.origin] });
+    if (withAgent) {
+      demo.agent = await startAgent(demo.tc,
+        { origins: [demo.portal.origin, demo.portal.backofficeOrigin] });
+    }
     demo.browser = await launchBrowser();
     await forwardAgent(demo.browser.context, () => demo.agent?.port);
     return demo;

@@ -11,12 +11,16 @@ export const requestSigningCertificate = (tc) => path.join(tc.dir, 'tls', 'reque
 export async function startPortal(tc) {
   const program = startProgram('sigcard-portal', binary('sigcard-portal'),
     ['--dir', tc.dir, '--port', String(tc.portalPort ?? 0), '--operator-port', '0',
-      '--pki-port', String(tc.pkiPort ?? 0)],
+      '--pki-port', String(tc.pkiPort ?? 0), '--backoffice-port', String(tc.backofficePort ?? 0)],
     tc.environment());
   try {
     const { url, port } = await program.waitForListening();
     // The TLS certificate from `sigcard init` names localhost; browsers send this origin.
-    return { program, url, port, origin: `https://localhost:${port}`, stop: () => program.stop() };
+    const backofficePort = Number(program.output.match(/back office on https:\/\/[^:]+:(\d+)\//)?.[1]);
+    return {
+      program, url, port, origin: `https://localhost:${port}`,
+      backofficeOrigin: `https://localhost:${backofficePort}`, stop: () => program.stop(),
+    };
   } catch (e) {
     await program.stop();
     throw e;

@@ -136,18 +136,22 @@ export function freePort() {
   });
 }
 
-export async function createTrustCenter({ terms = true, cards = true } = {}) {
+export async function createTrustCenter({ terms = true, cards = true, operators = false } = {}) {
   const tc = new TrustCenter(await mkdtemp(path.join(os.tmpdir(), 'sigcard-browser-')));
   try {
     tc.portalPort = await freePort();
     tc.pkiPort = await freePort();
+    tc.backofficePort = await freePort();
     await tc.sigcard('init', '--portal-url', `https://localhost:${tc.portalPort}`,
-      '--port', String(tc.portalPort), '--pki-url', `http://localhost:${tc.pkiPort}`);
+      '--port', String(tc.portalPort), '--pki-url', `http://localhost:${tc.pkiPort}`,
+      '--backoffice-url', `https://localhost:${tc.backofficePort}`);
     if (terms) await tc.publishTerms(demoTermsFile, '2026-01');
     if (cards) {
       await tc.sigcard('demo', 'cards');
       tc.cards = parseCardTable(await readFile(path.join(tc.dir, 'cards', 'README.txt'), 'utf8'));
     }
+    // The back office's people, with cards in the same card store (demo PIN 123456).
+    if (operators) await tc.sigcard('demo', 'operators');
     return tc;
   } catch (e) {
     await tc.remove();

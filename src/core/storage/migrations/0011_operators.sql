@@ -22,7 +22,22 @@ CREATE TABLE operator_challenges (
     nonce TEXT PRIMARY KEY,
     certificate_serial TEXT NOT NULL,
     origin TEXT NOT NULL,
+    statement TEXT NOT NULL,                   -- exactly what the card signs
     issued_at BIGINT NOT NULL,
     used_at BIGINT
 );
 CREATE INDEX operator_challenges_issued ON operator_challenges (issued_at);
+
+-- Operators' sessions: short, ended by logging out, by the card leaving the reader (the page
+-- asks the agent), by idling or after a working day. Only the SHA-256 of the cookie's value is
+-- kept; any back-office instance finds them.
+CREATE TABLE operator_sessions (
+    id_sha256 TEXT PRIMARY KEY,
+    operator_name TEXT NOT NULL,
+    certificate_sha256 TEXT NOT NULL,          -- the card the page watches
+    csrf_token TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    ended_at BIGINT,
+    end_reason TEXT NOT NULL DEFAULT ''
+);

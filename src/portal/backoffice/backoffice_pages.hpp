@@ -1,0 +1,67 @@
+// The back office's pages, on a listener of their own (sigcard.toml [portal] backoffice_port,
+// 8444), German and English: operators log in with their card through the card agent (no
+// passwords: operators/operator_login.hpp), each page checks the operator's role, and the page
+// watches through the agent that the card is still in the reader — when it is not, the session
+// ends. Here today: the start page with the queues' counts, the PostIdent review with the
+// order's and the post office's values side by side, and the list of operators.
+#pragma once
+
+#include "identification/postident_results.hpp"
+#include "operators/operator_sessions.hpp"
+#include "orders/order_book.hpp"
+#include "portal/pages/page_support.hpp"
+#include "portal/pages/portal_request_signer.hpp"
+
+namespace sigcard::portal::backoffice {
+
+struct BackofficeContext {
+    const config::TrustCenterConfig& config;
+    storage::Database& db;
+    orders::OrderBook& book;
+    identification::PostIdentResults& postident;
+    const pages::PortalRequestSigner& signer;
+    const pages::PageSupport& support;
+};
+
+class BackofficePages {
+public:
+    explicit BackofficePages(BackofficeContext context);
+
+    void add_routes(http::Router& router);
+
+    static constexpr std::string_view session_cookie = "__Host-sigcard_backoffice";
+    static constexpr std::string_view form_cookie = "__Host-sigcard_backoffice_form";
+    static constexpr std::string_view challenge_cookie = "__Host-sigcard_backoffice_challenge";
+
+private:
+    using Session = operators::OperatorSession;
+    using LoginHandler = http::Response (BackofficePages::*)(pages::PageRequest&);
+    using OperatorHandler = http::Response (BackofficePages::*)(pages::PageRequest&,
+                                                                const Session&);
+    // A page before login: its forms carry the token of the back office's form cookie.
+    http::Handler login_page(LoginHandler handler) const;
+    // A page for a logged-in operator with `role` (none: any operator); without a session the
+    // visitor is sent to the login page, without the role refused.
+    http::Handler operator_page(OperatorHandler handler, std::optional<operators::Role> role);
+
+    http::Response login(pages::PageRequest& page);
+    http::Response choose_card(pages::PageRequest& page);
+    http::Response signing_request(pages::PageRequest& page);
+    http::Response sign_in(pages::PageRequest& page);
+    http::Response logout(pages::PageRequest& page, const Session& session);
+    http::Response home(pages::PageRequest& page, const Session& session);
+    http::Response review(pages::PageRequest& page, const Session& session);
+    http::Response decide(pages::PageRequest& page, const Session& session);
+    http::Response operator_list(pages::PageRequest& page, const Session& session);
+
+    // Values every operator page has: the name, roles, the card the page watches.
+    pages::PageValues operator_values(const pages::PageRequest& page, const Session& session) const;
+    http::Response render(const pages::PageRequest& page, std::string_view name,
+                          pages::PageValues values) const;
+
+    BackofficeContext context_;
+    operators::OperatorLogin login_;
+    operators::OperatorSessions sessions_;
+};
+
+}  // namespace sigcard::portal::backoffice
