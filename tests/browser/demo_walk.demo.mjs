@@ -26,6 +26,7 @@ let output = '';
 let browser;
 let portalPort;
 let pkiPort;
+let backofficePort;
 
 // scripts/demo prints this once portal and agent run.
 function waitForDemo(child, timeoutMs) {
@@ -82,6 +83,7 @@ before(async () => {
   portalPort = await freePort();
   const agentPort = await freePort();
   pkiPort = await freePort();
+  backofficePort = await freePort();
   demo = spawn(path.join(repoRoot, 'scripts', 'demo'), [], {
     cwd: repoRoot,
     detached: true, // its own process group: stopped as a whole, as Ctrl-C would
@@ -92,6 +94,7 @@ before(async () => {
       SIGCARD_DEMO_PORTAL_PORT: String(portalPort),
       SIGCARD_DEMO_AGENT_PORT: String(agentPort),
       SIGCARD_DEMO_PKI_PORT: String(pkiPort),
+      SIGCARD_DEMO_BACKOFFICE_PORT: String(backofficePort),
       SIGCARD_DEMO_OPERATOR_PORT: String(await freePort()),
       SIGCARD_DEMO_SMTP_PORT: String(await freePort()),
     },
@@ -126,9 +129,11 @@ test('the README\'s demo: a holder chooses the Erika Mustermann card and orders 
     await Promise.all([page.waitForURL(/\/folgeauftrag$/), page.locator('#start-follow-up').click()]);
     await page.locator('#read-card').click();
     await page.locator('#card-choice').waitFor({ state: 'visible' });
-    // Every demo card is in reach, the CA's HSM never.
+    // Every demo card is in reach — the holders' nine and the back office's nine operator cards
+    // (one agent per PC) — the CA's HSM never.
     const choices = await page.locator('#card-choice-list label').allInnerTexts();
-    assert.equal(choices.length, 9, choices.join('\n'));
+    assert.equal(choices.length, 18, choices.join('\n'));
+    assert.equal(choices.filter((c) => /Demo Op /.test(c)).length, 9, choices.join('\n'));
     assert.ok(!choices.some((c) => /SigCard CA HSM/.test(c)), choices.join('\n'));
     await shots.take(page, 'choose-card');
     await page.locator('label', { hasText: 'Demo Erika Mustermann' }).click();
@@ -217,6 +222,31 @@ test('the README\'s demo: a new customer applies, gets the documents and the mai
   } finally {
     await page.close();
     await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test('the README\'s demo back office: the approver signs in with her card among all the demo cards', { timeout: 120000 }, async () => {
+  const operators = await readFile(path.join(root, 'demo-data', 'cards', 'OPERATORS.txt'), 'utf8');
+  assert.match(operators, /anna\s+Demo Op Anna Freigabe\s+approver/);
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  const url = (p) => `https://localhost:${backofficePort}${p}`;
+  try {
+    await page.goto(url('/'));
+    assert.match(page.url(), /\/anmeldung$/);
+    await page.locator('#read-card').click();
+    await page.locator('#card-choice').waitFor({ state: 'visible' });
+    await page.locator('label', { hasText: 'Demo Op Anna Freigabe' }).click();
+    await Promise.all([page.waitForURL(/\/anmeldung\/karte$/), page.locator('#use-card').click()]);
+    const confirmation = await openAgentConfirmation(page);
+    await signInAgentWindow(confirmation, '123456');
+    await page.waitForURL(url('/'), { timeout: 30000 });
+    await confirmation.close();
+    assert.equal(await page.locator('#operator-name').innerText(), 'Anna Albers');
+    await Promise.all([page.waitForURL(/ende=abgemeldet/), page.locator('#logout').click()]);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
   }
 });
 
