@@ -262,10 +262,11 @@ std::vector<ImportedResult> PostIdentResults::import(const ResultSource& source,
                     {order->number, &orders::rule_of(*step), kActor,
                      "PostIdent case " + c.case_id + ": " + verdict, now, std::nullopt});
             }
-            spdlog::info("PostIdent case {} ({}): {}", c.case_id, document.name,
-                         to_string(result.outcome));
+            spdlog::debug("PostIdent case {} ({}): {}", c.case_id, document.name,
+                          to_string(result.outcome));
             report.push_back(std::move(result));
         });
+        spdlog::info("PostIdent import: {} result(s) taken in", report.size());
         return report;
     });
 }
