@@ -3,6 +3,7 @@
 // blackened exactly at the fields chosen among those the policy allows and nowhere else, and
 // marked "KOPIE"; and every bad scan refused with its code.
 #include "identification/id_copy.hpp"
+#include "support/id_specimen.hpp"
 #include "support/new_order_application.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,9 @@ namespace sigcard::identification {
 namespace {
 
 using vips::VImage;
+using testing::png_of;
+using testing::specimen;
+const auto scanned = testing::scanned_specimen;
 
 // A region of a layout in pixels, shrunk by `inset` on every side (negative: grown).
 struct Box {
@@ -32,45 +36,8 @@ bool inside(const Box& b, int x, int y) {
     return x >= b.left && x < b.right && y >= b.top && y < b.bottom;
 }
 
-// The specimen: a pale card, every field of the layout a pale yellow box, a name in dark blue.
-// Nothing on it is black.
-VImage specimen(DocumentSide side) {
-    const auto& layout = layout_of(side);
-    VImage card = VImage::black(layout.width, layout.height, VImage::option()->set("bands", 3))
-                      .new_from_image(std::vector<double>{215, 225, 240})
-                      .copy_memory();
-    for (const auto& r : layout.regions) {
-        const auto b = box_of(layout, r.field, 0);
-        card.draw_rect({250, 240, 170}, b.left, b.top, b.right - b.left, b.bottom - b.top,
-                       VImage::option()->set("fill", true));
-    }
-    const VImage name = VImage::text("MUSTERMANN ERIKA", VImage::option()->set("font", "DejaVu Sans 28"));
-    const VImage ink = card.new_from_image(std::vector<double>{30, 50, 130});
-    const VImage mask = name.embed(60, 260, layout.width, layout.height);
-    return mask.ifthenelse(ink, card, VImage::option()->set("blend", true)).cast(VIPS_FORMAT_UCHAR);
-}
-
-std::string png_of(const VImage& image) {
-    VipsBlob* blob = image.pngsave_buffer();
-    std::size_t length = 0;
-    const auto* data = static_cast<const char*>(vips_blob_get(blob, &length));
-    std::string out(data, length);
-    vips_area_unref(VIPS_AREA(blob));
-    return out;
-}
-
 VImage decoded(const std::string& jpeg) {
     return VImage::new_from_buffer(jpeg, "").copy_memory();
-}
-
-// The specimen lying on a white scanner bed at (250, 200), as a scan of the whole bed.
-ScanPage scanned(DocumentSide side) {
-    const VImage card = specimen(side);
-    const VImage bed = card.embed(250, 200, card.width() + 500, card.height() + 400,
-                                  VImage::option()->set("extend", VIPS_EXTEND_WHITE));
-    const double w = card.width(), h = card.height();
-    return {side, png_of(bed),
-            std::array<Point, 4>{{{250, 200}, {250 + w, 200}, {250 + w, 200 + h}, {250, 200 + h}}}};
 }
 
 std::string refusal(const std::vector<ScanPage>& pages, const std::vector<std::string>& blackout = {},

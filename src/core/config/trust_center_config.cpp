@@ -132,6 +132,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "new_order", "max_application_bytes", n.max_application_bytes);
     read(table, "new_order", "postident_billing_number", n.postident_billing_number);
     read(table, "new_order", "data_key_file", n.data_key_file);
+    read(table, "new_order", "id_copy_retention_years", n.id_copy_retention_years);
     auto& pi = c.postident;
     read(table, "postident", "push_secret", pi.push_secret);
     read(table, "postident", "max_document_bytes", pi.max_document_bytes);
@@ -249,7 +250,8 @@ std::string TrustCenterConfig::to_toml() const {
                          {"max_proof_bytes", new_order.max_proof_bytes},
                          {"max_application_bytes", new_order.max_application_bytes},
                          {"postident_billing_number", new_order.postident_billing_number},
-                         {"data_key_file", new_order.data_key_file}});
+                         {"data_key_file", new_order.data_key_file},
+                         {"id_copy_retention_years", new_order.id_copy_retention_years}});
     toml::array offices;
     t.insert("postident",
              toml::table{{"push_secret", postident.push_secret},

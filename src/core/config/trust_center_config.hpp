@@ -129,6 +129,8 @@ struct NewOrderPolicy {
     std::string postident_billing_number = "99800000000101";
     // The key that encrypts uploaded proofs at rest (32 bytes, hex), relative to the folder.
     std::string data_key_file = "keys/data.key";
+    // ID copies are deleted this long after the certificate's expiry.
+    int id_copy_retention_years = 10;
 };
 
 // PostIdent results (R13): the portal's push and the limits of what an import reads.
