@@ -14,6 +14,7 @@ void add_audit_commands(CLI::App& app);         // audit verify
 void add_order_commands(CLI::App& app);         // order list|show|approve|reject|receipt
 void add_postident_commands(CLI::App& app);     // postident import|review|unmatched|decide
 void add_operator_commands(CLI::App& app);      // operator add|list|remove
+void add_identify_commands(CLI::App& app);      // identify (in person, with the ID copy)
 void add_follow_up_commands(CLI::App& app);     // follow-up (the holder's terminal client)
 
 }  // namespace sigcard::cli

@@ -24,6 +24,7 @@ int run(int argc, char** argv) {
     add_order_commands(app);
     add_postident_commands(app);
     add_operator_commands(app);
+    add_identify_commands(app);
     add_audit_commands(app);
     add_follow_up_commands(app);
     try {

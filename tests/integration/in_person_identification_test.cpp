@@ -211,5 +211,40 @@ TEST_F(InPersonIdentificationTest, BadEntriesAreRefusedWithTheirCodesAndNothingI
               "identification.not_awaiting");
 }
 
+TEST_F(InPersonIdentificationTest, TheCommandRecordsItWithTheOfficersCardAndRefusesWithoutConfirmation) {
+    const auto front = tmp_.path() / "front.png";
+    const auto back = tmp_.path() / "back.png";
+    const auto front_scan = scanned_specimen(DocumentSide::id_card_front);
+    std::ofstream(front, std::ios::binary) << front_scan.content;
+    std::ofstream(back, std::ios::binary)
+        << png_of(specimen(DocumentSide::id_card_back));  // already cropped: no corners
+    std::string corners;
+    for (const auto& p : *front_scan.corners) {
+        corners += fmt::format("{}{},{}", corners.empty() ? "" : ",", p.x, p.y);
+    }
+    const auto application = valid_application();
+    const auto base = fmt::format(
+        "identify --dir {} --order {} --officer clara --module {} --token 'Demo Op Clara RA-Stelle' "
+        "--number {} --authority '{}' --issued-on {} --expires-on {} --front {} --front-corners {} "
+        "--back {} --blackout can,height",
+        dir().string(), order, SOFTHSM2_MODULE, application.id_document.number,
+        application.id_document.authority, application.id_document.issued_on,
+        application.id_document.expires_on, front.string(), corners, back.string());
+    const auto card_store = "SOFTHSM2_CONF=" + (dir() / "card-store" / "softhsm2.conf").string();
+    // Without the officer's confirmation: refused, nothing stored, no PIN asked.
+    const auto refused = run_command("echo 123456 | " + card_store + " " + sigcard_binary() + " " + base);
+    EXPECT_EQ(refused.status, 2) << refused.output;
+    EXPECT_NE(refused.output.find("identification.confirmation_missing"), std::string::npos);
+    EXPECT_EQ(state(), "awaiting_identification");
+    const auto done = run_command("echo 123456 | " + card_store + " " + sigcard_binary() + " " +
+                                  base + " --document-stayed-with-applicant --copy-made-in-presence");
+    ASSERT_EQ(done.status, 0) << done.output;
+    EXPECT_NE(done.output.find("ist identifiziert"), std::string::npos) << done.output;
+    EXPECT_NE(done.output.find("in seiner Anwesenheit"), std::string::npos) << done.output;
+    EXPECT_EQ(state(), "identified");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM id_copies"), 2);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM identification_records WHERE officer = 'clara'"), 1);
+}
+
 }  // namespace
 }  // namespace sigcard::testing
