@@ -12,6 +12,7 @@
 #include "portal/new_order_api.hpp"
 #include "portal/postident_push.hpp"
 #include "portal/backoffice/backoffice_pages.hpp"
+#include "authority/id_copy_keys.hpp"
 #include "http/http_client.hpp"
 #include "http/http_server.hpp"
 #include "http/stop_signals.hpp"
@@ -102,9 +103,11 @@ int run_portal(int argc, char** argv) {
         const pages::PageSupport backoffice_support(config.name, backoffice_forms,
                                                     {config.imprint_url, config.privacy_url});
         const auto request_signer = pages::PortalRequestSigner::load_or_create(dir / "tls");
+        authority::HsmKeyWrapper id_copy_keys(tc);
+        identification::InPersonIdentifications in_person({config, tc.database(), id_copy_keys, {}});
         backoffice::BackofficePages backoffice_pages({config, tc.database(), desk.book(),
                                                       postident_results, request_signer,
-                                                      backoffice_support});
+                                                      backoffice_support, in_person, data_key});
         http::Router backoffice_router;
         backoffice_pages.add_routes(backoffice_router);
         backoffice_router.add_prefix("GET", "/static/", pages::static_asset);
@@ -139,6 +142,10 @@ int run_portal(int argc, char** argv) {
             backoffice_port >= 0 ? backoffice_port : config.portal.backoffice_port);
         backoffice_config.threads = 1;
         backoffice_config.larger_bodies.clear();
+        // Two scans of the ID copy, as multipart/form-data.
+        backoffice_config.larger_bodies.emplace_back(
+            "/identifizierung/vor-ort",
+            2 * identification::IdCopyPolicy{}.max_bytes + 64 * 1024);
         http::HttpServer backoffice_server(backoffice_config, std::move(backoffice_router));
         backoffice_server.start();
 

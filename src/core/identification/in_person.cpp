@@ -282,6 +282,8 @@ void InPersonIdentifications::complete(const PreparedIdentification& prepared,
         orders::apply_transition(s, dialect,
                                  {prepared.order_number, &orders::rule_of(orders::OrderStep::identify),
                                   actor, "identified in person", now, std::nullopt});
+        s << "DELETE FROM pending_identifications WHERE order_number = :n",
+            soci::use(prepared.order_number);
         audit::append(s, dialect, actor, "identification.in_person", prepared.order_number,
                       json{{"record_sha256", prepared.record_sha256},
                            {"pages", sealed.size()},
@@ -325,6 +327,65 @@ std::vector<ProcessedPage> InPersonIdentifications::read_copy(const std::string&
         pages.push_back({side, jpeg, 0, 0});
     }
     return pages;
+}
+
+void InPersonIdentifications::keep_pending(const PreparedIdentification& prepared,
+                                           const new_order::DataKey& sealing, std::int64_t now) {
+    json pages = json::array();
+    for (const auto& page : prepared.pages) {
+        pages.push_back({{"side", to_string(page.side)},
+                         {"jpeg", encoding::to_base64(page.jpeg)},
+                         {"width", page.width},
+                         {"height", page.height}});
+    }
+    const json plain{{"record", prepared.record},
+                     {"officer_certificate_serial", prepared.officer_certificate_serial},
+                     {"pages", pages},
+                     {"blackened", prepared.blackened}};
+    const std::string sealed = encoding::to_base64(
+        sealing.seal(plain.dump(), "pending-identification:" + prepared.order_number));
+    const long long at = now;
+    const long long stale = now - pending_lifetime;
+    context_.db.in_transaction([&](soci::session& s) {
+        s << "DELETE FROM pending_identifications WHERE created_at < :stale OR order_number = :n",
+            soci::use(stale), soci::use(prepared.order_number);
+        s << "INSERT INTO pending_identifications (order_number, officer, prepared, created_at) "
+             "VALUES (:n, :officer, :prepared, :at)",
+            soci::use(prepared.order_number), soci::use(prepared.officer), soci::use(sealed),
+            soci::use(at);
+    });
+}
+
+std::optional<PreparedIdentification> InPersonIdentifications::pending(
+    const std::string& order_number, const std::string& officer,
+    const new_order::DataKey& sealing, std::int64_t now) const {
+    std::string sealed;
+    long long created = 0;
+    const bool found = context_.db.with_session([&](soci::session& s) {
+        s << "SELECT prepared, created_at FROM pending_identifications WHERE order_number = :n "
+             "AND officer = :officer",
+            soci::use(order_number), soci::use(officer), soci::into(sealed), soci::into(created);
+        return s.got_data();
+    });
+    if (!found || now - created > pending_lifetime) {
+        return std::nullopt;
+    }
+    const auto plain = json::parse(sealing.open(encoding::from_base64(sealed),
+                                                "pending-identification:" + order_number));
+    PreparedIdentification prepared;
+    prepared.order_number = order_number;
+    prepared.officer = officer;
+    prepared.officer_certificate_serial = plain.at("officer_certificate_serial").get<std::string>();
+    prepared.record = plain.at("record").get<std::string>();
+    prepared.record_sha256 = encoding::hex(ossl::sha256(ossl::as_bytes(prepared.record)));
+    prepared.blackened = plain.at("blackened").get<std::vector<std::string>>();
+    for (const auto& page : plain.at("pages")) {
+        prepared.pages.push_back(
+            {document_side_from(page.at("side").get<std::string>()).value_or(DocumentSide::id_card_front),
+             encoding::from_base64(page.at("jpeg").get<std::string>()), page.at("width").get<int>(),
+             page.at("height").get<int>()});
+    }
+    return prepared;
 }
 
 void InPersonIdentifications::set_retention(const std::string& order_number,

@@ -10,6 +10,7 @@
 #include "common/secret.hpp"
 #include "config/trust_center_config.hpp"
 #include "identification/id_copy.hpp"
+#include "new_order/proofs.hpp"
 #include "operators/operator_register.hpp"
 #include "storage/database.hpp"
 
@@ -114,6 +115,19 @@ public:
     void set_retention(const std::string& order_number, std::int64_t certificate_not_after);
     // Deletes the copies whose time is up, each with a deletion record; returns how many.
     int delete_due(std::int64_t now);
+
+    // A prepared identification kept between the page that prepared it and the signature (any
+    // instance), sealed with `sealing` (the data key); taken back by the same officer only, within
+    // `pending_lifetime`.
+    void keep_pending(const PreparedIdentification& prepared, const new_order::DataKey& sealing,
+                      std::int64_t now);
+    std::optional<PreparedIdentification> pending(const std::string& order_number,
+                                                  const std::string& officer,
+                                                  const new_order::DataKey& sealing,
+                                                  std::int64_t now) const;
+    static constexpr std::int64_t pending_lifetime = 15 * 60;
+
+    const IdCopyPolicy& policy() const { return context_.policy; }
 
 private:
     IdentificationContext context_;

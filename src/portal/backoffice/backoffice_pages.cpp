@@ -68,6 +68,7 @@ void BackofficePages::add_routes(http::Router& router) {
     router.post("/identifizierung/entscheidung",
                 operator_page(&BackofficePages::decide, Role::registration_officer));
     router.get("/mitarbeiter", operator_page(&BackofficePages::operator_list, Role::administrator));
+    add_in_person_routes(router);
 }
 
 http::Handler BackofficePages::login_page(LoginHandler handler) const {
@@ -89,9 +90,9 @@ http::Handler BackofficePages::login_page(LoginHandler handler) const {
     });
 }
 
-http::Handler BackofficePages::operator_page(OperatorHandler handler,
-                                             std::optional<Role> role) {
-    return context_.support.guarded([this, handler, role](PageRequest& page) {
+http::Handler BackofficePages::operator_page(OperatorHandler handler, std::optional<Role> role,
+                                             bool multipart) {
+    return context_.support.guarded([this, handler, role, multipart](PageRequest& page) {
         page.new_form_cookie = false;
         const auto id = pages::request_cookie(page.http, session_cookie);
         const auto session = id ? sessions_.find(*id, unix_now()) : std::nullopt;
@@ -104,7 +105,7 @@ http::Handler BackofficePages::operator_page(OperatorHandler handler,
             return to_login;
         }
         page.session = pages::SessionStore::unsaved(session->csrf_token);
-        if (page.http.method == "POST") {
+        if (page.http.method == "POST" && !multipart) {
             const auto form = http::QueryParameters::parse(page.http.body);
             if (!same(form.find("csrf_token").value_or(""), session->csrf_token)) {
                 throw PageRefusal(pages::page_errors::csrf_invalid, 403, "back-office form");

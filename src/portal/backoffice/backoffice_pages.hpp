@@ -6,6 +6,7 @@
 // order's and the post office's values side by side, and the list of operators.
 #pragma once
 
+#include "identification/in_person.hpp"
 #include "identification/postident_results.hpp"
 #include "operators/operator_sessions.hpp"
 #include "orders/order_book.hpp"
@@ -21,6 +22,8 @@ struct BackofficeContext {
     identification::PostIdentResults& postident;
     const pages::PortalRequestSigner& signer;
     const pages::PageSupport& support;
+    identification::InPersonIdentifications& in_person;
+    const new_order::DataKey& data_key;  // seals an identification until it is signed
 };
 
 class BackofficePages {
@@ -42,7 +45,9 @@ private:
     http::Handler login_page(LoginHandler handler) const;
     // A page for a logged-in operator with `role` (none: any operator); without a session the
     // visitor is sent to the login page, without the role refused.
-    http::Handler operator_page(OperatorHandler handler, std::optional<operators::Role> role);
+    // `multipart`: the form is multipart/form-data; the handler checks its CSRF token itself.
+    http::Handler operator_page(OperatorHandler handler, std::optional<operators::Role> role,
+                                bool multipart = false);
 
     http::Response login(pages::PageRequest& page);
     http::Response choose_card(pages::PageRequest& page);
@@ -53,6 +58,14 @@ private:
     http::Response review(pages::PageRequest& page, const Session& session);
     http::Response decide(pages::PageRequest& page, const Session& session);
     http::Response operator_list(pages::PageRequest& page, const Session& session);
+    // In person at the registration office (backoffice_in_person.cpp).
+    void add_in_person_routes(http::Router& router);
+    http::Response in_person_form(pages::PageRequest& page, const Session& session);
+    http::Response in_person_prepare(pages::PageRequest& page, const Session& session);
+    http::Response in_person_request(pages::PageRequest& page, const Session& session);
+    http::Response in_person_complete(pages::PageRequest& page, const Session& session);
+    http::Response in_person_done(pages::PageRequest& page, const Session& session);
+    http::Response id_copy_page(pages::PageRequest& page, const Session& session);
 
     // Values every operator page has: the name, roles, the card the page watches.
     pages::PageValues operator_values(const pages::PageRequest& page, const Session& session) const;

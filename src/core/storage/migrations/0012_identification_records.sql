@@ -33,3 +33,13 @@ CREATE TABLE id_copies (
 );
 CREATE INDEX id_copies_order ON id_copies (order_id);
 CREATE INDEX id_copies_delete_after ON id_copies (delete_after);
+
+-- An identification the officer prepared on the back office's page and has not yet signed:
+-- the record and the processed pages (sealed with the data key), for the officer's card to sign
+-- on any back-office instance; gone once signed, or after a quarter of an hour.
+CREATE TABLE pending_identifications (
+    order_number TEXT PRIMARY KEY,
+    officer TEXT NOT NULL,
+    prepared TEXT NOT NULL,                    -- base64, sealed: record, pages, blackened
+    created_at BIGINT NOT NULL
+);
