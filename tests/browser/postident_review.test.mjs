@@ -63,7 +63,7 @@ test('a matching PostIdent result identifies by itself; a changed one is resolve
     const item = page.locator(`section[data-order="${changed.number}"]`);
     const birthPlace = item.locator('tr[data-field="person.birth_place"]');
     assert.equal(await birthPlace.getAttribute('class'), 'differs');
-    assert.match(await birthPlace.innerText(), /Münster\s+Bonn\s+change/);
+    assert.match(await birthPlace.innerText(), /Münster\s+Bonn\s+changed/);
     // Everything else agrees.
     assert.equal(await item.locator('tr.differs').count(), 1);
     await shots.take(page, 'review-en', { docsName: 'backoffice-review-en', fullPage: true });

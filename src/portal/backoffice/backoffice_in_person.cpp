@@ -17,6 +17,7 @@
 #include <openssl/crypto.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace sigcard::portal::backoffice {
@@ -56,7 +57,11 @@ std::optional<std::array<identification::Point, 4>> corners_from(std::string_vie
 }
 
 std::string order_of(const PageRequest& page) {
-    const auto number = decoded_token(page.http.query.find("auftrag").value_or(""));
+    // A hand scanner reading the order form's Data Matrix types "<number> <sha256>": the number
+    // is what comes before the space.
+    auto raw = page.http.query.find("auftrag").value_or("");
+    raw = raw.substr(0, std::min({raw.find('+'), raw.find("%20"), raw.size()}));
+    const auto number = decoded_token(raw);
     if (!number) {
         throw PageRefusal(order_unknown, 404, "order parameter");
     }

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
+
+#include <map>
 #include <spdlog/spdlog.h>
 
 namespace sigcard::portal::backoffice {
@@ -39,6 +41,25 @@ std::string roles_text(const operators::Operator& who, bool english) {
         text += (text.empty() ? "" : ", ") + std::string(operators::role_text(role, english));
     }
     return text;
+}
+
+// A PostIdent reason or value status in the page's language.
+std::string review_text(std::string_view id, bool en) {
+    static const std::map<std::string_view, std::pair<std::string_view, std::string_view>> texts{
+        {"billing_number", {"andere Abrechnungsnummer", "another billing number"}},
+        {"suspected_fraud", {"Betrugsverdacht", "suspected fraud"}},
+        {"review_pending", {"Prüfung bei der Post offen", "review pending at the post office"}},
+        {"declined", {"von der Post abgelehnt", "declined by the post office"}},
+        {"conflicting_results", {"widersprüchliche Ergebnisse", "conflicting results"}},
+        {"values_differ", {"Angaben weichen ab", "values differ"}},
+        {"id_expires_soon", {"Ausweis läuft bald ab", "ID document expires soon"}},
+        {"match", {"stimmt", "match"}},
+        {"change", {"geändert", "changed"}},
+        {"new", {"neu", "new"}},
+        {"missing", {"fehlt", "missing"}},
+    };
+    const auto found = texts.find(id);
+    return std::string(found == texts.end() ? id : (en ? found->second.second : found->second.first));
 }
 
 // The login errors a page shows, with their HTTP status.
@@ -271,7 +292,12 @@ http::Response BackofficePages::review(PageRequest& page, const Session& session
         PageValues v;
         v.set("order_number", item.order_number);
         v.set("case_id", item.case_id);
-        v.set("reasons", fmt::format("{}", fmt::join(item.reasons, ", ")));
+        std::string reasons;
+        for (const auto& reason : item.reasons) {
+            reasons += (reasons.empty() ? "" : ", ") + review_text(reason, page.english());
+        }
+        v.set("reasons", reasons);
+        v.set("declined", !item.declined_reason.empty());
         v.set("declined_reason", item.declined_reason);
         v.set("received", pages::format_date_time(item.received_at, page.language));
         PageValues rows{PageValues::type::list};
@@ -283,7 +309,7 @@ http::Response BackofficePages::review(PageRequest& page, const Session& session
             row.set("field_id", c.field);
             row.set("ordered", c.ordered);
             row.set("identified", c.identified);
-            row.set("status", c.status);
+            row.set("status", review_text(c.status, page.english()));
             row.set("differs", !c.agrees);
             rows.push_back(row);
         }
