@@ -185,7 +185,9 @@ void add_identify_commands(CLI::App& app) {
         entry.blackout = list_from(o->blackout);
         entry.document_stayed_with_applicant = o->stayed;
         entry.copy_made_in_presence = o->presence;
-        identification::InPersonIdentifications identifications({config, db, hsm, {}});
+        identification::IdCopyPolicy policy;
+        policy.blackout_allowed = config.new_order.id_copy_blackout_allowed;
+        identification::InPersonIdentifications identifications({config, db, hsm, policy});
         const auto prepared = identifications.prepare(entry, *officer, unix_now());
         t.say(t.text("Identifizierungsprotokoll (wird mit Ihrer Karte signiert):",
                      "Identification record (signed with your card):"));

@@ -104,7 +104,10 @@ int run_portal(int argc, char** argv) {
                                                     {config.imprint_url, config.privacy_url});
         const auto request_signer = pages::PortalRequestSigner::load_or_create(dir / "tls");
         authority::HsmKeyWrapper id_copy_keys(tc);
-        identification::InPersonIdentifications in_person({config, tc.database(), id_copy_keys, {}});
+        identification::IdCopyPolicy id_copy_policy;
+        id_copy_policy.blackout_allowed = config.new_order.id_copy_blackout_allowed;
+        identification::InPersonIdentifications in_person(
+            {config, tc.database(), id_copy_keys, id_copy_policy});
         backoffice::BackofficePages backoffice_pages({config, tc.database(), desk.book(),
                                                       postident_results, request_signer,
                                                       backoffice_support, in_person, data_key});
@@ -178,6 +181,12 @@ int run_portal(int argc, char** argv) {
         const PeriodicTask deadlines("identification deadlines", std::chrono::minutes(1), [&] {
             for (const auto& number : new_orders.expire_overdue(unix_now())) {
                 spdlog::info("order {} expired: not identified by its deadline", number);
+            }
+        });
+        // ID copies whose retention period is over are deleted (each with its audit record).
+        const PeriodicTask id_copy_retention("ID copy retention", std::chrono::minutes(60), [&] {
+            if (const int deleted = in_person.delete_due(unix_now()); deleted > 0) {
+                spdlog::info("{} ID copy page(s) deleted: retention period over", deleted);
             }
         });
         // Holders' mails, derived from the stored orders (any instance may send them).

@@ -38,6 +38,30 @@ TEST_F(TrustCenterConfigTest, WrittenConfigurationIsReadBack) {
     EXPECT_EQ(read.production.softhsm_conf, "card-store/softhsm2.conf");
 }
 
+TEST_F(TrustCenterConfigTest, IdentificationSettingsAreReadBackAndAForeignBlackoutFieldRefused) {
+    TrustCenterConfig written;
+    written.new_order.id_copy_blackout_allowed = {"can"};
+    written.new_order.id_copy_retention_years = 7;
+    written.postident.push_secret = std::string(64, 'a');
+    written.portal.backoffice_port = 18444;
+    written.urls.backoffice = "https://localhost:18444";
+    write(written.to_toml());
+    const auto read = TrustCenterConfig::load(dir.path());
+    EXPECT_EQ(read.new_order.id_copy_blackout_allowed, std::vector<std::string>{"can"});
+    EXPECT_EQ(read.new_order.id_copy_retention_years, 7);
+    EXPECT_EQ(read.postident.push_secret, std::string(64, 'a'));
+    EXPECT_EQ(read.portal.backoffice_port, 18444);
+    EXPECT_EQ(read.urls.backoffice, "https://localhost:18444");
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {R"(id_copy_blackout_allowed = \[ 'can' \])", "id_copy_blackout_allowed = [ 'name' ]"},
+             {"push_secret = 'a+'", "push_secret = 'short'"}}) {
+        const auto toml = std::regex_replace(written.to_toml(), std::regex(from), to);
+        ASSERT_NE(toml.find(to), std::string::npos) << toml;
+        write(toml);
+        EXPECT_THROW(TrustCenterConfig::load(dir.path()), std::runtime_error) << to;
+    }
+}
+
 TEST_F(TrustCenterConfigTest, MissingValuesKeepTheirDefaults) {
     write("[trust_center]\nname = \"Minimal\"\n");
     const auto read = TrustCenterConfig::load(dir.path());

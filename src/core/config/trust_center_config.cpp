@@ -133,6 +133,19 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "new_order", "postident_billing_number", n.postident_billing_number);
     read(table, "new_order", "data_key_file", n.data_key_file);
     read(table, "new_order", "id_copy_retention_years", n.id_copy_retention_years);
+    if (const auto* fields = table["new_order"]["id_copy_blackout_allowed"].as_array()) {
+        n.id_copy_blackout_allowed.clear();
+        for (const auto& field : *fields) {
+            const auto* name = field.as_string();
+            if (name == nullptr || (name->get() != "eye_colour" && name->get() != "height" &&
+                                    name->get() != "can")) {
+                throw std::runtime_error(
+                    file.string() +
+                    ": [new_order] id_copy_blackout_allowed: only eye_colour, height, can");
+            }
+            n.id_copy_blackout_allowed.push_back(name->get());
+        }
+    }
     auto& pi = c.postident;
     read(table, "postident", "push_secret", pi.push_secret);
     read(table, "postident", "max_document_bytes", pi.max_document_bytes);
@@ -251,7 +264,14 @@ std::string TrustCenterConfig::to_toml() const {
                          {"max_application_bytes", new_order.max_application_bytes},
                          {"postident_billing_number", new_order.postident_billing_number},
                          {"data_key_file", new_order.data_key_file},
-                         {"id_copy_retention_years", new_order.id_copy_retention_years}});
+                         {"id_copy_retention_years", new_order.id_copy_retention_years},
+                         {"id_copy_blackout_allowed", [&] {
+                              toml::array fields;
+                              for (const auto& f : new_order.id_copy_blackout_allowed) {
+                                  fields.push_back(f);
+                              }
+                              return fields;
+                          }()}});
     toml::array offices;
     t.insert("postident",
              toml::table{{"push_secret", postident.push_secret},

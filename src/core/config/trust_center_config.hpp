@@ -131,6 +131,8 @@ struct NewOrderPolicy {
     std::string data_key_file = "keys/data.key";
     // ID copies are deleted this long after the certificate's expiry.
     int id_copy_retention_years = 10;
+    // The fields of an ID copy the holder may have blacked out (R11); any other is refused.
+    std::vector<std::string> id_copy_blackout_allowed{"eye_colour", "height", "can"};
 };
 
 // PostIdent results (R13): the portal's push and the limits of what an import reads.

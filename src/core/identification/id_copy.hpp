@@ -78,6 +78,7 @@ struct ScanPage {
 };
 
 struct IdCopyPolicy {
+    // From sigcard.toml [new_order] id_copy_blackout_allowed.
     std::vector<std::string> blackout_allowed{"eye_colour", "height", "can"};
     std::size_t max_bytes = 20 * 1024 * 1024;
     std::int64_t max_pixels = 50'000'000;  // per page, read from the header before decoding
