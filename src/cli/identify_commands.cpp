@@ -9,6 +9,7 @@
 #include "cli/command_groups.hpp"
 #include "cli/holder_terminal.hpp"
 #include "common/clock.hpp"
+#include "documents/identification_record.hpp"
 #include "identification/in_person.hpp"
 #include "operators/operator_register.hpp"
 #include "signature/cades.hpp"
@@ -42,6 +43,7 @@ struct Options {
     bool stayed = false;
     bool presence = false;
     std::string lang = "de";
+    std::filesystem::path out;
 };
 
 std::string read_file(const std::filesystem::path& path) {
@@ -141,6 +143,7 @@ void add_identify_commands(CLI::App& app) {
     cmd->add_flag("--copy-made-in-presence", o->presence,
                   "Confirm: the copy was made in the applicant's presence");
     cmd->add_option("--lang", o->lang, "de or en")->check(CLI::IsMember({"de", "en"}));
+    cmd->add_option("--out", o->out, "Write the printed identification record (PDF) here");
     cmd->callback([o] {
         const HolderTerminal t(o->lang == "en" ? Language::en : Language::de);
         const auto config = config::TrustCenterConfig::load(o->dir);
@@ -195,6 +198,12 @@ void add_identify_commands(CLI::App& app) {
                                          text::Lines::multiple));
         const auto cms = sign_record(*o, prepared.record, t);
         identifications.complete(prepared, cms, unix_now());
+        if (!o->out.empty()) {
+            std::ofstream(o->out, std::ios::binary) << documents::render_identification_record(
+                prepared.record,
+                o->lang == "en" ? documents::Language::english : documents::Language::german);
+            t.say(fmt::format("{}: {}", t.text("Protokoll", "Record"), o->out.string()));
+        }
         t.say(fmt::format("{} {} {}", t.text("Auftrag", "Order"), o->order,
                           t.text("ist identifiziert.", "is identified.")));
     });

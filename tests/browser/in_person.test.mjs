@@ -134,6 +134,10 @@ test('an applicant identified in person: the signed record, the copy blackened a
     await page.waitForURL(/\/identifizierung\/vor-ort\/fertig/, { timeout: 30000 });
     await confirmation.close();
     await page.locator('#in-person-done').waitFor();
+    const printed = await page.request.get(new URL(await page.locator('#record-pdf').getAttribute('href'),
+      demo.backofficeUrl('/')).href);
+    assert.equal(printed.status(), 200);
+    assert.equal((await printed.body()).subarray(0, 5).toString('latin1'), '%PDF-');
 
     // The stored copy, decrypted through the audited page, checked on its pixels.
     for (const [side, chosen] of [['id_card_front', ['can']], ['id_card_back', ['eye_colour']]]) {

@@ -237,13 +237,22 @@ TEST_F(InPersonIdentificationTest, TheCommandRecordsItWithTheOfficersCardAndRefu
     EXPECT_NE(refused.output.find("identification.confirmation_missing"), std::string::npos);
     EXPECT_EQ(state(), "awaiting_identification");
     const auto done = run_command("echo 123456 | " + card_store + " " + sigcard_binary() + " " +
-                                  base + " --document-stayed-with-applicant --copy-made-in-presence");
+                                  base + " --document-stayed-with-applicant --copy-made-in-presence --out " +
+                                  (tmp_.path() / "record.pdf").string());
     ASSERT_EQ(done.status, 0) << done.output;
     EXPECT_NE(done.output.find("ist identifiziert"), std::string::npos) << done.output;
     EXPECT_NE(done.output.find("in seiner Anwesenheit"), std::string::npos) << done.output;
     EXPECT_EQ(state(), "identified");
     EXPECT_EQ(count("SELECT COUNT(*) FROM id_copies"), 2);
     EXPECT_EQ(count("SELECT COUNT(*) FROM identification_records WHERE officer = 'clara'"), 1);
+    // The printed record says where the document was, and that the copy was made in presence.
+    const auto text = run_command("pdftotext -enc UTF-8 " + (tmp_.path() / "record.pdf").string() + " -");
+    ASSERT_EQ(text.status, 0) << text.output;
+    EXPECT_NE(text.output.find("Der Ausweis blieb in der Hand des Antragstellers"), std::string::npos)
+        << text.output;
+    EXPECT_NE(text.output.find("Anwesenheit angefertigt"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find(order), std::string::npos);
+    EXPECT_NE(text.output.find("can, height"), std::string::npos) << text.output;
 }
 
 }  // namespace

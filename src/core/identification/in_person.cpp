@@ -388,6 +388,17 @@ std::optional<PreparedIdentification> InPersonIdentifications::pending(
     return prepared;
 }
 
+std::optional<std::string> InPersonIdentifications::record_of(
+    const std::string& order_number) const {
+    return context_.db.with_session([&](soci::session& s) -> std::optional<std::string> {
+        std::string record;
+        s << "SELECT r.record FROM identification_records r JOIN orders o ON o.id = r.order_id "
+             "WHERE o.order_number = :n ORDER BY r.id DESC LIMIT 1",
+            soci::use(order_number), soci::into(record);
+        return s.got_data() ? std::optional(record) : std::nullopt;
+    });
+}
+
 void InPersonIdentifications::set_retention(const std::string& order_number,
                                             std::int64_t certificate_not_after) {
     const long long until =

@@ -111,6 +111,9 @@ public:
     std::vector<ProcessedPage> read_copy(const std::string& order_number,
                                          const operators::Operator& reader,
                                          const std::string& reason);
+    // The signed record of an order's identification in person (canonical JSON), if it has one.
+    std::optional<std::string> record_of(const std::string& order_number) const;
+
     // The copy is kept id_copy_retention_years past the certificate's expiry.
     void set_retention(const std::string& order_number, std::int64_t certificate_not_after);
     // Deletes the copies whose time is up, each with a deletion record; returns how many.

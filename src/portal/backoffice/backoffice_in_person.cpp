@@ -6,6 +6,7 @@
 #include "portal/backoffice/backoffice_pages.hpp"
 
 #include "common/clock.hpp"
+#include "documents/identification_record.hpp"
 #include "encoding/encoding.hpp"
 #include "new_order/application.hpp"
 #include "new_order/new_orders.hpp"
@@ -82,6 +83,8 @@ void BackofficePages::add_in_person_routes(http::Router& router) {
     router.get("/identifizierung/vor-ort/fertig",
                operator_page(&BackofficePages::in_person_done, Role::registration_officer));
     router.get("/identifizierung/kopie", operator_page(&BackofficePages::id_copy_page, std::nullopt));
+    router.get("/identifizierung/protokoll.pdf",
+               operator_page(&BackofficePages::record_pdf, std::nullopt));
 }
 
 http::Response BackofficePages::in_person_form(PageRequest& page, const Session& session) {
@@ -216,6 +219,24 @@ http::Response BackofficePages::in_person_done(PageRequest& page, const Session&
     values.set("title", std::string(page.text("Identifiziert", "Identified")));
     values.set("order_number", order_of(page));
     return render(page, "backoffice_in_person_done", std::move(values));
+}
+
+http::Response BackofficePages::record_pdf(PageRequest& page, const Session& session) {
+    if (!session.who.has(Role::registration_officer) && !session.who.has(Role::approver) &&
+        !session.who.has(Role::auditor)) {
+        throw PageRefusal(operators::errors::role_required, 403, "identification record");
+    }
+    const auto number = order_of(page);
+    const auto record = context_.in_person.record_of(number);
+    if (!record) {
+        throw PageRefusal(order_unknown, 404, "no identification record");
+    }
+    auto response = http::Response::binary(
+        documents::render_identification_record(
+            *record, page.english() ? documents::Language::english : documents::Language::german),
+        "application/pdf");
+    response.headers.set("Cache-Control", "no-store");
+    return response;
 }
 
 http::Response BackofficePages::id_copy_page(PageRequest& page, const Session& session) {

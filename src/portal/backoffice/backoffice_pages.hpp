@@ -66,6 +66,7 @@ private:
     http::Response in_person_complete(pages::PageRequest& page, const Session& session);
     http::Response in_person_done(pages::PageRequest& page, const Session& session);
     http::Response id_copy_page(pages::PageRequest& page, const Session& session);
+    http::Response record_pdf(pages::PageRequest& page, const Session& session);
 
     // Values every operator page has: the name, roles, the card the page watches.
     pages::PageValues operator_values(const pages::PageRequest& page, const Session& session) const;
