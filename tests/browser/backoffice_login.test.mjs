@@ -108,10 +108,11 @@ test('a holder\'s card and a revoked operator card are refused, in English too',
   }
 });
 
-test('the administrator sees the operators with their roles (English)', { timeout: 120000 }, async () => {
+test('the administrator sees the operators with their roles, adds and removes one (English)', { timeout: 120000 }, async () => {
   await demo.insertCards(['Demo Op Greta Admin', 'Demo Op Anna Freigabe']);
   const shots = new StepScreenshots('backoffice-operators');
   const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
   try {
     await signIn(page, 'en', 'Greta Gerber');
     await page.locator('#nav-operators').click();
@@ -120,6 +121,30 @@ test('the administrator sees the operators with their roles (English)', { timeou
       /Chamber staff \(Rechtsanwaltskammer Köln\)/);
     assert.match(await page.locator('tr[data-operator="anna"]').innerText(), /Approver/);
     await shots.take(page, 'operators', { docsName: 'backoffice-operators-en' });
+    // Adding a colleague: a bad short name is refused and nothing stored; then added and removed.
+    const erika = demo.tc.cards.find((c) => c.label === 'Demo Erika Mustermann');
+    await page.locator('#new-operator-name').fill('Erika M');
+    await page.locator('#operator-display-name').fill('Erika Mustermann');
+    await page.locator('#operator-certificate').fill(erika.serial);
+    await page.locator('#role-auditor').check();
+    watch.expectStatus('/mitarbeiter', 422);
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/mitarbeiter') && r.request().method() === 'POST'),
+      page.locator('#operator-add-submit').click(),
+    ]);
+    assert.equal(refused.status(), 422);
+    assert.equal(await page.locator('#error-message').getAttribute('data-code'), 'operator.name_invalid');
+    await page.goto(demo.backofficeUrl('/mitarbeiter'));
+    assert.equal(await page.locator('tr[data-operator="erika"]').count(), 0);
+    await page.locator('#new-operator-name').fill('erika');
+    await page.locator('#operator-display-name').fill('Erika Mustermann');
+    await page.locator('#operator-certificate').fill(erika.serial);
+    await page.locator('#role-auditor').check();
+    await Promise.all([page.waitForURL(/\/mitarbeiter$/), page.locator('#operator-add-submit').click()]);
+    assert.match(await page.locator('tr[data-operator="erika"]').innerText(), /Auditor/);
+    await Promise.all([page.waitForURL(/\/mitarbeiter$/), page.locator('#remove-erika').click()]);
+    assert.equal(await page.locator('tr[data-operator="erika"]').count(), 0);
+    assert.deepEqual(watch.problems, []);
     // Logging out ends the session.
     await Promise.all([page.waitForURL(/ende=abgemeldet/), page.locator('#logout').click()]);
     await page.goto(demo.backofficeUrl('/mitarbeiter'));

@@ -89,6 +89,9 @@ void BackofficePages::add_routes(http::Router& router) {
     router.post("/identifizierung/entscheidung",
                 operator_page(&BackofficePages::decide, Role::registration_officer));
     router.get("/mitarbeiter", operator_page(&BackofficePages::operator_list, Role::administrator));
+    router.post("/mitarbeiter", operator_page(&BackofficePages::operator_add, Role::administrator));
+    router.post("/mitarbeiter/entfernen",
+                operator_page(&BackofficePages::operator_remove, Role::administrator));
     add_in_person_routes(router);
 }
 
@@ -350,7 +353,46 @@ http::Response BackofficePages::operator_list(PageRequest& page, const Session& 
         list.push_back(v);
     }
     values.set("operators", list);
+    PageValues roles{PageValues::type::list};
+    for (const auto role : operators::all_roles()) {
+        PageValues r;
+        r.set("role", std::string(operators::to_string(role)));
+        r.set("label", std::string(operators::role_text(role, page.english())));
+        roles.push_back(r);
+    }
+    values.set("roles", roles);
     return render(page, "backoffice_operators", std::move(values));
+}
+
+http::Response BackofficePages::operator_add(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    operators::NewOperator entry;
+    entry.name = std::string(form.find("name").value_or(""));
+    entry.display_name = std::string(form.find("display_name").value_or(""));
+    entry.certificate_serial = std::string(form.find("certificate_serial").value_or(""));
+    entry.chamber = std::string(form.find("chamber").value_or(""));
+    for (const auto role : operators::all_roles()) {
+        if (form.find("role_" + std::string(operators::to_string(role))) == "1") {
+            entry.roles.push_back(role);
+        }
+    }
+    try {
+        operators::OperatorRegister(context_.db).add(entry, session.who.actor(), unix_now());
+    } catch (const Error& e) {
+        throw PageRefusal(e.code(), 422, e.detail());
+    }
+    return http::Response::redirect("/mitarbeiter");
+}
+
+http::Response BackofficePages::operator_remove(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    try {
+        operators::OperatorRegister(context_.db)
+            .remove(std::string(form.find("name").value_or("")), session.who.actor(), unix_now());
+    } catch (const Error& e) {
+        throw PageRefusal(e.code(), e.id() == "operator.not_found" ? 404 : 409, e.detail());
+    }
+    return http::Response::redirect("/mitarbeiter");
 }
 
 }  // namespace sigcard::portal::backoffice

@@ -58,6 +58,8 @@ private:
     http::Response review(pages::PageRequest& page, const Session& session);
     http::Response decide(pages::PageRequest& page, const Session& session);
     http::Response operator_list(pages::PageRequest& page, const Session& session);
+    http::Response operator_add(pages::PageRequest& page, const Session& session);
+    http::Response operator_remove(pages::PageRequest& page, const Session& session);
     // In person at the registration office (backoffice_in_person.cpp).
     void add_in_person_routes(http::Router& router);
     http::Response in_person_form(pages::PageRequest& page, const Session& session);
