@@ -40,12 +40,14 @@ test('a matching PostIdent result identifies by itself; a changed one is resolve
     const matching = await apply(page);
     const changed = await apply(page);
     assert.equal(await stateOf(page, matching), 'awaiting_identification');
+    const stranger = postIdentSuccess('SCZZZZZZZZZZ', applicant);
     const folder = await writeResults(path.join(demo.tc.root, 'postident-results'), [
       postIdentSuccess(matching.reference, applicant),
       postIdentSuccess(changed.reference, applicant, { change: { birthPlace: 'Bonn' } }),
+      stranger,
     ]);
     const imported = await demo.tc.sigcard('postident', 'import', folder);
-    assert.match(imported, /2 result\(s\) read: 1 identified 1 in_review/);
+    assert.match(imported, /3 result\(s\) read: 1 identified 1 in_review 1 unmatched/);
     assert.equal(await stateOf(page, matching), 'identified');
     assert.equal(await stateOf(page, changed), 'in_review');
     assert.match(await page.locator('#order-state').innerText(), /Identifizierung wird geprüft/);
@@ -66,6 +68,8 @@ test('a matching PostIdent result identifies by itself; a changed one is resolve
     assert.match(await birthPlace.innerText(), /Münster\s+Bonn\s+changed/);
     // Everything else agrees.
     assert.equal(await item.locator('tr.differs').count(), 1);
+    // The result for a reference no order has is kept and listed.
+    assert.match(await page.locator('#unmatched').innerText(), /CASE-SCZZZZZZZZZZ\s+SCZZZZZZZZZZ/);
     await shots.take(page, 'review-en', { docsName: 'backoffice-review-en', fullPage: true });
     await page.goto(demo.backofficeUrl('/identifizierung?lang=de'));
     await shots.take(page, 'review-de', { docsName: 'backoffice-review-de', fullPage: true });

@@ -321,6 +321,17 @@ http::Response BackofficePages::review(PageRequest& page, const Session& session
     }
     values.set("items", items);
     values.set("empty", items.is_empty_list());
+    PageValues aside{PageValues::type::list};
+    for (const auto& result : context_.postident.unmatched()) {
+        PageValues v;
+        v.set("case_id", result.case_id);
+        v.set("reference", result.reference);
+        v.set("source", result.source);
+        v.set("received", pages::format_date_time(result.received_at, page.language));
+        aside.push_back(v);
+    }
+    values.set("has_unmatched", !aside.is_empty_list());
+    values.set("unmatched", aside);
     return render(page, "backoffice_review", std::move(values));
 }
 
