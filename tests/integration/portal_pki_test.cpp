@@ -32,7 +32,8 @@ protected:
         ASSERT_EQ(ocsp_url, fmt::format("http://localhost:{}/ocsp", pki_port));
         portal = std::make_unique<RunningProcess>(
             std::vector<std::string>{std::string(SIGCARD_BINARY_DIR) + "/apps/sigcard-portal",
-                                     "--dir", dir().string(), "--port", "0", "--operator-port", "0"},
+                                     "--dir", dir().string(), "--port", "0", "--operator-port", "0",
+                                     "--backoffice-port", "0"},
             tmp_.path() / "portal.log");
         port = portal->wait_for("listening on https://127\\.0\\.0\\.1:([0-9]+)/");
         ASSERT_EQ(portal->wait_for("OCSP, CRLs and CA certificates on http://127\\.0\\.0\\.1:([0-9]+)/"),

@@ -1,5 +1,6 @@
 #include "documents/identification_record.hpp"
 
+#include "common/clock.hpp"
 #include "crypto/ossl.hpp"
 #include "documents/document_flow.hpp"
 #include "encoding/encoding.hpp"
@@ -11,21 +12,8 @@
 
 namespace sigcard::documents {
 
-namespace {
-
 using namespace layout;
 using pdf::escape;
-
-std::string time_text(std::int64_t unix_seconds) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &tm);
-    return buffer;
-}
-
-}  // namespace
 
 std::string render_identification_record(const std::string& record_text, Language language) {
     const bool en = language == Language::english;
@@ -54,7 +42,7 @@ std::string render_identification_record(const std::string& record_text, Languag
     flow.row(w("Zertifikat der Karte", "Card certificate"),
              escape(value(officer, "certificate_serial")), kHash);
     flow.row(w("Zeitpunkt", "Time"),
-             escape(time_text(record.value("identified_at", std::int64_t{0}))));
+             escape(utc_time_text(record.value("identified_at", std::int64_t{0}))));
     flow.close_section();
 
     flow.heading(w("Vorgelegter Ausweis, wie geprüft", "ID document shown, as checked"));

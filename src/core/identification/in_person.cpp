@@ -114,20 +114,6 @@ std::optional<OrderFacts> order_facts(soci::session& s, const std::string& numbe
     return facts;
 }
 
-std::optional<std::chrono::sys_days> day_of(const std::string& iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') {
-        return std::nullopt;
-    }
-    try {
-        const std::chrono::year_month_day d{std::chrono::year(std::stoi(iso.substr(0, 4))),
-                                            std::chrono::month(std::stoul(iso.substr(5, 2))),
-                                            std::chrono::day(std::stoul(iso.substr(8, 2)))};
-        return d.ok() ? std::optional(std::chrono::sys_days(d)) : std::nullopt;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
 }  // namespace
 
 PreparedIdentification InPersonIdentifications::prepare(const InPersonIdentification& entry,
@@ -165,8 +151,8 @@ PreparedIdentification InPersonIdentifications::prepare(const InPersonIdentifica
     if (!differing.empty()) {
         throw Error(errors::document_differs, differing);
     }
-    const auto expires = day_of(entry.document.expires_on);
-    const auto today = day_of(iso_date(now));
+    const auto expires = iso_day(entry.document.expires_on);
+    const auto today = iso_day(iso_date(now));
     if (!expires || !today ||
         *expires < *today + std::chrono::days(context_.config.new_order.min_id_validity_days)) {
         throw Error(errors::document_expires_soon, entry.document.expires_on);

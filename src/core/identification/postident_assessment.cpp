@@ -1,5 +1,6 @@
 #include "identification/postident_assessment.hpp"
 
+#include "common/clock.hpp"
 #include "text/readable_text.hpp"
 
 #include <unicode/locid.h>
@@ -55,21 +56,6 @@ bool contains_fraud(const std::string& reason) {
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return lower.find("fraud") != std::string::npos;
-}
-
-std::optional<std::chrono::sys_days> date_of(const std::string& iso) {
-    // ISO 8601: the date part is enough ("2031-02-28" or "2031-02-28T00:00:00Z").
-    if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-') {
-        return std::nullopt;
-    }
-    try {
-        const std::chrono::year_month_day d{std::chrono::year(std::stoi(iso.substr(0, 4))),
-                                            std::chrono::month(std::stoul(iso.substr(5, 2))),
-                                            std::chrono::day(std::stoul(iso.substr(8, 2)))};
-        return d.ok() ? std::optional(std::chrono::sys_days(d)) : std::nullopt;
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
 }
 
 void compare_document(Assessment& a, const IdentificationDocument& d,
@@ -150,8 +136,8 @@ Assessment assess(const PostIdentCase& result, const new_order::Application& ord
                     [](const Comparison& c) { return !c.agrees; })) {
         a.reasons.push_back("values_differ");
     }
-    const auto expires = date_of(decided.document->date_of_expiry.value);
-    const auto today = date_of(rules.today);
+    const auto expires = iso_day(decided.document->date_of_expiry.value);
+    const auto today = iso_day(rules.today);
     if (!expires || !today ||
         *expires < *today + std::chrono::days(rules.min_id_validity_days)) {
         a.reasons.push_back("id_expires_soon");

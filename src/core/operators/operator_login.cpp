@@ -34,14 +34,6 @@ bool usable(const CardCertificate& c, std::int64_t now) {
     return c.status == "good" && now >= c.not_before && now <= c.not_after;
 }
 
-std::string time_text(std::int64_t unix_seconds) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    return buffer;
-}
 
 }  // namespace
 
@@ -56,7 +48,7 @@ std::string OperatorLogin::statement(const Operator& who, const std::string& ori
         "Zeitpunkt / Time: {}\n"
         "Challenge: {}\n",
         trust_center_, who.display_name, who.name, who.certificate_serial, origin,
-        time_text(issued_at), nonce);
+        utc_time_text(issued_at), nonce);
 }
 
 LoginChallenge OperatorLogin::challenge(std::span<const std::uint8_t> certificate_der,
