@@ -111,7 +111,20 @@ test('an applicant identified in person: the signed record, the copy blackened a
       [bed.left + card.width, bed.top + card.height], [bed.left, bed.top + card.height]].flat().join(',');
     await page.locator('#scan-front').setInputFiles(
       { name: 'vorderseite.png', mimeType: 'image/png', buffer: await drawScan(page, 'id_card_front') });
-    await page.locator('#corners-front').fill(corners);
+    // The front's corners marked by four clicks on the shown scan, as the officer does.
+    const preview = page.locator('#preview-front img');
+    await preview.waitFor();
+    const shown = await preview.boundingBox();
+    const scale = shown.width / bed.width;
+    for (const [x, y] of [[bed.left, bed.top], [bed.left + card.width, bed.top],
+      [bed.left + card.width, bed.top + card.height], [bed.left, bed.top + card.height]]) {
+      await preview.click({ position: { x: x * scale, y: y * scale } });
+    }
+    const clicked = (await page.locator('#corners-front').inputValue()).split(',').map(Number);
+    const wanted = corners.split(',').map(Number);
+    // A click lands on a screen pixel: within what one screen pixel covers of the scan.
+    assert.ok(clicked.every((v, i) => Math.abs(v - wanted[i]) <= Math.ceil(1 / scale) + 1),
+      `${clicked} ~ ${wanted}`);
     await page.locator('#scan-back').setInputFiles(
       { name: 'rueckseite.png', mimeType: 'image/png', buffer: await drawScan(page, 'id_card_back') });
     await page.locator('#corners-back').fill(corners);

@@ -440,6 +440,53 @@
     check();
   }
 
+  // The registration officer's page: the chosen scan is shown, and four clicks on it mark the
+  // document's corners (top left, top right, bottom right, bottom left) in the scan's own pixels,
+  // which fill the corners field; the field can also be typed.
+  function setUpCornerMarking() {
+    document.querySelectorAll("[data-corners-of]").forEach(function (preview) {
+      const file = document.getElementById(preview.dataset.cornersOf);
+      const field = document.getElementById(preview.dataset.cornersField);
+      const image = preview.querySelector("img");
+      let points = [];
+      function mark() {
+        preview.querySelectorAll(".corner-mark").forEach(function (m) { m.remove(); });
+        points.forEach(function (p, i) {
+          const m = document.createElement("span");
+          m.className = "corner-mark";
+          m.textContent = String(i + 1);
+          m.style.left = (image.offsetLeft + p[0] / image.naturalWidth * image.clientWidth) + "px";
+          m.style.top = (image.offsetTop + p[1] / image.naturalHeight * image.clientHeight) + "px";
+          preview.appendChild(m);
+        });
+        field.value = points.length === 4 ? points.flat().join(",") : "";
+      }
+      file.addEventListener("change", function () {
+        points = [];
+        const chosen = file.files[0];
+        if (!chosen || !/^image\/(png|jpeg)$/.test(chosen.type)) {
+          preview.hidden = true;
+          return;
+        }
+        const reader = new FileReader();
+        reader.onload = function () {
+          image.src = reader.result;
+          preview.hidden = false;
+          mark();
+        };
+        reader.readAsDataURL(chosen);
+      });
+      image.addEventListener("click", function (event) {
+        if (points.length === 4) {
+          points = [];
+        }
+        points.push([Math.round(event.offsetX / image.clientWidth * image.naturalWidth),
+          Math.round(event.offsetY / image.clientHeight * image.naturalHeight)]);
+        mark();
+      });
+    });
+  }
+
   // A page answered with errors puts the keyboard focus on what went wrong: the order form's
   // summary, or the status form's message.
   function focusErrorSummary() {
@@ -455,5 +502,6 @@
   setUpBillingToggle();
   setUpAgentCheck();
   setUpCardWatch();
+  setUpCornerMarking();
   focusErrorSummary();
 })();
