@@ -99,14 +99,6 @@ std::string private_key_pem(EVP_PKEY* key) {
     return pem;
 }
 
-std::string resolved_database_url(const config::TrustCenterConfig& c) {
-    const std::string prefix = "sqlite:";
-    if (c.database_url.rfind(prefix, 0) == 0) {
-        return prefix + c.resolve(c.database_url.substr(prefix.size())).string();
-    }
-    return c.database_url;
-}
-
 ossl::X509Ptr load_certificate(const config::TrustCenterConfig& c, const char* file) {
     auto cert = ossl::x509_from_pem(read_file(c.dir / "ca" / file));
     if (!cert) {
@@ -278,7 +270,7 @@ config::TrustCenterConfig TrustCenter::create(const InitOptions& o) {
                                    std::move(issuing_keys.public_key_value));
         auto tls_key = crypto::SoftwareSigner::generate_ec("P-256");
 
-        storage::Database db(resolved_database_url(c), 1);
+        storage::Database db(c.resolved_database_url(), 1);
         db.migrate();
         pki::CertificateStore store(db);
         pki::CertificateAuthority ca(c, &store);
@@ -319,7 +311,7 @@ TrustCenter::TrustCenter(const std::filesystem::path& dir) {
         throw Error(errors::not_found, dir.string());
     }
     config_ = config::TrustCenterConfig::load(dir);
-    database_ = std::make_unique<storage::Database>(resolved_database_url(config_), 8);
+    database_ = std::make_unique<storage::Database>(config_.resolved_database_url(), 8);
     database_->migrate();
     store_ = std::make_unique<pki::CertificateStore>(*database_);
     ca_ = std::make_unique<pki::CertificateAuthority>(config_, store_.get());

@@ -7,6 +7,7 @@
 #include "smartcard/pkcs11_signer.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/card_choice.hpp"
+#include "cli/card_signing.hpp"
 #include "cli/follow_up_portal.hpp"
 #include "cli/holder_terminal.hpp"
 #include "orders/order_document.hpp"
@@ -290,30 +291,8 @@ bool FollowUpRun::review(const PortalDraft& draft) const {
 
 ossl::Bytes FollowUpRun::sign(smartcard::CardSession& session, const smartcard::CardCertificate& cert,
                               const PortalDraft& draft) const {
-    const smartcard::CardPolicy policy;  // the portal's policy decides on the pad for production cards
-    std::optional<Secret> pin;
-    if (session.token().has_pin_pad()) {
-        t_.say(
-            t_.text("Bitte PIN am Kartenleser eingeben.", "Please enter the PIN on the reader."));
-        session.login_holder(policy, nullptr);
-    } else {
-        for (;;) {
-            pin = t_.read_pin(t_.text("PIN Ihrer Signaturkarte", "Your signature card's PIN"));
-            try {
-                session.login_holder(policy, &*pin);
-                break;
-            } catch (const Error& e) {
-                // Interactive holders get the retry state and try again; scripts fail with the
-                // code.
-                if (!t_.interactive() || !e.id().starts_with("card.pin_incorrect")) {
-                    throw;
-                }
-                t_.say(fmt::format("[{}] {}", e.id(), t_.text(e.code().de, e.code().en)));
-            }
-        }
-    }
-    auto signer = smartcard::Pkcs11Signer::for_certificate(session, cert, pin);
-    return signature::create_cades(signer, cert.certificate.get(), ossl::as_bytes(draft.document));
+    return sign_at_terminal(session, cert, draft.document, t_,
+                            t_.text("PIN Ihrer Signaturkarte", "Your signature card's PIN"));
 }
 
 void FollowUpRun::save_confirmation(const PlacedOrder& order, const std::string& email) {

@@ -6,17 +6,16 @@
 // with the encrypted copy; the order is identified.
 #include "authority/id_copy_keys.hpp"
 #include "authority/trust_center.hpp"
+#include "cli/card_signing.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/holder_terminal.hpp"
 #include "common/clock.hpp"
 #include "documents/identification_record.hpp"
 #include "identification/in_person.hpp"
 #include "operators/operator_register.hpp"
-#include "signature/cades.hpp"
 #include "smartcard/card_certificates.hpp"
 #include "smartcard/card_session.hpp"
 #include "smartcard/pkcs11_module.hpp"
-#include "smartcard/pkcs11_signer.hpp"
 #include "text/readable_text.hpp"
 
 #include <fmt/format.h>
@@ -53,31 +52,6 @@ std::string read_file(const std::filesystem::path& path) {
     return out.str();
 }
 
-// "x1,y1,x2,y2,x3,y3,x4,y4": top left, top right, bottom right, bottom left.
-std::optional<std::array<identification::Point, 4>> corners_from(const std::string& text) {
-    if (text.empty()) {
-        return std::nullopt;
-    }
-    std::array<identification::Point, 4> corners{};
-    std::istringstream in(text);
-    std::string part;
-    std::vector<double> values;
-    while (std::getline(in, part, ',')) {
-        try {
-            values.push_back(std::stod(part));
-        } catch (const std::exception&) {
-            throw Error(identification::errors::corners_invalid, text);
-        }
-    }
-    if (values.size() != 8) {
-        throw Error(identification::errors::corners_invalid, text);
-    }
-    for (int i = 0; i < 4; ++i) {
-        corners[i] = {values[2 * i], values[2 * i + 1]};
-    }
-    return corners;
-}
-
 std::vector<std::string> list_from(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -96,16 +70,8 @@ ossl::Bytes sign_record(const Options& o, const std::string& record, const Holde
     smartcard::Pkcs11Module module(o.module);
     smartcard::CardSession session(module, module.find_token(o.token).slot);
     const auto certificate = smartcard::qualified_signing_certificate(session);
-    std::optional<Secret> pin;
-    if (session.token().has_pin_pad()) {
-        t.say(t.text("Bitte PIN am Kartenleser eingeben.", "Please enter the PIN on the reader."));
-        session.login_holder({}, nullptr);
-    } else {
-        pin = t.read_pin(t.text("PIN Ihrer Mitarbeiterkarte", "Your operator card's PIN"));
-        session.login_holder({}, &*pin);
-    }
-    auto signer = smartcard::Pkcs11Signer::for_certificate(session, certificate, pin);
-    return signature::create_cades(signer, certificate.certificate.get(), ossl::as_bytes(record));
+    return sign_at_terminal(session, certificate, record, t,
+                            t.text("PIN Ihrer Mitarbeiterkarte", "Your operator card's PIN"));
 }
 
 }  // namespace
@@ -167,10 +133,7 @@ void add_identify_commands(CLI::App& app) {
             std::unique_ptr<authority::TrustCenter> tc;
             std::unique_ptr<authority::HsmKeyWrapper> wrapper;
         } hsm(o->dir);
-        storage::Database db(config.database_url.starts_with("sqlite:")
-                                 ? "sqlite:" + config.resolve(config.database_url.substr(7)).string()
-                                 : config.database_url,
-                             2);
+        storage::Database db(config.resolved_database_url(), 2);
         const auto officer = operators::OperatorRegister(db).find(o->officer);
         if (!officer) {
             throw Error(operators::errors::not_found, o->officer);
@@ -180,10 +143,10 @@ void add_identify_commands(CLI::App& app) {
         entry.document = {o->type, o->number, o->authority, o->issued_on, o->expires_on};
         const auto front_side = o->type == "passport" ? identification::DocumentSide::passport_data_page
                                                       : identification::DocumentSide::id_card_front;
-        entry.scans.push_back({front_side, read_file(o->front), corners_from(o->front_corners)});
+        entry.scans.push_back({front_side, read_file(o->front), identification::corners_from_text(o->front_corners)});
         if (!o->back.empty()) {
             entry.scans.push_back({identification::DocumentSide::id_card_back, read_file(o->back),
-                                   corners_from(o->back_corners)});
+                                   identification::corners_from_text(o->back_corners)});
         }
         entry.blackout = list_from(o->blackout);
         entry.document_stayed_with_applicant = o->stayed;

@@ -190,6 +190,14 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     return c;
 }
 
+std::string TrustCenterConfig::resolved_database_url() const {
+    const std::string prefix = "sqlite:";
+    if (database_url.rfind(prefix, 0) == 0) {
+        return prefix + resolve(database_url.substr(prefix.size())).string();
+    }
+    return database_url;
+}
+
 std::string TrustCenterConfig::to_toml() const {
     toml::table t{
         {"trust_center", toml::table{{"name", name},

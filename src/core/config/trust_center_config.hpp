@@ -168,6 +168,8 @@ struct TrustCenterConfig {
     std::vector<RegistrationOffice> registration_offices;
 
     std::filesystem::path resolve(const std::string& relative) const;
+    // database_url with a relative SQLite path resolved against the folder.
+    std::string resolved_database_url() const;
 
     static TrustCenterConfig load(const std::filesystem::path& dir);
     std::string to_toml() const;

@@ -179,6 +179,36 @@ std::optional<DocumentSide> document_side_from(std::string_view text) {
 
 const DocumentLayout& layout_of(DocumentSide side) { return kLayouts[static_cast<int>(side)]; }
 
+std::optional<std::array<Point, 4>> corners_from_text(std::string_view text) {
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    std::vector<double> values;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto end = std::min(text.find(',', start), text.size());
+        const std::string part(text.substr(start, end - start));
+        try {
+            std::size_t used = 0;
+            values.push_back(std::stod(part, &used));
+            if (used != part.size()) {
+                throw std::invalid_argument(part);
+            }
+        } catch (const std::exception&) {
+            throw Error(errors::corners_invalid, "not a number");
+        }
+        start = end + 1;
+    }
+    if (values.size() != 8) {
+        throw Error(errors::corners_invalid, "not four points");
+    }
+    std::array<Point, 4> corners{};
+    for (int i = 0; i < 4; ++i) {
+        corners[i] = {values[2 * i], values[2 * i + 1]};
+    }
+    return corners;
+}
+
 std::vector<ProcessedPage> process_id_copy(const std::vector<ScanPage>& pages,
                                            const std::vector<std::string>& blackout,
                                            const IdCopyPolicy& policy) {

@@ -87,6 +87,10 @@ struct IdCopyPolicy {
     int max_pdf_pages = 2;
 };
 
+// Corners as an officer types or clicks them: "x1,y1,x2,y2,x3,y3,x4,y4" (top left, top right,
+// bottom right, bottom left); empty: none (the scan is cropped). Throws id_copy.corners_invalid.
+std::optional<std::array<Point, 4>> corners_from_text(std::string_view text);
+
 struct ProcessedPage {
     DocumentSide side;
     std::string jpeg;  // the processed copy: straightened, blackened, marked; no metadata

@@ -116,6 +116,11 @@ std::optional<OrderFacts> order_facts(soci::session& s, const std::string& numbe
 
 }  // namespace
 
+bool may_read_identification(const operators::Operator& who) {
+    return who.has(operators::Role::registration_officer) ||
+           who.has(operators::Role::approver) || who.has(operators::Role::auditor);
+}
+
 PreparedIdentification InPersonIdentifications::prepare(const InPersonIdentification& entry,
                                                         const operators::Operator& officer,
                                                         std::int64_t now) const {
@@ -282,8 +287,7 @@ void InPersonIdentifications::complete(const PreparedIdentification& prepared,
 std::vector<ProcessedPage> InPersonIdentifications::read_copy(const std::string& order_number,
                                                               const operators::Operator& reader,
                                                               const std::string& reason) {
-    if (!reader.has(operators::Role::registration_officer) &&
-        !reader.has(operators::Role::approver) && !reader.has(operators::Role::auditor)) {
+    if (!may_read_identification(reader)) {
         throw Error(operators::errors::role_required, reader.name + " may not read ID copies");
     }
     if (reason.empty()) {

@@ -50,6 +50,10 @@ inline constexpr ErrorCode record_signature_invalid{
     "The identification record is not signed with your operator card."};
 }  // namespace errors
 
+// Who may open an ID copy or an identification record: registration officers, approvers and
+// auditors — never production, shipping, administrators or chamber staff.
+bool may_read_identification(const operators::Operator& who);
+
 // Wraps the per-page keys of ID copies (authority: a key in the HSM).
 class KeyWrapper {
 public:

@@ -33,28 +33,13 @@ using operators::Role;
 const ErrorCode order_unknown{"identification.order_unknown",
                               "Diesen Neuauftrag gibt es nicht.", "There is no such new order."};
 
+// The typed or clicked corners; a page answers a bad value with 422.
 std::optional<std::array<identification::Point, 4>> corners_from(std::string_view text) {
-    if (text.empty()) {
-        return std::nullopt;
+    try {
+        return identification::corners_from_text(text);
+    } catch (const Error& e) {
+        throw PageRefusal(e.code(), 422, e.detail());
     }
-    std::vector<double> values;
-    std::istringstream in{std::string(text)};
-    std::string part;
-    while (std::getline(in, part, ',')) {
-        try {
-            values.push_back(std::stod(part));
-        } catch (const std::exception&) {
-            throw PageRefusal(identification::errors::corners_invalid, 422, "corners");
-        }
-    }
-    if (values.size() != 8) {
-        throw PageRefusal(identification::errors::corners_invalid, 422, "corners");
-    }
-    std::array<identification::Point, 4> corners{};
-    for (int i = 0; i < 4; ++i) {
-        corners[i] = {values[2 * i], values[2 * i + 1]};
-    }
-    return corners;
 }
 
 std::string order_of(const PageRequest& page) {
@@ -222,8 +207,7 @@ http::Response BackofficePages::in_person_done(PageRequest& page, const Session&
 }
 
 http::Response BackofficePages::record_pdf(PageRequest& page, const Session& session) {
-    if (!session.who.has(Role::registration_officer) && !session.who.has(Role::approver) &&
-        !session.who.has(Role::auditor)) {
+    if (!identification::may_read_identification(session.who)) {
         throw PageRefusal(operators::errors::role_required, 403, "identification record");
     }
     const auto number = order_of(page);
