@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { watchPage } from './support/browser.mjs';
+import { request } from './support/http_client.mjs';
 import { startDemo } from './support/demo_setup.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import { openAgentConfirmation, signInAgentWindow } from './support/wizard.mjs';
@@ -144,6 +145,30 @@ test('the administrator sees the operators with their roles, adds and removes on
     assert.match(await page.locator('tr[data-operator="erika"]').innerText(), /Auditor/);
     await Promise.all([page.waitForURL(/\/mitarbeiter$/), page.locator('#remove-erika').click()]);
     assert.equal(await page.locator('tr[data-operator="erika"]').count(), 0);
+    // Forms sent with the session's cookie but without its token (another site's form): refused,
+    // nothing changed.
+    for (const [path, form] of [
+      ['/mitarbeiter', { name: 'evil', display_name: 'Evil', certificate_serial: erika.serial, role_administrator: '1' }],
+      ['/mitarbeiter/entfernen', { name: 'anna' }],
+      ['/identifizierung/entscheidung', { order: 'NA-2026-0000-0000', decision: 'identify' }],
+      ['/abmelden', {}],
+    ]) {
+      const forged = await page.request.post(demo.backofficeUrl(path), { form: { ...form, csrf_token: 'forged' } });
+      assert.equal(forged.status(), 403, path);
+      assert.match(await forged.text(), /data-code="page.csrf_invalid"/, path);
+    }
+    await page.goto(demo.backofficeUrl('/mitarbeiter'));
+    assert.equal(await page.locator('tr[data-operator="evil"]').count(), 0);
+    assert.equal(await page.locator('tr[data-operator="anna"]').count(), 1);
+    // Still signed in (the forged logout did nothing).
+    assert.equal(await page.locator('#operator-name').innerText(), 'Greta Gerber');
+    // Before login, a form without the back office's own form cookie is refused.
+    const stray = await request(demo.backofficeUrl('/anmeldung/karte'), {
+      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'csrf_token=0123456789abcdef0123456789abcdef&certificate_base64=',
+    });
+    assert.equal(stray.status, 403);
+    assert.match(stray.text, /data-code="backoffice.form_expired"/);
     assert.deepEqual(watch.problems, []);
     // Logging out ends the session.
     await Promise.all([page.waitForURL(/ende=abgemeldet/), page.locator('#logout').click()]);

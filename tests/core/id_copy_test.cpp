@@ -205,6 +205,22 @@ TEST(IdCopy, AScanTheScannerMarkedAsRotatedIsTurnedUprightFirst) {
     EXPECT_GT(opposite.extract_band(0).min(), 150);
 }
 
+TEST(IdCopy, CornersAreReadFromTheirTextOrRefusedWithTheirCode) {
+    EXPECT_FALSE(corners_from_text(""));
+    const auto corners = corners_from_text("250,200,1261,200,1261.5,838,250,838");
+    ASSERT_TRUE(corners);
+    EXPECT_DOUBLE_EQ((*corners)[2].x, 1261.5);
+    EXPECT_DOUBLE_EQ((*corners)[3].y, 838);
+    for (const auto* bad : {"1,2,3", "1,2,3,4,5,6,7,8,9", "a,2,3,4,5,6,7,8", "1,2,3,4,5,6,7,8px", ",,,,,,,"}) {
+        try {
+            corners_from_text(bad);
+            ADD_FAILURE() << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.id(), "id_copy.corners_invalid") << bad;
+        }
+    }
+}
+
 TEST(IdCopy, CornersOutsideTheScanAreRefused) {
     auto page = scanned(DocumentSide::id_card_back);
     (*page.corners)[2] = {99999, 99999};

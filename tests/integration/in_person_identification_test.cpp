@@ -194,6 +194,14 @@ TEST_F(InPersonIdentificationTest, BadEntriesAreRefusedWithTheirCodesAndNothingI
     for (const auto& [work, code] : cases) {
         EXPECT_EQ(refusal(work), code);
     }
+    // The applicant comes in years later, when the document the order names is about to expire.
+    const std::int64_t ten_days_before_expiry =
+        std::chrono::sys_seconds(*iso_day(valid_application().id_document.expires_on) -
+                                 std::chrono::days(10))
+            .time_since_epoch()
+            .count();
+    EXPECT_EQ(refusal([&] { identifications->prepare(entry(), clara, ten_days_before_expiry); }),
+              "identification.document_expires_soon");
     // Signed by another card than the officer's: refused at completion.
     const auto prepared = identifications->prepare(entry(), clara, now);
     const auto by_anna = sign_with_card(dir(), "Demo Op Anna Freigabe", prepared.record);

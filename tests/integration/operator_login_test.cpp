@@ -125,6 +125,8 @@ TEST_F(OperatorLoginTest, OperatorsAreAddedListedAndRemovedAndBadInputChangesNot
          "operator.role_unknown"},
         {" --name erika --display-name 'Erika M' --certificate " + erika + " --roles chamber_staff",
          "operator.chamber_missing"},
+        {" --name erika --display-name 'Erika M' --certificate " + erika + " --roles ' , '",
+         "operator.roles_missing"},
         {" --name anna --display-name 'Erika M' --certificate " + erika + " --roles approver",
          "operator.exists"},
         {" --name erika --display-name 'Erika M' --certificate " +
