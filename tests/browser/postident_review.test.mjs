@@ -51,6 +51,10 @@ test('a matching PostIdent result identifies by itself; a changed one is resolve
     assert.equal(await stateOf(page, matching), 'identified');
     assert.equal(await stateOf(page, changed), 'in_review');
     assert.match(await page.locator('#order-state').innerText(), /Identifizierung wird geprüft/);
+    // While in review the applicant may still withdraw the order; once identified, no longer.
+    assert.equal(await page.locator('#cancel-order').count(), 1);
+    await page.goto(matching.url);
+    assert.equal(await page.locator('#cancel-order').count(), 0);
 
     // The registration officer signs in with her card and reviews.
     await demo.insertCards(['Demo Op Clara RA-Stelle']);

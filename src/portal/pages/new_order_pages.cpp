@@ -124,6 +124,8 @@ http::Response NewOrderPages::order_page(PageRequest& page) const {
     values.set("reference", stored->postident_reference);
     values.set("deadline", format_date(stored->deadline, page.language));
     values.set("awaiting", order.state == orders::OrderState::awaiting_identification);
+    values.set("cancellable", orders::allows(orders::rule_of(orders::OrderStep::cancel_by_holder),
+                                             order.state));
     values.set("cancelled", order.state == orders::OrderState::cancelled);
     values.set("expired", order.state == orders::OrderState::expired);
     values.set("key", std::string(*key));
