@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "follow_up/follow_up_orders.hpp"
 #include "orders/order_book.hpp"
+#include "orders/order_errors.hpp"
 #include "pki/ocsp_responder.hpp"
 #include "pki/path_validation.hpp"
 
@@ -17,9 +18,7 @@
 namespace sigcard::authority {
 
 namespace errors {
-inline constexpr ErrorCode order_unknown{"order.unknown",
-                                         "Es gibt keinen Auftrag mit dieser Auftragsnummer.",
-                                         "There is no order with this order number."};
+inline constexpr const ErrorCode& order_unknown = orders::errors::unknown;
 inline constexpr ErrorCode order_not_approved{
     "order.not_approved",
     "Für diesen Auftrag kann keine Karte hergestellt werden: er ist nicht freigegeben.",

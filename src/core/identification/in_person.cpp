@@ -7,6 +7,7 @@
 #include "new_order/application.hpp"
 #include "orders/order_life.hpp"
 #include "orders/sql_order_store.hpp"
+#include "operators/operator_signature.hpp"
 #include "signature/cades.hpp"
 #include "text/readable_text.hpp"
 
@@ -215,13 +216,13 @@ PreparedIdentification InPersonIdentifications::prepare(const InPersonIdentifica
 
 void InPersonIdentifications::complete(const PreparedIdentification& prepared,
                                        std::span<const std::uint8_t> cms, std::int64_t now) {
-    signature::VerifiedSignature verified;
+    // A signature that does not verify is refused before the HSM wraps anything; whose card
+    // made it is checked with the database below.
     try {
-        verified = signature::verify_cades(ossl::as_bytes(prepared.record), cms);
+        signature::verify_cades(ossl::as_bytes(prepared.record), cms);
     } catch (const Error& e) {
         throw Error(errors::record_signature_invalid, std::string(e.id()));
     }
-    const auto signer = ossl::to_der(verified.signer_certificate.get());
     // Wrapped outside the transaction: the HSM is not held while the database is.
     struct SealedPage {
         std::string side, wrapped, sealed, sha256;
@@ -238,15 +239,8 @@ void InPersonIdentifications::complete(const PreparedIdentification& prepared,
     }
     const auto dialect = context_.db.dialect();
     context_.db.in_transaction([&](soci::session& s) {
-        std::string der_base64;
-        std::string status;
-        s << "SELECT c.der, c.status FROM certificates c JOIN operators o ON o.certificate_serial "
-             "= c.serial WHERE o.name = :name AND o.removed_at IS NULL",
-            soci::use(prepared.officer), soci::into(der_base64), soci::into(status);
-        if (!s.got_data() || status != "good" ||
-            encoding::from_base64(der_base64) != std::string(signer.begin(), signer.end())) {
-            throw Error(errors::record_signature_invalid, "not the officer's card");
-        }
+        operators::check_operator_signature(s, prepared.officer, prepared.record, cms,
+                                            errors::record_signature_invalid, now);
         const auto facts = order_facts(s, prepared.order_number);
         if (!facts) {
             throw Error(errors::not_awaiting_identification, prepared.order_number);

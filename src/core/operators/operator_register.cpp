@@ -238,4 +238,8 @@ std::optional<Operator> operator_by_certificate(soci::session& s,
     return one(s, "AND certificate_serial = :serial", certificate_serial);
 }
 
+std::optional<Operator> operator_by_name(soci::session& s, const std::string& name) {
+    return one(s, "AND name = :name", name);
+}
+
 }  // namespace sigcard::operators

@@ -108,9 +108,10 @@ private:
     storage::Database& db_;
 };
 
-// by_certificate() inside a transaction the caller holds.
+// by_certificate() and find() inside a transaction the caller holds.
 std::optional<Operator> operator_by_certificate(soci::session& s,
                                                 const std::string& certificate_serial);
+std::optional<Operator> operator_by_name(soci::session& s, const std::string& name);
 
 // Roles from "approver,auditor" (spaces allowed). Throws operator.role_unknown.
 std::vector<Role> roles_from(std::string_view text);

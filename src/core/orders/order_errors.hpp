@@ -81,6 +81,10 @@ inline constexpr ErrorCode signer_mismatch{
     "Sie mit derselben Signaturkarte.",
     "The order was not signed with the card that was checked at the start. Please sign with the "
     "same signature card."};
+// For operators, who look an order up by its number alone.
+inline constexpr ErrorCode unknown{"order.unknown",
+                                   "Es gibt keinen Auftrag mit dieser Auftragsnummer.",
+                                   "There is no order with this order number."};
 inline constexpr ErrorCode not_found{
     "order.not_found", "Zu dieser Auftragsnummer und E-Mail-Adresse gibt es keinen Auftrag.",
     "There is no order with this order number and email address."};

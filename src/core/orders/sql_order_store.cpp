@@ -398,6 +398,8 @@ void apply_transition(soci::session& s, storage::Dialect dialect, const Transiti
         s << "UPDATE orders SET new_card_id = :card WHERE id = :id", soci::use(card),
             soci::use(id);
     }
+    // The order moves to another queue: whoever worked on it is done.
+    s << "DELETE FROM order_claims WHERE order_id = :id", soci::use(id);
     EventWriter(s).add(id, current, rule.to, t.actor, t.note, t.at);
     audit::append(s, dialect, t.actor, "order." + to_text, t.order_number,
                   nlohmann::json{{"from", current_text}, {"note", t.note}}.dump());
