@@ -12,6 +12,7 @@ void add_demo_commands(CLI::App& app);          // demo cards
 void add_terms_commands(CLI::App& app);         // terms publish|list
 void add_audit_commands(CLI::App& app);         // audit verify
 void add_order_commands(CLI::App& app);         // order list|show|approve|reject|receipt
+void add_decision_commands(CLI::App& order);    // order approve|reject (signed with the card)
 void add_postident_commands(CLI::App& app);     // postident import|review|unmatched|decide
 void add_operator_commands(CLI::App& app);      // operator add|list|remove
 void add_identify_commands(CLI::App& app);      // identify (in person, with the ID copy)

@@ -1,5 +1,5 @@
-// sigcard order list|show|approve|reject|receipt|new: the back office's view of orders until it
-// has its own pages, and new orders entered for walk-in applicants at a registration office.
+// sigcard order list|show|receipt|new (approve and reject: decision_commands.cpp): the back
+// office's view of orders at a terminal, and new orders entered for walk-in applicants at a registration office.
 #include "authority/follow_up_production.hpp"
 #include "authority/trust_center.hpp"
 #include "cli/command_groups.hpp"
@@ -122,26 +122,6 @@ void add_state_changes(CLI::App& order) {
             throw Error(authority::errors::order_unknown, show->order_number);
         }
         print_order(*record);
-    });
-
-    auto approve = std::make_shared<OrderOptions>();
-    order_command(order, "approve", "Approve a submitted order for production", approve)
-        ->callback([approve] {
-            authority::TrustCenter tc(approve->dir);
-            authority::TrustCenterOrders desk(tc);
-            desk.book().approve(approve->order_number, kActor, unix_now());
-            fmt::print("Order {} approved.\n", approve->order_number);
-        });
-
-    auto reject = std::make_shared<OrderOptions>();
-    order_command(order, "reject", "Reject an order, with the reason the holder is told", reject)
-        ->add_option("--reason", reject->reason, "Why (recorded and shown)")
-        ->required();
-    order.get_subcommand("reject")->callback([reject] {
-        authority::TrustCenter tc(reject->dir);
-        authority::TrustCenterOrders desk(tc);
-        desk.book().reject(reject->order_number, kActor, reject->reason, unix_now());
-        fmt::print("Order {} rejected.\n", reject->order_number);
     });
 
     auto receipt = std::make_shared<OrderOptions>();
@@ -292,6 +272,7 @@ void add_order_commands(CLI::App& app) {
     order->require_subcommand(1);
     add_list(*order);
     add_state_changes(*order);
+    add_decision_commands(*order);
     add_new(*order);
     add_expire(*order);
 }

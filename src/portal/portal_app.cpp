@@ -114,6 +114,20 @@ int run_portal(int argc, char** argv) {
         http::Router backoffice_router;
         backoffice_pages.add_routes(backoffice_router);
         backoffice_router.add_prefix("GET", "/static/", pages::static_asset);
+        // Beside the back office: its server's figures and how much work waits in each queue.
+        const http::HttpServer* backoffice_server_ref = nullptr;
+        backoffice_router.get("/metrics", [&backoffice_server_ref, &tc](const http::Request&) {
+            std::string text = backoffice_server_ref
+                                   ? http::format_prometheus(backoffice_server_ref->metrics())
+                                   : std::string();
+            text += "# HELP sigcard_backoffice_queue_items Orders waiting in each work queue.\n"
+                    "# TYPE sigcard_backoffice_queue_items gauge\n";
+            for (const auto& count : sigcard::backoffice::WorkQueues(tc.database()).counts(unix_now())) {
+                text += fmt::format("sigcard_backoffice_queue_items{{queue=\"{}\"}} {}\n",
+                                    sigcard::backoffice::to_string(count.queue), count.items);
+            }
+            return http::Response::text(text);
+        });
         router.get("/healthz", [](const http::Request&) {
             return http::Response::json(nlohmann::json{{"status", "ok"}});
         });
@@ -143,13 +157,14 @@ int run_portal(int argc, char** argv) {
         backoffice_config.address = config.portal.backoffice_address;
         backoffice_config.port = static_cast<std::uint16_t>(
             backoffice_port >= 0 ? backoffice_port : config.portal.backoffice_port);
-        backoffice_config.threads = 1;
+        backoffice_config.threads = 2;
         backoffice_config.larger_bodies.clear();
         // Two scans of the ID copy, as multipart/form-data.
         backoffice_config.larger_bodies.emplace_back(
             "/identifizierung/vor-ort",
             2 * identification::IdCopyPolicy{}.max_bytes + 64 * 1024);
         http::HttpServer backoffice_server(backoffice_config, std::move(backoffice_router));
+        backoffice_server_ref = &backoffice_server;
         backoffice_server.start();
 
         // Relying parties: plain HTTP, only the signed PKI answers (config::Urls says why).

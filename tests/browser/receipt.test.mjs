@@ -12,36 +12,23 @@ import { watchPage } from './support/browser.mjs';
 import { startDemo } from './support/demo_setup.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import {
-  continueToSigning, declareUnchanged, enterOrderData, holderData, lookUpStatus,
-  openAgentConfirmation, readCard, signInAgentWindow,
+  holderData, lookUpStatus,
+  openAgentConfirmation, placeFollowUpOrder, signInAgentWindow,
 } from './support/wizard.mjs';
 
 const run = promisify(execFile);
 let demo;
-before(async () => { demo = await startDemo({ agent: false }); });
+before(async () => { demo = await startDemo({ agent: false, operators: true }); });
 after(async () => { await demo?.stop(); });
-
-async function placeOrder(page, label) {
-  const [card] = await demo.insertCards([label]);
-  await readCard(page, demo.url('/folgeauftrag?lang=de'));
-  await declareUnchanged(page);
-  await enterOrderData(page);
-  await continueToSigning(page);
-  const confirmation = await openAgentConfirmation(page);
-  await signInAgentWindow(confirmation, card.pin);
-  await page.waitForURL(/\/folgeauftrag\/bestaetigung$/, { timeout: 30000 });
-  await confirmation.close();
-  return page.locator('#order-number').innerText();
-}
 
 test('receipt confirmed by the holder with the new card: the certificate is released, OCSP says good', { timeout: 180000 }, async () => {
   const shots = new StepScreenshots('receipt-by-holder');
   const page = await demo.browser.context.newPage();
   const watch = watchPage(page);
   try {
-    const order = await placeOrder(page, 'Demo Erika Mustermann');
+    const order = await placeFollowUpOrder(demo, page, 'Demo Erika Mustermann');
     // The back office: approval and production of the new card (into the holders' card store).
-    await demo.tc.sigcard('order', 'approve', order);
+    await demo.tc.approveTwice(order);
     const produced = await demo.tc.sigcard('card', 'produce', '--order', order, '--label',
       'Erika Folgekarte', '--transport-pin', '246810');
     const serial = produced.match(/certificate serial ([0-9a-f]+)/)[1];

@@ -166,6 +166,9 @@ protected:
         if (step.status == 0) {
             step = sigcard("demo cards --dir " + dir_.string());
         }
+        if (step.status == 0) {
+            step = sigcard("demo operators --dir " + dir_.string());
+        }
         if (step.status != 0) {
             setup_failure_ = step.output;
             return;

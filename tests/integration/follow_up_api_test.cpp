@@ -299,9 +299,13 @@ TEST_F(FollowUpApiTest, SignatureAloneCoversTheDraftsDocument) {
                     HasSubstr(fmt::format("SHA-256 {} ({} bytes",
                                           d["document_sha256"].get<std::string>(),
                                           document.size())));
-        // Rejected, so that the card may order again in the next round.
-        const auto reject = sigcard(
-            fmt::format("order reject {} --reason test --dir {}", number, dir_.string()));
+        // Rejected by an approver (with the operator card), so that the card may order again in
+        // the next round.
+        const auto reject = run_command(fmt::format(
+            "echo 123456 | SOFTHSM2_CONF={} {} order reject {} --reason test --dir {} --module {} "
+            "--token 'Demo Op Anna Freigabe'",
+            (dir_ / "card-store" / "softhsm2.conf").string(), sigcard_binary(), number,
+            dir_.string(), SOFTHSM2_MODULE));
         ASSERT_EQ(reject.status, 0) << reject.output;
     }
 }

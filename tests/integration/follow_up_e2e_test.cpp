@@ -33,8 +33,10 @@ class FollowUpEndToEndTest : public TrustCenterTest {
 protected:
     void SetUp() override {
         TrustCenterTest::SetUp();
-        const auto demo = sigcard("demo cards --dir " + dir().string());
-        ASSERT_EQ(demo.status, 0) << demo.output;
+        for (const auto* step : {"demo cards", "demo operators"}) {
+            const auto made = sigcard(std::string(step) + " --dir " + dir().string());
+            ASSERT_EQ(made.status, 0) << made.output;
+        }
         std::ofstream(tmp_.path() / "agb.txt") << "Allgemeine Geschäftsbedingungen, Fassung 1\n";
         const auto terms =
             sigcard(fmt::format("terms publish {} --version 2025-01 "
@@ -252,9 +254,27 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_THAT(chooser.output, HasSubstr("Anna Schmitz, valid until"));
     EXPECT_THAT(chooser.output, HasSubstr("Please enter one of the numbers above."));
 
-    // Back office: approve, produce the new card for the order.
-    const auto approve = sigcard(fmt::format("order approve {} --dir {}", order, dir().string()));
-    ASSERT_EQ(approve.status, 0) << approve.output;
+    // Back office: two approvers, each with the operator card (PIN typed), then production.
+    const auto approve_with = [&](const char* token) {
+        return run_command(fmt::format(
+            "echo 123456 | {} {} order approve {} --dir {} --module {} --token '{}' --lang en",
+            softhsm_env(), sigcard_binary(), order, dir().string(), SOFTHSM2_MODULE, token));
+    };
+    const auto first = approve_with("Demo Op Anna Freigabe");
+    ASSERT_EQ(first.status, 0) << first.output;
+    EXPECT_THAT(first.output, HasSubstr("\"decision\": \"approve\""));  // shown before signing
+    EXPECT_THAT(first.output, HasSubstr("approval 1 of 2"));
+    const auto anna_again = approve_with("Demo Op Anna Freigabe");
+    EXPECT_NE(anna_again.status, 0);
+    EXPECT_THAT(anna_again.output, HasSubstr("approval.same_operator"));
+    const auto by_holder = approve_with("Demo Partnerkarte");
+    EXPECT_NE(by_holder.status, 0);
+    EXPECT_THAT(by_holder.output, HasSubstr("operator.not_found"));
+    EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
+                HasSubstr("state:        submitted"));
+    const auto by_bernd = approve_with("Demo Op Bernd Freigabe");
+    ASSERT_EQ(by_bernd.status, 0) << by_bernd.output;
+    EXPECT_THAT(by_bernd.output, HasSubstr("is approved (second approval)"));
     const auto produce =
         sigcard(fmt::format("card produce --order {} --label {} "
                             "--transport-pin 123456 --dir {}",

@@ -323,7 +323,9 @@ TEST_F(PagesTest, AnApprovedOrderCanNoLongerBeCancelledByTheHolder) {
     Browser browser(base);
     browser.get("/status");
     browser.submit("/status", {{"order_number", order.order_number}, {"email", "anna@kanzlei.example"}});
-    book.approve(order.order_number, "operator:test", now + 6);  // meanwhile, in the back office
+    // Meanwhile, in the back office, the second approval (backoffice/approvals takes this step).
+    desk.store.apply({order.order_number, &orders::rule_of(orders::OrderStep::approve),
+                      "operator:test", "", now + 6, std::nullopt});
     const auto late = browser.submit("/status/stornieren", {{"confirm_cancel", "1"}});
     EXPECT_TRUE(contains(late.body, "bereits freigegeben"));
     EXPECT_EQ(book.find(order.order_number)->state, orders::OrderState::approved);

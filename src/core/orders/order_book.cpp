@@ -60,10 +60,6 @@ void OrderBook::expire(const std::string& n, const std::string& reason, std::int
     take(OrderStep::expire, n, "system", reason, now);
 }
 
-void OrderBook::approve(const std::string& n, const std::string& actor, std::int64_t now) {
-    take(OrderStep::approve, n, actor, "", now);
-}
-
 void OrderBook::reject(const std::string& n, const std::string& actor, const std::string& reason,
                        std::int64_t now) {
     take(OrderStep::reject, n, actor, reason, now);

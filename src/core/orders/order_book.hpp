@@ -32,8 +32,7 @@ public:
     std::vector<Waiting> waiting() const;
 
     // Each checks the current state (order.invalid_transition) and records an event and an
-    // audit record.
-    void approve(const std::string& order_number, const std::string& actor, std::int64_t now);
+    // audit record. Approval is not here: it takes two signed decisions (backoffice/approvals).
     void reject(const std::string& order_number, const std::string& actor,
                 const std::string& reason, std::int64_t now);
     void cancel(const std::string& order_number, const std::string& actor, std::int64_t now);

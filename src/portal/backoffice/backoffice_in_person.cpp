@@ -42,18 +42,6 @@ std::optional<std::array<identification::Point, 4>> corners_from(std::string_vie
     }
 }
 
-std::string order_of(const PageRequest& page) {
-    // A hand scanner reading the order form's Data Matrix types "<number> <sha256>": the number
-    // is what comes before the space.
-    auto raw = page.http.query.find("auftrag").value_or("");
-    raw = raw.substr(0, std::min({raw.find('+'), raw.find("%20"), raw.size()}));
-    const auto number = decoded_token(raw);
-    if (!number) {
-        throw PageRefusal(order_unknown, 404, "order parameter");
-    }
-    return *number;
-}
-
 }  // namespace
 
 void BackofficePages::add_in_person_routes(http::Router& router) {
@@ -73,7 +61,7 @@ void BackofficePages::add_in_person_routes(http::Router& router) {
 }
 
 http::Response BackofficePages::in_person_form(PageRequest& page, const Session& session) {
-    const auto number = order_of(page);
+    const auto number = order_parameter(page, "auftrag");
     new_order::Application application;
     const bool found = context_.db.with_session([&](soci::session& s) {
         std::string document;
@@ -157,13 +145,15 @@ http::Response BackofficePages::in_person_prepare(PageRequest& page, const Sessi
                                               "Sign the identification with your card")));
     values.set("order_number", prepared.order_number);
     values.set("record", nlohmann::json::parse(prepared.record).dump(2));
+    values.set("signer_document", std::string());  // the record comes with its signing request
+    values.set("request_url", "/identifizierung/vor-ort/anfrage?auftrag=" + prepared.order_number);
     values.set("certificate_sha256", session.certificate_sha256);
     values.set("card_errors", pages::card_error_list(page));
     return render(page, "backoffice_in_person_sign", std::move(values));
 }
 
 http::Response BackofficePages::in_person_request(PageRequest& page, const Session& session) {
-    const auto number = order_of(page);
+    const auto number = order_parameter(page, "auftrag");
     const auto now = unix_now();
     const auto prepared =
         context_.in_person.pending(number, session.who.name, context_.data_key, now);
@@ -202,7 +192,7 @@ http::Response BackofficePages::in_person_complete(PageRequest& page, const Sess
 http::Response BackofficePages::in_person_done(PageRequest& page, const Session& session) {
     auto values = operator_values(page, session);
     values.set("title", std::string(page.text("Identifiziert", "Identified")));
-    values.set("order_number", order_of(page));
+    values.set("order_number", order_parameter(page, "auftrag"));
     return render(page, "backoffice_in_person_done", std::move(values));
 }
 
@@ -210,7 +200,7 @@ http::Response BackofficePages::record_pdf(PageRequest& page, const Session& ses
     if (!identification::may_read_identification(session.who)) {
         throw PageRefusal(operators::errors::role_required, 403, "identification record");
     }
-    const auto number = order_of(page);
+    const auto number = order_parameter(page, "auftrag");
     const auto record = context_.in_person.record_of(number);
     if (!record) {
         throw PageRefusal(order_unknown, 404, "no identification record");
@@ -224,7 +214,7 @@ http::Response BackofficePages::record_pdf(PageRequest& page, const Session& ses
 }
 
 http::Response BackofficePages::id_copy_page(PageRequest& page, const Session& session) {
-    const auto number = order_of(page);
+    const auto number = order_parameter(page, "auftrag");
     const auto side = identification::document_side_from(page.http.query.find("seite").value_or(""));
     const auto reason = std::string(page.http.query.find("grund").value_or(""));
     if (!side) {

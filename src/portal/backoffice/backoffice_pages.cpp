@@ -76,7 +76,9 @@ int login_status(std::string_view id) {
 BackofficePages::BackofficePages(BackofficeContext context)
     : context_(context),
       login_(context.db, context.config.name),
-      sessions_(context.db, login_) {}
+      sessions_(context.db, login_),
+      approvals_(context.db, context.config.name),
+      queues_(context.db) {}
 
 void BackofficePages::add_routes(http::Router& router) {
     router.get("/anmeldung", login_page(&BackofficePages::login));
@@ -93,6 +95,7 @@ void BackofficePages::add_routes(http::Router& router) {
     router.post("/mitarbeiter/entfernen",
                 operator_page(&BackofficePages::operator_remove, Role::administrator));
     add_in_person_routes(router);
+    add_order_routes(router);
 }
 
 http::Handler BackofficePages::login_page(LoginHandler handler) const {
@@ -163,6 +166,7 @@ PageValues BackofficePages::operator_values(const PageRequest& page,
     values.set("logged_in", true);
     values.set("is_registration_officer", session.who.has(Role::registration_officer));
     values.set("is_administrator", session.who.has(Role::administrator));
+    values.set("is_approver", session.who.has(Role::approver));
     return values;
 }
 

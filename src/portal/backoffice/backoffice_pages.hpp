@@ -6,6 +6,8 @@
 // order's and the post office's values side by side, and the list of operators.
 #pragma once
 
+#include "backoffice/approvals.hpp"
+#include "backoffice/work_queues.hpp"
 #include "identification/in_person.hpp"
 #include "identification/postident_results.hpp"
 #include "operators/operator_sessions.hpp"
@@ -25,6 +27,10 @@ struct BackofficeContext {
     identification::InPersonIdentifications& in_person;
     const new_order::DataKey& data_key;  // seals an identification until it is signed
 };
+
+// The order number a page's query names (`name`), as typed or scanned from the order form's Data
+// Matrix ("<number> <sha256>"); a refusal (404) when it is no order number.
+std::string order_parameter(const pages::PageRequest& page, std::string_view name);
 
 class BackofficePages {
 public:
@@ -70,6 +76,22 @@ private:
     http::Response id_copy_page(pages::PageRequest& page, const Session& session);
     http::Response record_pdf(pages::PageRequest& page, const Session& session);
 
+    // Queues, search, an order's page and the approvers' decisions (backoffice_orders.cpp).
+    void add_order_routes(http::Router& router);
+    http::Response queue_page(pages::PageRequest& page, const Session& session);
+    http::Response claim(pages::PageRequest& page, const Session& session);
+    http::Response hand_back(pages::PageRequest& page, const Session& session);
+    http::Response search(pages::PageRequest& page, const Session& session);
+    http::Response order_page(pages::PageRequest& page, const Session& session);
+    http::Response order_view(pages::PageRequest& page, const Session& session,
+                              const std::string& number,
+                              const std::vector<orders::FieldError>& change_errors, int status);
+    http::Response decision_prepare(pages::PageRequest& page, const Session& session);
+    http::Response decision_request(pages::PageRequest& page, const Session& session);
+    http::Response decision_complete(pages::PageRequest& page, const Session& session);
+    http::Response decision_file(pages::PageRequest& page, const Session& session);
+    http::Response change_order(pages::PageRequest& page, const Session& session);
+
     // Values every operator page has: the name, roles, the card the page watches.
     pages::PageValues operator_values(const pages::PageRequest& page, const Session& session) const;
     http::Response render(const pages::PageRequest& page, std::string_view name,
@@ -78,6 +100,8 @@ private:
     BackofficeContext context_;
     operators::OperatorLogin login_;
     operators::OperatorSessions sessions_;
+    sigcard::backoffice::Approvals approvals_;
+    sigcard::backoffice::WorkQueues queues_;
 };
 
 }  // namespace sigcard::portal::backoffice

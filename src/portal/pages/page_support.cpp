@@ -61,9 +61,11 @@ std::string render_template(std::string_view name, const PageValues& values) {
     }
     kainjow::mustache::mustache tmpl{std::string(*source)};
     // Partials for every page: a labelled form field with its error (templates/field.html), and
-    // what the card pages say when the browser keeps them from the agent (agent_access.html).
+    // what the card pages say when the browser keeps them from the agent (agent_access.html), and
+    // the operator card's signing panel with its messages on the back office's signing pages.
     PageValues with_partials = values;
-    for (const char* partial : {"field", "agent_access", "terms_choice", "billing_same"}) {
+    for (const char* partial : {"field", "agent_access", "terms_choice", "billing_same",
+                                "operator_signer", "operator_signer_messages"}) {
         with_partials.set(partial, kainjow::mustache::partial([partial] {
                               return std::string(
                                   embedded_asset(fmt::format("templates/{}.html", partial))

@@ -56,6 +56,27 @@ export class TrustCenter {
     }
   }
 
+  // `sigcard order approve` at an approver's terminal: the operator card (a demo operator's, in
+  // the card store) signs the decision, its PIN typed.
+  async approveAtTerminal(order, token, pin = '123456') {
+    const module = await this.hsmModule();
+    return new Promise((resolve, reject) => {
+      const child = execFile(binary('sigcard'),
+        ['order', 'approve', order, '--module', module, '--token', token, '--lang', 'en', '--dir', this.dir],
+        { cwd: repoRoot, env: { ...process.env, SOFTHSM2_CONF: this.cardStoreConf() } },
+        (error, stdout, stderr) => error
+          ? reject(new Error(`sigcard order approve ${order} failed: ${error.message}\n${stdout}${stderr}`))
+          : resolve(stdout));
+      child.stdin.end(`${pin}\n`);
+    });
+  }
+
+  // Both approvals of an order at the terminal, by the demo's two approvers.
+  async approveTwice(order) {
+    await this.approveAtTerminal(order, 'Demo Op Anna Freigabe');
+    await this.approveAtTerminal(order, 'Demo Op Bernd Freigabe');
+  }
+
   publishTerms(file, version, validFrom = today()) {
     return this.sigcard('terms', 'publish', file, '--version', version, '--valid-from', validFrom);
   }

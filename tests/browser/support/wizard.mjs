@@ -93,3 +93,30 @@ export async function signInAgentWindow(confirmation, pin) {
     confirmation.locator('button[value="sign"]').click(),
   ]);
 }
+
+// A follow-up order as the holder places it: this card alone in the reader, the wizard, the
+// agent's window; resolves with the order number from the confirmation page.
+export async function placeFollowUpOrder(demo, page, label) {
+  const [card] = await demo.insertCards([label]);
+  await readCard(page, demo.url('/folgeauftrag?lang=de'));
+  await declareUnchanged(page);
+  await enterOrderData(page);
+  await continueToSigning(page);
+  const confirmation = await openAgentConfirmation(page);
+  await signInAgentWindow(confirmation, card.pin);
+  await page.waitForURL(/\/folgeauftrag\/bestaetigung$/, { timeout: 30000 });
+  await confirmation.close();
+  return page.locator('#order-number').innerText();
+}
+
+// An operator signs in to the back office with this operator card alone in the reader (demo
+// operator PIN 123456).
+export async function signInOperator(demo, page, label, lang = 'de') {
+  await demo.insertCards([label]);
+  await page.goto(demo.backofficeUrl(`/anmeldung?lang=${lang}`));
+  await Promise.all([page.waitForURL(/\/anmeldung\/karte$/), page.locator('#read-card').click()]);
+  const confirmation = await openAgentConfirmation(page);
+  await signInAgentWindow(confirmation, '123456');
+  await page.waitForURL(demo.backofficeUrl('/'), { timeout: 30000 });
+  await confirmation.close();
+}

@@ -1,0 +1,490 @@
+// The back office's work on orders: the queues (one per kind of work, oldest first, with counts,
+// claim and hand back), the search (number, name, PostIdent reference, certificate serial, or the
+// order form's Data Matrix typed by a hand scanner), an order's page with its approvals, and the
+// approvers' decisions — each a statement signed with the operator's card through the card agent,
+// as the in-person record is (backoffice/approvals).
+#include "portal/backoffice/backoffice_pages.hpp"
+
+#include "common/clock.hpp"
+#include "encoding/encoding.hpp"
+#include "orders/order_errors.hpp"
+#include "orders/order_fields.hpp"
+#include "portal/api_support.hpp"
+#include "portal/pages/follow_up_wizard.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+
+#include <map>
+
+namespace sigcard::portal::backoffice {
+
+namespace {
+
+using pages::PageRefusal;
+using pages::PageRequest;
+using pages::PageValues;
+using operators::Role;
+using sigcard::backoffice::Decision;
+using sigcard::backoffice::Queue;
+
+constexpr int kPageSize = 50;
+
+// The status a page answers a refused back-office step with.
+int refusal_status(std::string_view id) {
+    if (id == "order.unknown") {
+        return 404;
+    }
+    if (id == "operator.role_required" || id == "approval.same_operator" ||
+        id == "approval.identified_by_you" || id == "approval.entered_by_you" ||
+        id == "approval.signature_invalid" || id == "queue.not_in_your_queues") {
+        return 403;
+    }
+    if (id == "approval.not_awaiting" || id == "approval.order_changed" ||
+        id == "approval.expired" || id == "queue.claimed" || id == "queue.not_yours" ||
+        id == "order.change_not_allowed" || id == "order.invalid_transition") {
+        return 409;
+    }
+    return 422;
+}
+
+template <typename F>
+auto refusing(F&& step) {
+    try {
+        return step();
+    } catch (const orders::InvalidOrderData&) {
+        throw;
+    } catch (const Error& e) {
+        throw PageRefusal(e.code(), refusal_status(e.id()), e.detail());
+    }
+}
+
+std::string queue_label(Queue queue, bool en) {
+    switch (queue) {
+    case Queue::identify: return en ? "To identify" : "Zu identifizieren";
+    case Queue::approve: return en ? "To approve" : "Freizugeben";
+    case Queue::produce: return en ? "To produce" : "Zu produzieren";
+    case Queue::ship: return en ? "To ship" : "Zu versenden";
+    case Queue::receipt: return en ? "Awaiting receipt" : "Empfang ausstehend";
+    case Queue::deadlines: return en ? "Deadlines" : "Fristen";
+    }
+    return {};
+}
+
+std::string state_label(orders::OrderState state, bool en) {
+    static const std::map<orders::OrderState, std::pair<std::string_view, std::string_view>> texts{
+        {orders::OrderState::awaiting_identification, {"wartet auf Identifizierung", "awaiting identification"}},
+        {orders::OrderState::in_review, {"Identifizierung in Prüfung", "identification in review"}},
+        {orders::OrderState::identified, {"identifiziert", "identified"}},
+        {orders::OrderState::submitted, {"eingereicht", "submitted"}},
+        {orders::OrderState::approved, {"freigegeben", "approved"}},
+        {orders::OrderState::in_production, {"in Produktion", "in production"}},
+        {orders::OrderState::shipped, {"versandt", "shipped"}},
+        {orders::OrderState::active, {"aktiv", "active"}},
+        {orders::OrderState::rejected, {"abgelehnt", "rejected"}},
+        {orders::OrderState::cancelled, {"storniert", "cancelled"}},
+        {orders::OrderState::expired, {"abgelaufen", "expired"}},
+    };
+    const auto& t = texts.at(state);
+    return std::string(en ? t.second : t.first);
+}
+
+std::string kind_label(orders::OrderKind kind, bool en) {
+    return kind == orders::OrderKind::follow_up ? (en ? "follow-up" : "Folgeauftrag")
+                                                : (en ? "new order" : "Neuauftrag");
+}
+
+PageValues item_values(const PageRequest& page, const sigcard::backoffice::QueueItem& item,
+                       const operators::Operator& who) {
+    const bool en = page.english();
+    PageValues v;
+    v.set("order_number", item.order_number);
+    v.set("is_order", !item.order_number.empty());
+    v.set("holder", item.holder);
+    v.set("kind", item.order_number.empty() ? std::string() : kind_label(item.kind, en));
+    v.set("state", item.order_number.empty()
+                       ? std::string(en ? "certificate expires" : "Zertifikat läuft ab")
+                       : state_label(item.state, en));
+    v.set("since", item.since ? pages::format_date_time(item.since, page.language) : "");
+    v.set("approvals", std::to_string(item.approvals));
+    v.set("awaiting_approval", sigcard::backoffice::queue_of(item.state) == Queue::approve &&
+                                   !item.order_number.empty());
+    v.set("claimed_by", item.claimed_by);
+    v.set("claimed_by_me", item.claimed_by == who.name);
+    v.set("claimable", item.claimed_by.empty() && !item.order_number.empty());
+    v.set("deadline", item.deadline ? pages::format_date_time(*item.deadline, page.language) : "");
+    v.set("certificate_serial", item.certificate_serial);
+    return v;
+}
+
+std::string query_value(const PageRequest& page, std::string_view name) {
+    return std::string(page.http.query.find(name).value_or(""));
+}
+
+}  // namespace
+
+std::string order_parameter(const PageRequest& page, std::string_view name) {
+    // A hand scanner reading the order form's Data Matrix types "<number> <sha256>": the number
+    // is what comes before the space.
+    auto raw = page.http.query.find(name).value_or("");
+    raw = raw.substr(0, std::min(raw.find(' '), raw.size()));
+    const auto number = decoded_token(raw);
+    if (!number) {
+        throw PageRefusal(orders::errors::unknown, 404, "order parameter");
+    }
+    return *number;
+}
+
+void BackofficePages::add_order_routes(http::Router& router) {
+    router.get("/arbeit", operator_page(&BackofficePages::queue_page, std::nullopt));
+    router.post("/arbeit/nehmen", operator_page(&BackofficePages::claim, std::nullopt));
+    router.post("/arbeit/zurueckgeben", operator_page(&BackofficePages::hand_back, std::nullopt));
+    router.get("/suche", operator_page(&BackofficePages::search, std::nullopt));
+    router.get("/auftrag", operator_page(&BackofficePages::order_page, std::nullopt));
+    router.post("/auftrag/entscheidung", operator_page(&BackofficePages::decision_prepare, Role::approver));
+    router.post("/auftrag/entscheidung/anfrage",
+                operator_page(&BackofficePages::decision_request, Role::approver));
+    router.post("/auftrag/entscheidung/abschluss",
+                operator_page(&BackofficePages::decision_complete, Role::approver));
+    router.get("/auftrag/entscheidung.p7s", operator_page(&BackofficePages::decision_file, std::nullopt));
+    router.get("/auftrag/entscheidung.json", operator_page(&BackofficePages::decision_file, std::nullopt));
+    router.post("/auftrag/aendern", operator_page(&BackofficePages::change_order, std::nullopt));
+}
+
+http::Response BackofficePages::queue_page(PageRequest& page, const Session& session) {
+    const bool en = page.english();
+    const auto now = unix_now();
+    std::optional<Queue> chosen = sigcard::backoffice::queue_from(query_value(page, "liste"));
+    PageValues tabs{PageValues::type::list};
+    for (const auto& count : queues_.counts(now)) {
+        if (!sigcard::backoffice::may_see(session.who, count.queue)) {
+            continue;
+        }
+        if (!chosen) {
+            chosen = count.queue;
+        }
+        PageValues tab;
+        tab.set("queue", std::string(to_string(count.queue)));
+        tab.set("label", queue_label(count.queue, en));
+        tab.set("count", std::to_string(count.items));
+        tab.set("active", count.queue == *chosen);
+        tab.set("oldest", count.oldest_since ? pages::format_date_time(*count.oldest_since, page.language)
+                                             : "");
+        tabs.push_back(tab);
+    }
+    if (!chosen || !sigcard::backoffice::may_see(session.who, *chosen)) {
+        throw PageRefusal(operators::errors::role_required, 403, "queue");
+    }
+    int number = 0;
+    try {
+        number = std::max(0, std::stoi(query_value(page, "seite").empty() ? "0"
+                                                                          : query_value(page, "seite")));
+    } catch (const std::exception&) {
+        number = 0;
+    }
+    const auto items = queues_.items(*chosen, now, number * kPageSize, kPageSize + 1);
+    PageValues rows{PageValues::type::list};
+    for (std::size_t i = 0; i < items.size() && i < kPageSize; ++i) {
+        rows.push_back(item_values(page, items[i], session.who));
+    }
+    auto values = operator_values(page, session);
+    values.set("title", std::string(page.text("Arbeitslisten", "Work queues")));
+    values.set("tabs", tabs);
+    values.set("queue", std::string(to_string(*chosen)));
+    values.set("queue_label", queue_label(*chosen, en));
+    values.set("items", rows);
+    values.set("empty", rows.is_empty_list());
+    values.set("is_approve_queue", *chosen == Queue::approve);
+    values.set("is_deadlines", *chosen == Queue::deadlines);
+    values.set("has_previous", number > 0);
+    values.set("previous_page", std::to_string(number - 1));
+    values.set("has_next", items.size() > kPageSize);
+    values.set("next_page", std::to_string(number + 1));
+    return render(page, "backoffice_queue", std::move(values));
+}
+
+http::Response BackofficePages::claim(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    const auto number = std::string(form.find("order").value_or(""));
+    refusing([&] { queues_.claim(number, session.who, unix_now()); return 0; });
+    return http::Response::redirect("/auftrag?auftrag=" + number);
+}
+
+http::Response BackofficePages::hand_back(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    const auto number = std::string(form.find("order").value_or(""));
+    refusing([&] { queues_.hand_back(number, session.who, unix_now()); return 0; });
+    const auto queue = sigcard::backoffice::queue_from(form.find("liste").value_or(""));
+    return http::Response::redirect(queue ? "/arbeit?liste=" + std::string(to_string(*queue))
+                                          : "/auftrag?auftrag=" + number);
+}
+
+http::Response BackofficePages::search(PageRequest& page, const Session& session) {
+    const auto text = query_value(page, "q");
+    const auto found = queues_.search(text, 50);
+    if (found.items.size() == 1 && found.scanned_form_matches.value_or(true)) {
+        return http::Response::redirect("/auftrag?auftrag=" +
+                                        found.items.front().order_number);
+    }
+    auto values = operator_values(page, session);
+    values.set("title", std::string(page.text("Suche", "Search")));
+    values.set("query", text);
+    PageValues rows{PageValues::type::list};
+    for (const auto& item : found.items) {
+        rows.push_back(item_values(page, item, session.who));
+    }
+    values.set("has_items", !rows.is_empty_list());
+    values.set("items", rows);
+    values.set("empty", rows.is_empty_list() && !text.empty());
+    values.set("form_differs", found.scanned_form_matches == false);
+    return render(page, "backoffice_search", std::move(values));
+}
+
+http::Response BackofficePages::order_page(PageRequest& page, const Session& session) {
+    return order_view(page, session, order_parameter(page, "auftrag"), {}, 200);
+}
+
+http::Response BackofficePages::order_view(PageRequest& page, const Session& session,
+                                           const std::string& number,
+                                           const std::vector<orders::FieldError>& change_errors,
+                                           int status) {
+    const bool en = page.english();
+    const auto record = context_.book.find(number);
+    if (!record) {
+        throw PageRefusal(orders::errors::unknown, 404, number);
+    }
+    const auto approval = approvals_.status(number);
+    auto values = operator_values(page, session);
+    values.set("title", std::string(page.text("Auftrag", "Order")) + " " + number);
+    values.set("order_number", number);
+    values.set("kind", kind_label(record->kind, en));
+    values.set("state", state_label(record->state, en));
+    values.set("state_id", std::string(orders::to_string(record->state)));
+    values.set("created", pages::format_date_time(record->created_at, page.language));
+    values.set("revision", std::to_string(approval.revision));
+    values.set("document_sha256", record->document_sha256);
+    values.set("is_new_order", record->kind == orders::OrderKind::new_order);
+    values.set("approvals", std::to_string(approval.approvals()));
+    const auto queue = sigcard::backoffice::queue_of(record->state);
+    const bool awaiting_approval = queue == Queue::approve;
+    values.set("awaiting_approval", awaiting_approval);
+    values.set("may_decide", awaiting_approval && session.who.has(Role::approver));
+    values.set("may_change",
+               (queue == Queue::approve || queue == Queue::identify) &&
+                   (session.who.has(Role::approver) || session.who.has(Role::registration_officer)));
+    values.set("may_identify", queue == Queue::identify &&
+                                   session.who.has(Role::registration_officer) &&
+                                   record->kind == orders::OrderKind::new_order);
+    values.set("decided", query_value(page, "entschieden"));
+    values.set("decided_approve", query_value(page, "entschieden") == "approve");
+    values.set("decided_reject", query_value(page, "entschieden") == "reject");
+    values.set("voided", query_value(page, "ungueltig"));
+    values.set("changed", !query_value(page, "geaendert").empty());
+
+    // Who works on it.
+    std::string claimed_by;
+    context_.db.with_session([&](soci::session& s) {
+        s << "SELECT c.operator_name FROM order_claims c JOIN orders o ON o.id = c.order_id "
+             "WHERE o.order_number = :n",
+            soci::use(number), soci::into(claimed_by);
+    });
+    values.set("claimed_by", claimed_by);
+    values.set("claimed_by_me", claimed_by == session.who.name);
+    values.set("claimable", claimed_by.empty() && queue && sigcard::backoffice::may_see(session.who, *queue));
+
+    // The entered data: as the form asks for it, to read and to change.
+    PageValues fields{PageValues::type::list};
+    auto data = record->data;
+    for (const auto& field : orders::order_fields()) {
+        PageValues f;
+        f.set("name", field.name);
+        f.set("label", orders::field_title(field, en));
+        f.set("value", field.value(data));
+        f.set("input", std::string(field.input == "country" ? "text" : field.input));
+        const auto error = std::find_if(change_errors.begin(), change_errors.end(),
+                                        [&](const auto& e) { return e.field == field.name; });
+        f.set("error", error == change_errors.end() ? std::string()
+                                                    : std::string(page.text(*error->code)));
+        f.set("has_error", error != change_errors.end());
+        fields.push_back(f);
+    }
+    values.set("fields", fields);
+    values.set("change_refused", !change_errors.empty());
+
+    PageValues decisions{PageValues::type::list};
+    for (const auto& d : approval.decisions) {
+        PageValues v;
+        v.set("id", std::to_string(d.id));
+        v.set("operator", d.operator_name);
+        v.set("decision", d.decision == Decision::approve
+                              ? std::string(page.text("Freigabe", "Approval"))
+                              : std::string(page.text("Ablehnung", "Rejection")));
+        v.set("decided", pages::format_date_time(d.decided_at, page.language));
+        v.set("revision", std::to_string(d.revision));
+        v.set("voided", d.voided_at.has_value());
+        v.set("certificate_serial", d.certificate_serial);
+        decisions.push_back(v);
+    }
+    values.set("decisions", decisions);
+    values.set("has_decisions", !decisions.is_empty_list());
+    PageValues history{PageValues::type::list};
+    for (const auto& event : record->events) {
+        PageValues v;
+        v.set("at", pages::format_date_time(event.at, page.language));
+        v.set("to", state_label(event.to, en));
+        v.set("actor", event.actor);
+        v.set("note", event.note);
+        history.push_back(v);
+    }
+    values.set("history", history);
+    auto response = render(page, "backoffice_order", std::move(values));
+    response.status = status;
+    return response;
+}
+
+http::Response BackofficePages::decision_prepare(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    const auto number = std::string(form.find("order").value_or(""));
+    const auto kind = form.find("decision").value_or("");
+    if (kind != "approve" && kind != "reject") {
+        throw PageRefusal(pages::page_errors::form_unreadable, 400, "decision");
+    }
+    const auto decision = kind == "approve" ? Decision::approve : Decision::reject;
+    const auto statement = refusing([&] {
+        return approvals_.statement(number, decision, std::string(form.find("reason").value_or("")),
+                                    session.who, unix_now());
+    });
+    auto values = operator_values(page, session);
+    values.set("title", decision == Decision::approve
+                            ? std::string(page.text("Freigabe mit Ihrer Karte signieren",
+                                                    "Sign the approval with your card"))
+                            : std::string(page.text("Ablehnung mit Ihrer Karte signieren",
+                                                    "Sign the rejection with your card")));
+    values.set("order_number", number);
+    values.set("statement", statement.text);
+    values.set("statement_base64", encoding::to_base64(statement.text));
+    values.set("signer_document", encoding::to_base64(statement.text));
+    values.set("request_url", "/auftrag/entscheidung/anfrage?erklaerung=" +
+                                  encoding::hex(ossl::as_bytes(statement.text)));
+    values.set("certificate_sha256", session.certificate_sha256);
+    values.set("card_errors", pages::card_error_list(page));
+    return render(page, "backoffice_decision_sign", std::move(values));
+}
+
+http::Response BackofficePages::decision_request(PageRequest& page, const Session& session) {
+    std::string text;
+    try {
+        text = encoding::from_hex(query_value(page, "erklaerung"));
+    } catch (const std::exception&) {
+        throw PageRefusal(pages::page_errors::form_unreadable, 400, "statement");
+    }
+    std::int64_t issued_at = 0;
+    std::string number;
+    try {
+        const auto statement = nlohmann::json::parse(text);
+        issued_at = statement.at("issued_at").get<std::int64_t>();
+        number = statement.at("order").get<std::string>();
+        if (statement.at("operator").get<std::string>() != session.who.name) {
+            throw PageRefusal(sigcard::backoffice::errors::statement_invalid, 403, "another operator");
+        }
+    } catch (const nlohmann::json::exception&) {
+        throw PageRefusal(sigcard::backoffice::errors::statement_invalid, 422, "statement");
+    }
+    const auto now = unix_now();
+    const auto until = issued_at + sigcard::backoffice::decision_lifetime;
+    if (until <= now) {
+        return http::Response::json(
+            {{"state", "no_document"}, {"location", "/auftrag?auftrag=" + number}});
+    }
+    const auto request = context_.signer.sign(context_.config.urls.backoffice,
+                                              encoding::hex(ossl::sha256(ossl::as_bytes(text))),
+                                              session.certificate_sha256, now, until);
+    return http::Response::json({{"state", "ready"},
+                                 {"document_base64", encoding::to_base64(text)},
+                                 {"portal_request", request.portal_request},
+                                 {"portal_signature", request.portal_signature}});
+}
+
+http::Response BackofficePages::decision_complete(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    std::string text;
+    std::string cms;
+    try {
+        text = encoding::from_base64(std::string(form.find("statement_base64").value_or("")));
+        cms = encoding::from_base64(std::string(form.find("signature_base64").value_or("")));
+    } catch (const std::exception&) {
+        throw PageRefusal(pages::page_errors::form_unreadable, 400, "decision form");
+    }
+    std::string number;
+    std::string kind;
+    try {
+        const auto statement = nlohmann::json::parse(text);
+        number = statement.at("order").get<std::string>();
+        kind = statement.at("decision").get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+        throw PageRefusal(sigcard::backoffice::errors::statement_invalid, 422, "statement");
+    }
+    refusing([&] { return approvals_.decide(text, ossl::as_bytes(cms), session.who, unix_now()); });
+    return http::Response::redirect("/auftrag?auftrag=" + number +
+                                    "&entschieden=" + kind);
+}
+
+http::Response BackofficePages::decision_file(PageRequest& page, const Session& session) {
+    (void)session;
+    const auto id_text = query_value(page, "id");
+    long long id = 0;
+    try {
+        id = std::stoll(id_text);
+    } catch (const std::exception&) {
+        throw PageRefusal(orders::errors::unknown, 404, "decision id");
+    }
+    std::string statement;
+    std::string signature;
+    const bool found = context_.db.with_session([&](soci::session& s) {
+        s << "SELECT statement, signature FROM order_decisions WHERE id = :id", soci::use(id),
+            soci::into(statement), soci::into(signature);
+        return s.got_data();
+    });
+    if (!found) {
+        throw PageRefusal(orders::errors::unknown, 404, "decision " + id_text);
+    }
+    auto response = page.http.path.ends_with(".p7s")
+                        ? http::Response::binary(encoding::from_base64(signature),
+                                                 "application/pkcs7-signature")
+                        : http::Response::binary(statement, "application/json");
+    response.headers.set("Content-Disposition",
+                         fmt::format("attachment; filename=\"entscheidung-{}.{}\"", id,
+                                     page.http.path.ends_with(".p7s") ? "p7s" : "json"));
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
+http::Response BackofficePages::change_order(PageRequest& page, const Session& session) {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    const auto number = std::string(form.find("order").value_or(""));
+    const auto record = context_.book.find(number);
+    if (!record) {
+        throw PageRefusal(orders::errors::unknown, 404, number);
+    }
+    auto data = record->data;
+    for (const auto& field : orders::order_fields()) {
+        if (const auto value = form.find(field.name)) {
+            field.value(data) = std::string(*value);
+        }
+    }
+    int voided = 0;
+    try {
+        voided = refusing([&] {
+            return approvals_.change_order_data(number, data,
+                                                std::string(form.find("reason").value_or("")),
+                                                session.who, unix_now());
+        });
+    } catch (const orders::InvalidOrderData& e) {
+        return order_view(page, session, number, e.fields(), 422);
+    }
+    return http::Response::redirect("/auftrag?auftrag=" + number +
+                                    "&geaendert=1&ungueltig=" + std::to_string(voided));
+}
+
+}  // namespace sigcard::portal::backoffice

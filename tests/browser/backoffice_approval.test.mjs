@@ -1,0 +1,157 @@
+// Four-eyes approval in the back office as the approvers meet it: a holder's follow-up order in
+// the approval queue, approved by Anna with her operator card through the card agent, Anna
+// refused as the second approver, Bernd giving the second approval after finding the order with
+// the search field; the stored signed approval verified with `openssl cms -verify` against the
+// trust center's CA. And a new order identified through the (FAKE) post office whose first
+// approval is voided when the registration officer changes the shipping address. Screenshots of
+// the queue and the order page in German and English.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { watchPage } from './support/browser.mjs';
+import { startDemo } from './support/demo_setup.mjs';
+import { applicant, applyForNewOrder } from './support/new_order.mjs';
+import { postIdentSuccess, writeResults } from './support/postident_fake.mjs';
+import { StepScreenshots } from './support/screenshots.mjs';
+import {
+  openAgentConfirmation, placeFollowUpOrder, signInAgentWindow, signInOperator,
+} from './support/wizard.mjs';
+
+const run = promisify(execFile);
+let demo;
+before(async () => { demo = await startDemo({ operators: true }); });
+after(async () => { await demo?.stop(); });
+
+// On the order's page: "Approve", the statement, the card signs it in the agent's window.
+async function approve(page, order) {
+  await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+  await Promise.all([page.waitForURL(/\/auftrag\/entscheidung$/), page.locator('#approve').click()]);
+  assert.match(await page.locator('#decision-statement').innerText(), new RegExp(`"order": "${order}"`));
+  const confirmation = await openAgentConfirmation(page);
+  assert.match(await confirmation.locator('#document').innerText(), /I approve this order/);
+  await signInAgentWindow(confirmation, '123456');
+  await page.waitForURL(/\/auftrag\?auftrag=.*&entschieden=approve$/, { timeout: 30000 });
+  await confirmation.close();
+}
+
+async function logOut(page) {
+  await Promise.all([page.waitForURL(/\/anmeldung\?ende=abgemeldet$/), page.locator('#logout').click()]);
+}
+
+test('a follow-up order approved by two approvers with their cards; the same approver is refused as the second', { timeout: 240000 }, async () => {
+  const shots = new StepScreenshots('backoffice-approval');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    const order = await placeFollowUpOrder(demo, page, 'Demo Erika Mustermann');
+
+    await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'en');
+    await page.locator('#nav-queues').click();
+    await page.locator('#queue-items').waitFor();
+    assert.equal(await page.locator('#queue-title').getAttribute('data-queue'), 'approve');
+    const row = page.locator(`#queue-items tr[data-order="${order}"]`);
+    assert.match(await row.innerText(), /Erika Mustermann\s+follow-up\s+submitted/);
+    assert.equal(await row.locator('.approvals').innerText(), '0 / 2');
+    await shots.take(page, 'queue-en', { docsName: 'backoffice-queue-approve-en', fullPage: true });
+    await approve(page, order);
+    assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'submitted');
+    assert.equal(await page.locator('#decisions tr[data-operator="anna"]').count(), 1);
+
+    // Anna once more: refused before anything is signed, nothing stored.
+    watch.expectStatus('/auftrag/entscheidung', 403);
+    await page.locator('#approve').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /You have already decided on this order/);
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+    assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
+    await logOut(page);
+
+    // Bernd finds the order with the search field (as a hand scanner would type it) and gives
+    // the second approval.
+    await signInOperator(demo, page, 'Demo Op Bernd Freigabe', 'de');
+    await page.locator('#nav-search').fill(order);
+    await Promise.all([page.waitForURL(/\/auftrag\?auftrag=/), page.locator('#nav-search').press('Enter')]);
+    assert.equal(await page.locator('#page-title').innerText(), `Auftrag ${order}`);
+    await approve(page, order);
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'approved');
+    assert.match(await page.locator('#history').innerText(), /second approval \(first: operator:anna\)/);
+    await shots.take(page, 'order-de', { docsName: 'backoffice-order-approved-de', fullPage: true });
+
+    // The stored approval is evidence anyone can check: openssl verifies the card's CMS
+    // signature over exactly the stored statement, by a certificate of the trust center's CA.
+    const id = await page.locator('#decisions tr[data-operator="bernd"]').getAttribute('data-decision');
+    const statement = await page.request.get(demo.backofficeUrl(`/auftrag/entscheidung.json?id=${id}`));
+    const signature = await page.request.get(demo.backofficeUrl(`/auftrag/entscheidung.p7s?id=${id}`));
+    assert.equal(statement.status(), 200);
+    const files = path.join(demo.tc.root, 'decision');
+    await writeFile(`${files}.json`, await statement.body());
+    await writeFile(`${files}.p7s`, await signature.body());
+    const verified = await run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER',
+      '-in', `${files}.p7s`, '-content', `${files}.json`, '-purpose', 'any',
+      '-CAfile', path.join(demo.tc.dir, 'ca', 'chain.pem'), '-out', '/dev/null']);
+    assert.match(verified.stderr, /Verification successful/);
+    assert.match((await statement.text()), /"decision": "approve"/);
+    // A changed statement does not verify.
+    await writeFile(`${files}.json`, (await statement.text()).replace('approve', 'reject'));
+    await assert.rejects(run('openssl', ['cms', '-verify', '-binary', '-inform', 'DER',
+      '-in', `${files}.p7s`, '-content', `${files}.json`, '-purpose', 'any',
+      '-CAfile', path.join(demo.tc.dir, 'ca', 'chain.pem'), '-out', '/dev/null']));
+    await logOut(page);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a new order\'s first approval is voided when the registration officer changes it', { timeout: 240000 }, async () => {
+  const shots = new StepScreenshots('backoffice-approval-voided');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    await page.goto(demo.url('/neuauftrag?lang=de'));
+    await applyForNewOrder(page, { lawyer: false });
+    const order = await page.locator('#order-number').innerText();
+    const reference = await page.locator('#postident-reference').innerText();
+    const folder = await writeResults(path.join(demo.tc.root, 'postident-voided'),
+      [postIdentSuccess(reference, applicant)]);
+    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+
+    await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'de');
+    await page.goto(demo.backofficeUrl('/arbeit?liste=approve&lang=de'));
+    assert.match(await page.locator(`#queue-items tr[data-order="${order}"]`).innerText(), /Neuauftrag\s+identifiziert/);
+    await shots.take(page, 'queue-de', { docsName: 'backoffice-queue-approve-de', fullPage: true });
+    await approve(page, order);
+    assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
+    await logOut(page);
+
+    await signInOperator(demo, page, 'Demo Op Clara RA-Stelle', 'en');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+    // A bad postal code: refused with the field marked, nothing changed.
+    watch.expectStatus('/auftrag/aendern', 422);
+    await page.locator('[id="field-shipping.postal_code"]').fill('5114');
+    await page.locator('#change-reason').fill('Umzug, telefonisch mitgeteilt');
+    await page.locator('#change-submit').click();
+    await page.locator('#change-refused').waitFor();
+    assert.equal(await page.locator('[id="field-shipping.postal_code"]').getAttribute('aria-invalid'), 'true');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+    assert.equal(await page.locator('#order-revision').innerText(), '0');
+    assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
+
+    await page.locator('[id="field-shipping.street"]').fill('Neue Straße 5');
+    await page.locator('#change-reason').fill('Umzug, telefonisch mitgeteilt');
+    await Promise.all([page.waitForURL(/geaendert=1/), page.locator('#change-submit').click()]);
+    assert.equal(await page.locator('#voided-count').innerText(), '1');
+    assert.equal(await page.locator('#order-revision').innerText(), '1');
+    assert.equal(await page.locator('#approval-count').innerText(), '0 / 2');
+    assert.equal(await page.locator('#decisions tr.voided[data-operator="anna"]').count(), 1);
+    await shots.take(page, 'voided-en', { docsName: 'backoffice-order-voided-en', fullPage: true });
+    await logOut(page);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
