@@ -155,3 +155,44 @@ test('a new order\'s first approval is voided when the registration officer chan
     await page.close();
   }
 });
+
+test('a rejection needs a reason, is signed with the card, and the applicant reads the reason', { timeout: 240000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    await page.goto(demo.url('/neuauftrag?lang=en'));
+    await applyForNewOrder(page, { lawyer: false });
+    const applicantPage = page.url();
+    const order = await page.locator('#order-number').innerText();
+    const reference = await page.locator('#postident-reference').innerText();
+    const folder = await writeResults(path.join(demo.tc.root, 'postident-rejected'),
+      [postIdentSuccess(reference, applicant)]);
+    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+
+    await signInOperator(demo, page, 'Demo Op Bernd Freigabe', 'en');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+    // Without a reason: refused before anything is signed.
+    watch.expectStatus('/auftrag/entscheidung', 422);
+    await page.locator('#reject').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /A rejection needs a reason/);
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
+    await page.locator('#reject-reason').fill('Die Zulassung ist nicht nachgewiesen.');
+    await Promise.all([page.waitForURL(/\/auftrag\/entscheidung$/), page.locator('#reject').click()]);
+    assert.match(await page.locator('#decision-statement').innerText(), /"reason": "Die Zulassung ist nicht nachgewiesen."/);
+    const confirmation = await openAgentConfirmation(page);
+    assert.match(await confirmation.locator('#document').innerText(), /I reject this order/);
+    await signInAgentWindow(confirmation, '123456');
+    await page.waitForURL(/&entschieden=reject$/, { timeout: 30000 });
+    await confirmation.close();
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'rejected');
+    await logOut(page);
+
+    await page.goto(applicantPage);
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'rejected');
+    assert.match(await page.locator('#rejection-reason').innerText(), /Reason: Die Zulassung ist nicht nachgewiesen\./);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -39,6 +39,20 @@ struct OrderRecord {
     std::vector<OrderEvent> events;
 };
 
+// Why the order was rejected (the note of its step into `rejected`), as the holder is told it;
+// nullopt while it is not rejected.
+inline std::optional<std::string> rejection_reason(const OrderRecord& order) {
+    if (order.state != OrderState::rejected) {
+        return std::nullopt;
+    }
+    for (auto event = order.events.rbegin(); event != order.events.rend(); ++event) {
+        if (event->to == OrderState::rejected) {
+            return event->note;
+        }
+    }
+    return std::nullopt;
+}
+
 // What a holder is told once an order is accepted.
 struct SubmittedOrder {
     std::string order_number;

@@ -162,6 +162,7 @@ http::Response HolderPages::render_status(PageRequest& page, const orders::Order
     values.set("cancel_open", order.state == orders::OrderState::submitted);
     values.set("state", std::string(orders::holder_state_text(order.state, page.english())));
     values.set("created_at", format_date_time(order.created_at, page.language));
+    values.set("rejection_reason", orders::rejection_reason(order).value_or(""));
     PageValues history{PageValues::type::list};
     for (const auto& event : order.events) {
         PageValues entry;

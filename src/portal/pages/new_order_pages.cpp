@@ -128,6 +128,7 @@ http::Response NewOrderPages::order_page(PageRequest& page) const {
                                              order.state));
     values.set("cancelled", order.state == orders::OrderState::cancelled);
     values.set("expired", order.state == orders::OrderState::expired);
+    values.set("rejection_reason", orders::rejection_reason(order).value_or(""));
     values.set("key", std::string(*key));
     const std::string lang = page.english() ? "en" : "de";
     const std::string base = "/api/v1/new-orders/" + number + "/";
