@@ -196,3 +196,43 @@ test('a rejection needs a reason, is signed with the card, and the applicant rea
     await page.close();
   }
 });
+
+test('the auditor reads who did what and checks the hash chain from the page; a changed record is found', { timeout: 180000 }, async () => {
+  const shots = new StepScreenshots('backoffice-audit');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    // An approver is not the auditor.
+    await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'en');
+    watch.expectStatus('/pruefprotokoll', 403);
+    assert.equal((await page.goto(demo.backofficeUrl('/pruefprotokoll'))).status(), 403);
+    await page.goto(demo.backofficeUrl('/'));
+    await logOut(page);
+
+    await signInOperator(demo, page, 'Demo Op Frank Revision', 'en');
+    await page.locator('#nav-audit').click();
+    await page.locator('#audit-actor').fill('operator:anna');
+    await page.locator('#audit-kind').selectOption('order.');
+    await Promise.all([page.waitForURL(/wer=operator%3Aanna/), page.locator('#audit-filter button').click()]);
+    const actions = await page.locator('#audit-records tr').evaluateAll(
+      (rows) => rows.map((row) => row.getAttribute('data-action')).filter(Boolean));
+    assert.ok(actions.includes('order.decision.approve'), actions.join(' '));
+    assert.ok(actions.every((action) => action.startsWith('order.')), actions.join(' '));
+    await Promise.all([page.waitForURL(/\/pruefprotokoll\/pruefen$/), page.locator('#verify-chain').click()]);
+    assert.equal(await page.locator('#chain-result').getAttribute('data-intact'), 'true');
+    await shots.take(page, 'audit-en', { docsName: 'backoffice-audit-en', fullPage: false });
+
+    // Someone with the database changes a record: the next check names it.
+    await run('sqlite3', [path.join(demo.tc.dir, 'sigcard.db'),
+      "UPDATE audit_log SET actor = 'operator:nobody' WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE action = 'order.decision.approve')"]);
+    watch.expectStatus('/pruefprotokoll/pruefen', 409);
+    await page.goto(demo.backofficeUrl('/pruefprotokoll'));
+    await Promise.all([page.waitForURL(/\/pruefprotokoll\/pruefen$/), page.locator('#verify-chain').click()]);
+    assert.equal(await page.locator('#chain-result').getAttribute('data-intact'), 'false');
+    assert.match(await page.locator('#chain-result').innerText(), /First broken record: \d+/);
+    await logOut(page);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});

@@ -1,4 +1,7 @@
 #include "audit/audit_log.hpp"
+
+#include <algorithm>
+#include <limits>
 #include "common/clock.hpp"
 #include "encoding/encoding.hpp"
 
@@ -147,6 +150,37 @@ AuditVerification verify(storage::Database& db) {
             result.reason = "records at the end were removed";
         }
         return result;
+    });
+}
+
+std::vector<AuditRecord> list(storage::Database& db, const AuditQuery& query) {
+    return db.with_session([&](soci::session& s) {
+        std::string sql = "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM "
+                          "audit_log WHERE seq < :before";
+        const long long before = query.before_seq.value_or(std::numeric_limits<long long>::max());
+        const auto prefix = query.action_prefix + "%";
+        sql += query.actor.empty() ? " AND :actor = ''" : " AND actor = :actor";
+        sql += " AND action LIKE :prefix";
+        sql += query.subject.empty() ? " AND :subject = ''" : " AND subject = :subject";
+        sql += " ORDER BY seq DESC LIMIT :limit";
+        const long long limit = std::clamp(query.limit, 1, 1000);
+        std::vector<AuditRecord> out;
+        soci::rowset<soci::row> rows =
+            (s.prepare << sql, soci::use(before), soci::use(query.actor), soci::use(prefix),
+             soci::use(query.subject), soci::use(limit));
+        for (const auto& row : rows) {
+            AuditRecord r;
+            r.seq = storage::row_int64(row, 0);
+            r.at = storage::row_int64(row, 1);
+            r.actor = row.get<std::string>(2);
+            r.action = row.get<std::string>(3);
+            r.subject = row.get<std::string>(4);
+            r.details = row.get<std::string>(5);
+            r.prev_hash = row.get<std::string>(6);
+            r.hash = row.get<std::string>(7);
+            out.push_back(std::move(r));
+        }
+        return out;
     });
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sigcard::audit {
 
@@ -67,6 +68,18 @@ private:
 };
 
 AuditVerification verify(storage::Database& db);
+
+// What the auditor's page asks of the log: newest first, optionally from one actor, of actions
+// starting with a prefix ("order.", "operator."), about one subject, below a sequence number
+// (the next page).
+struct AuditQuery {
+    std::string actor;
+    std::string action_prefix;
+    std::string subject;
+    std::optional<std::int64_t> before_seq;
+    int limit = 100;
+};
+std::vector<AuditRecord> list(storage::Database& db, const AuditQuery& query);
 
 // The hash of a record: SHA-256 over its fields and the previous hash (hex).
 std::string record_hash(const AuditRecord& record);

@@ -96,6 +96,7 @@ void BackofficePages::add_routes(http::Router& router) {
                 operator_page(&BackofficePages::operator_remove, Role::administrator));
     add_in_person_routes(router);
     add_order_routes(router);
+    add_audit_routes(router);
 }
 
 http::Handler BackofficePages::login_page(LoginHandler handler) const {
@@ -167,6 +168,7 @@ PageValues BackofficePages::operator_values(const PageRequest& page,
     values.set("is_registration_officer", session.who.has(Role::registration_officer));
     values.set("is_administrator", session.who.has(Role::administrator));
     values.set("is_approver", session.who.has(Role::approver));
+    values.set("is_auditor", session.who.has(Role::auditor));
     return values;
 }
 

@@ -6,6 +6,7 @@
 // order's and the post office's values side by side, and the list of operators.
 #pragma once
 
+#include "audit/audit_log.hpp"
 #include "backoffice/approvals.hpp"
 #include "backoffice/work_queues.hpp"
 #include "identification/in_person.hpp"
@@ -91,6 +92,13 @@ private:
     http::Response decision_complete(pages::PageRequest& page, const Session& session);
     http::Response decision_file(pages::PageRequest& page, const Session& session);
     http::Response change_order(pages::PageRequest& page, const Session& session);
+
+    // The auditor's page (backoffice_audit.cpp).
+    void add_audit_routes(http::Router& router);
+    http::Response audit_page(pages::PageRequest& page, const Session& session);
+    http::Response audit_check(pages::PageRequest& page, const Session& session);
+    http::Response audit_view(pages::PageRequest& page, const Session& session,
+                              const std::optional<audit::AuditVerification>& check);
 
     // Values every operator page has: the name, roles, the card the page watches.
     pages::PageValues operator_values(const pages::PageRequest& page, const Session& session) const;
