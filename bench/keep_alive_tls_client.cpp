@@ -166,8 +166,8 @@ void KeepAliveTlsClient::send(const std::string& path, const std::string& body,
     write_all(request(path, body, content_type));
 }
 
-void KeepAliveTlsClient::send_get(const std::string& path) {
-    write_all("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n\r\n");
+void KeepAliveTlsClient::send_get(const std::string& path, const std::string& headers) {
+    write_all("GET " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n" + headers + "\r\n");
 }
 
 std::optional<HttpAnswer> KeepAliveTlsClient::answer() {

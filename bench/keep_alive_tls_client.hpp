@@ -35,7 +35,8 @@ public:
     void set_nonblocking();
     int socket() const { return socket_; }
     void send(const std::string& path, const std::string& body, const std::string& content_type);
-    void send_get(const std::string& path);
+    // `headers`: more header lines, each ending in CRLF (e.g. a cookie).
+    void send_get(const std::string& path, const std::string& headers = {});
     std::optional<HttpAnswer> answer();
 
 private:

@@ -23,6 +23,7 @@ namespace sigcard::bench {
 struct Portal {
     pid_t pid = -1;
     std::string port;
+    std::string backoffice_port;
 };
 
 inline Portal start_portal(const std::filesystem::path& build, const std::filesystem::path& dir,
@@ -41,6 +42,7 @@ inline Portal start_portal(const std::filesystem::path& build, const std::filesy
         ::_exit(127);
     }
     const std::regex listening("listening on https://127\\.0\\.0\\.1:([0-9]+)/");
+    const std::regex backoffice("back office on https://[^:]+:([0-9]+)/");
     for (int i = 0; i < 200; ++i) {
         std::ifstream in(log);
         std::stringstream text;
@@ -49,6 +51,9 @@ inline Portal start_portal(const std::filesystem::path& build, const std::filesy
         const std::string s = text.str();
         if (std::regex_search(s, m, listening)) {
             p.port = m[1];
+            if (std::regex_search(s, m, backoffice)) {
+                p.backoffice_port = m[1];
+            }
             return p;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
