@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <chrono>
 
 namespace sigcard::authority {
@@ -53,6 +56,36 @@ ProducedCard produce_card(TrustCenter& tc, const CardOrder& order) {
         return id;
     });
     return produced;
+}
+
+Secret random_transport_pin() {
+    std::string pin;
+    while (pin.size() < 6) {
+        for (const auto byte : ossl::random_bytes(8)) {
+            if (byte < 250 && pin.size() < 6) {  // 250 = 25 × 10: every digit equally likely
+                pin += static_cast<char>('0' + byte % 10);
+            }
+        }
+    }
+    Secret secret(pin);
+    OPENSSL_cleanse(pin.data(), pin.size());
+    return secret;
+}
+
+smartcard::KeyType key_type_of_certificate(const X509* certificate) {
+    const EVP_PKEY* key = X509_get0_pubkey(certificate);
+    if (key != nullptr && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
+        return smartcard::KeyType::rsa_3072;
+    }
+    if (key != nullptr && EVP_PKEY_get_bits(key) == 384) {
+        return smartcard::KeyType::ec_p384;
+    }
+    return smartcard::KeyType::ec_p256;
+}
+
+std::string default_token_label(const std::string& order_number) {
+    // Order numbers are ASCII: cutting bytes cannot split a letter.
+    return ("SigCard " + order_number).substr(0, 32);
 }
 
 }  // namespace sigcard::authority

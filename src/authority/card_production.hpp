@@ -41,4 +41,13 @@ struct ProducedCard {
 
 ProducedCard produce_card(TrustCenter& trust_center, const CardOrder& order);
 
+// Six random digits (no bias), the card's transport PIN for the PIN letter.
+Secret random_transport_pin();
+
+// The key type of a certificate's key: a follow-up card gets a key of the same kind.
+smartcard::KeyType key_type_of_certificate(const X509* certificate);
+
+// "SigCard <order number>", cut to the 32 bytes of a PKCS#11 label.
+std::string default_token_label(const std::string& order_number);
+
 }  // namespace sigcard::authority

@@ -20,23 +20,6 @@ std::int64_t now_seconds() {
     return now().time_since_epoch().count();
 }
 
-// PKCS#11 labels are 32 bytes; order numbers are ASCII, so cutting bytes cannot split a letter.
-std::string default_token_label(const std::string& order_number) {
-    return fmt::format("SigCard {}", order_number).substr(0, 32);
-}
-
-// The new key is of the same kind as the one it replaces (the card model the holder uses).
-smartcard::KeyType key_type_of(const X509* cert) {
-    const EVP_PKEY* key = X509_get0_pubkey(cert);
-    if (key != nullptr && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
-        return smartcard::KeyType::rsa_3072;
-    }
-    if (key != nullptr && EVP_PKEY_get_bits(key) == 384) {
-        return smartcard::KeyType::ec_p384;
-    }
-    return smartcard::KeyType::ec_p256;
-}
-
 orders::OrderRecord find_order(const orders::OrderBook& orders, const std::string& number) {
     auto record = orders.find(number);
     if (!record) {
@@ -71,51 +54,6 @@ TrustCenterOrders::TrustCenterOrders(TrustCenter& tc, pki::OcspTransport transpo
       book_(store_),
       follow_up_(orders::FollowUpContext{tc.config(), tc.database(), validator_, ocsp_,
                                          tc.issuing_certificate()}) {}
-
-ProducedCard produce_follow_up_card(TrustCenterOrders& desk, const FollowUpProduction& request) {
-    auto& tc = desk.trust_center();
-    auto& orders = desk.book();
-    const auto record = find_order(orders, request.order_number);
-    if (record.state != orders::OrderState::approved &&
-        record.state != orders::OrderState::in_production) {
-        throw Error(errors::order_not_approved,
-                    fmt::format("{} is {}", record.order_number, orders::to_string(record.state)));
-    }
-    cards::CardRegister reg(tc.database());
-    const auto old_card = reg.find(record.card_id);
-    const auto old_certificate =
-        old_card ? tc.certificates().find(old_card->certificate_serial) : std::nullopt;
-    if (!old_certificate) {
-        throw Error(errors::replaced_card_missing, fmt::format("card {}", record.card_id));
-    }
-    const auto old_x509 = ossl::x509_from_der(old_certificate->der);
-    if (!old_x509) {
-        throw Error(errors::replaced_card_missing, "stored certificate unreadable");
-    }
-
-    CardOrder order;
-    // Carried over unchanged: the holder declared in the signed order that nothing changed.
-    order.holder = pki::read_holder_profile(old_x509.get());
-    order.token_label = request.token_label.value_or(default_token_label(record.order_number));
-    order.key_type = key_type_of(old_x509.get());
-    order.transport_pin = request.transport_pin;
-    order.partner_id = old_card->partner_id;
-    order.identification_method = old_card->identification_method;
-    order.identified_at = old_card->identified_at;
-    order.remote_renewals = old_card->remote_renewals + 1;
-    order.replaces_card_id = old_card->id;
-    order.order_id = record.id;
-    order.hold_until_receipt = true;
-    order.actor = request.actor;
-
-    if (record.state == orders::OrderState::approved) {
-        orders.start_production(record.order_number, request.actor, now_seconds());
-    }
-    auto produced = produce_card(tc, order);
-    publish_fresh_crl(tc);
-    orders.mark_shipped(record.order_number, produced.card_id, request.actor, now_seconds());
-    return produced;
-}
 
 std::string confirm_receipt(TrustCenterOrders& desk, const std::string& order_number,
                             const std::string& actor) {

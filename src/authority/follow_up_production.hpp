@@ -1,6 +1,5 @@
-// The back office's side of a follow-up order: the order service wired to this trust center's
-// PKI, production of the new card for an approved order (holder and identification carried over
-// from the card it replaces, certificate on hold until receipt), and the receipt that activates it.
+// The back office's side of an order: the order service wired to this trust center's PKI, and
+// the receipt that activates the new card (production and shipping: order_production.hpp).
 #pragma once
 
 #include "authority/card_production.hpp"
@@ -55,18 +54,6 @@ private:
     orders::OrderBook book_;
     orders::FollowUpOrders follow_up_;
 };
-
-struct FollowUpProduction {
-    std::string order_number;
-    std::optional<std::string> token_label;  // default: "SigCard <order number>"
-    Secret transport_pin;
-    std::string actor = "operator";
-};
-
-// approved → in_production → shipped (an order left in_production by a failed run is resumed).
-// The new card gets the old certificate's holder profile unchanged, the old card's identification
-// and one more remote renewal; its certificate stays on hold until receipt.
-ProducedCard produce_follow_up_card(TrustCenterOrders& desk, const FollowUpProduction& request);
 
 // shipped → active: releases the new certificate's hold and marks the new card active.
 // Returns the new certificate's serial.

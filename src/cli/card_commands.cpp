@@ -1,6 +1,9 @@
 // sigcard card produce|list, sigcard partner add|list.
 #include "authority/card_production.hpp"
 #include "authority/follow_up_production.hpp"
+#include "authority/order_production.hpp"
+#include "common/clock.hpp"
+#include "documents/shipping_papers.hpp"
 #include "authority/trust_center.hpp"
 #include "cards/card_register_errors.hpp"
 #include "cli/command_groups.hpp"
@@ -10,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace sigcard::cli {
@@ -29,7 +33,8 @@ struct ProduceOptions {
     std::string identified_on;
     std::string key = "ec-p256";
     std::string transport_pin;
-    std::string order_number;  // set: a follow-up card, everything else comes from the order
+    std::string order_number;  // set: the order's card, everything else comes from the order
+    std::filesystem::path pin_letter;  // with an order: write the PIN letter (PDF) here
 };
 
 pki::HolderProfile holder_from(const ProduceOptions& o) {
@@ -61,13 +66,6 @@ pki::HolderProfile holder_from(const ProduceOptions& o) {
 }
 
 // Six digits, uniformly drawn.
-Secret random_transport_pin() {
-    const auto bytes = ossl::random_bytes(4);
-    const std::uint32_t value = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
-                                (std::uint32_t{bytes[2]} << 8) | bytes[3];
-    return Secret(fmt::format("{:06}", value % 1000000));
-}
-
 smartcard::KeyType key_type_from(const std::string& text) {
     if (text == "ec-p384") {
         return smartcard::KeyType::ec_p384;
@@ -87,8 +85,8 @@ void print_transport_pin(const ProduceOptions& o, const Secret& pin) {
     }
 }
 
-// A follow-up card carries over what the holder declared unchanged; options that would change
-// it are refused rather than ignored.
+// An order's card takes its content from the order (a follow-up card carries over what the
+// holder declared unchanged); options that would change it are refused rather than ignored.
 void produce_for_order(const CLI::App& cmd, const ProduceOptions& o) {
     for (const char* holder_option :
          {"--given-name", "--surname", "--pseudonym", "--serial-number", "--country",
@@ -98,26 +96,35 @@ void produce_for_order(const CLI::App& cmd, const ProduceOptions& o) {
           "--key"}) {
         if (cmd.count(holder_option) > 0) {
             throw CLI::ValidationError(holder_option,
-                                       "not with --order: the follow-up card carries over the "
-                                       "holder, the identification and the key type");
+                                       "not with --order: the order names the holder, the "
+                                       "identification and the key type");
         }
     }
     authority::TrustCenter tc(o.dir);
     authority::TrustCenterOrders desk(tc);
-    authority::FollowUpProduction request;
+    authority::ProductionRequest request;
     request.order_number = o.order_number;
     if (!o.label.empty()) {
         request.token_label = o.label;
     }
-    request.transport_pin =
-        o.transport_pin.empty() ? random_transport_pin() : Secret(o.transport_pin);
+    if (!o.transport_pin.empty()) {
+        request.transport_pin = Secret(o.transport_pin);
+    }
     request.actor = "operator:cli";
-    const auto produced = authority::produce_follow_up_card(desk, request);
+    const auto produced = authority::produce_order(desk, request, unix_now());
     fmt::print(
         "Produced card {} (token \"{}\") for order {}, certificate serial {} (on hold until "
         "receipt)\n",
-        produced.card_serial, produced.token_label, o.order_number, produced.certificate_serial);
-    print_transport_pin(o, request.transport_pin);
+        produced.card.card_serial, produced.card.token_label, o.order_number,
+        produced.card.certificate_serial);
+    if (!o.pin_letter.empty()) {
+        std::ofstream(o.pin_letter, std::ios::binary)
+            << documents::render_pin_letter(produced.letter);
+        fmt::print("PIN letter (PIN and activation code, printed once): {}\n", o.pin_letter.string());
+    } else {
+        print_transport_pin(o, Secret(produced.letter.transport_pin));
+        fmt::print("Activation code: {}\n", produced.letter.activation_code);
+    }
 }
 
 void add_produce(CLI::App& card) {
@@ -128,8 +135,12 @@ void add_produce(CLI::App& card) {
                     "Token label of the new card (required unless --order; then default "
                     "\"SigCard <order>\")");
     cmd->add_option("--order", o->order_number,
-                    "Produce the new card of this approved follow-up order (holder and "
-                    "identification carried over from the card it replaces)");
+                    "Produce the card of this approved order (a follow-up card carries over the "
+                    "holder and identification of the card it replaces; a new order's card gets "
+                    "the identified person and the approved attributes)");
+    cmd->add_option("--pin-letter", o->pin_letter,
+                    "With --order: write the PIN letter (transport PIN and activation code, "
+                    "printed once) to this PDF instead of printing both");
     cmd->add_option("--given-name", o->given_name);
     cmd->add_option("--surname", o->surname);
     cmd->add_option("--pseudonym", o->pseudonym, "Pseudonym (the certificate shows NAME:PN)");
@@ -168,7 +179,7 @@ void add_produce(CLI::App& card) {
         order.token_label = o->label;
         order.key_type = key_type_from(o->key);
         order.transport_pin =
-            o->transport_pin.empty() ? random_transport_pin() : Secret(o->transport_pin);
+            o->transport_pin.empty() ? authority::random_transport_pin() : Secret(o->transport_pin);
         if (!o->partner.empty()) {
             cards::CardRegister reg(tc.database());
             auto partner = reg.find_partner(o->partner);

@@ -1,6 +1,7 @@
-// sigcard order list|show|receipt|new (approve and reject: decision_commands.cpp): the back
+// sigcard order list|show|ship|receipt|new (approve and reject: decision_commands.cpp): the back
 // office's view of orders at a terminal, and new orders entered for walk-in applicants at a registration office.
 #include "authority/follow_up_production.hpp"
+#include "authority/order_production.hpp"
 #include "authority/trust_center.hpp"
 #include "cli/command_groups.hpp"
 #include "cli/dates.hpp"
@@ -122,6 +123,25 @@ void add_state_changes(CLI::App& order) {
             throw Error(authority::errors::order_unknown, show->order_number);
         }
         print_order(*record);
+    });
+
+    auto ship = std::make_shared<OrderOptions>();
+    auto card_tracking = std::make_shared<std::string>();
+    auto letter_tracking = std::make_shared<std::string>();
+    auto* ship_cmd = order_command(order, "ship",
+                                   "The produced card and its PIN letter were sent: record the "
+                                   "tracking numbers (the holder sees them)",
+                                   ship);
+    ship_cmd->add_option("--card-tracking", *card_tracking, "Tracking number of the card's parcel")
+        ->required();
+    ship_cmd->add_option("--letter-tracking", *letter_tracking,
+                         "Tracking number of the PIN letter (none: a plain letter)");
+    ship_cmd->callback([ship, card_tracking, letter_tracking] {
+        authority::TrustCenter tc(ship->dir);
+        authority::TrustCenterOrders desk(tc);
+        authority::ship_order(desk, ship->order_number, {*card_tracking, *letter_tracking}, kActor,
+                              unix_now());
+        fmt::print("Order {} shipped.\n", ship->order_number);
     });
 
     auto receipt = std::make_shared<OrderOptions>();

@@ -110,7 +110,8 @@ int run_portal(int argc, char** argv) {
             {config, tc.database(), id_copy_keys, id_copy_policy});
         backoffice::BackofficePages backoffice_pages({config, tc.database(), desk.book(),
                                                       postident_results, request_signer,
-                                                      backoffice_support, in_person, data_key});
+                                                      backoffice_support, in_person, data_key,
+                                                      &desk});
         http::Router backoffice_router;
         backoffice_pages.add_routes(backoffice_router);
         backoffice_router.add_prefix("GET", "/static/", pages::static_asset);

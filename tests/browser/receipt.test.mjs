@@ -32,6 +32,7 @@ test('receipt confirmed by the holder with the new card: the certificate is rele
     const produced = await demo.tc.sigcard('card', 'produce', '--order', order, '--label',
       'Erika Folgekarte', '--transport-pin', '246810');
     const serial = produced.match(/certificate serial ([0-9a-f]+)/)[1];
+    await demo.tc.sigcard('order', 'ship', order, '--card-tracking', 'JJD0001234567');
 
     // Only the old card in the reader: said before any window or PIN.
     await demo.insertCards(['Demo Erika Mustermann']);

@@ -291,6 +291,18 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(new_card->remote_renewals, old_card->remote_renewals + 1);
     EXPECT_EQ(new_card->identified_at, old_card->identified_at);
     EXPECT_EQ(new_card->identification_method, old_card->identification_method);
+    // Produced, not yet sent: the activation code comes out once, with the PIN.
+    EXPECT_THAT(produce.output, ::testing::ContainsRegex("Activation code: [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}"));
+    EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
+                HasSubstr("state:        in_production"));
+    const auto untracked =
+        sigcard(fmt::format("order ship {} --card-tracking 'JJ 1;rm' --dir {}", order, dir().string()));
+    EXPECT_NE(untracked.status, 0);
+    EXPECT_THAT(untracked.output, HasSubstr("shipping.tracking_invalid"));
+    const auto sent = sigcard(fmt::format(
+        "order ship {} --card-tracking JJD0001234567 --letter-tracking RR123456789DE --dir {}",
+        order, dir().string()));
+    ASSERT_EQ(sent.status, 0) << sent.output;
     EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
                 HasSubstr("state:        shipped"));
     // The shipping mail, once, sent by the running portal from the stored state.

@@ -3,6 +3,7 @@
 #include "audit/audit_log.hpp"
 #include "orders/order_errors.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
@@ -20,6 +21,32 @@ constexpr std::array<Queue, 6> kQueues{Queue::identify, Queue::approve, Queue::p
                                        Queue::ship,     Queue::receipt, Queue::deadlines};
 constexpr std::array<std::string_view, 6> kNames{"identify", "approve", "produce",
                                                  "ship",     "receipt", "deadlines"};
+
+// The states whose orders are in a queue, each alone.
+std::vector<std::string_view> state_list(Queue queue) {
+    switch (queue) {
+    case Queue::identify:
+    case Queue::deadlines: return {"awaiting_identification", "in_review"};
+    case Queue::approve: return {"submitted", "identified"};
+    case Queue::produce: return {"approved"};
+    case Queue::ship: return {"in_production"};
+    case Queue::receipt: return {"shipped"};
+    }
+    return {};
+}
+
+// The first `count` orders of a queue, oldest first: one index-ordered scan of
+// (state, updated_at, id) per state, merged — never a sort of the whole queue.
+std::string oldest_ids(Queue queue, long long count) {
+    std::string sql;
+    for (const auto state : state_list(queue)) {
+        sql += sql.empty() ? "" : " UNION ALL ";
+        sql += fmt::format("SELECT * FROM (SELECT id, updated_at FROM orders WHERE state = '{}' "
+                           "ORDER BY updated_at, id LIMIT {})",
+                           state, count);
+    }
+    return sql;
+}
 
 // The states whose orders are in a queue, as SQL.
 std::string_view states_of(Queue queue) {
@@ -69,14 +96,17 @@ std::string applicant_name(const std::string& document) {
 }
 
 // Columns every order listing reads, with the joins they need.
-constexpr std::string_view kItemColumns =
+constexpr std::string_view kItemSelect =
     "SELECT o.order_number, o.kind, o.state, o.updated_at, COALESCE(c.operator_name, ''), "
     "COALESCE(cert.subject, ''), COALESCE(a.document, ''), a.identification_deadline, "
     "o.certificate_serial, (SELECT COUNT(*) FROM order_decisions d WHERE d.order_id = o.id AND "
-    "d.decision = 'approve' AND d.voided_at IS NULL AND d.revision = o.revision) "
-    "FROM orders o LEFT JOIN order_claims c ON c.order_id = o.id "
+    "d.decision = 'approve' AND d.voided_at IS NULL AND d.revision = o.revision) ";
+constexpr std::string_view kItemJoins =
+    "LEFT JOIN order_claims c ON c.order_id = o.id "
     "LEFT JOIN certificates cert ON cert.serial = o.certificate_serial "
     "LEFT JOIN new_order_applications a ON a.order_id = o.id ";
+const std::string kItemColumns =
+    std::string(kItemSelect) + "FROM orders o " + std::string(kItemJoins);
 
 QueueItem item_from(const soci::row& row) {
     QueueItem item;
@@ -216,9 +246,10 @@ std::vector<QueueItem> WorkQueues::items(Queue queue, std::int64_t now, int offs
         const long long count = std::clamp(limit, 1, 500);
         if (queue != Queue::deadlines) {
             soci::rowset<soci::row> rows =
-                (s.prepare << std::string(kItemColumns) + "WHERE o.state IN " +
-                                  std::string(states_of(queue)) +
-                                  " ORDER BY o.updated_at, o.id LIMIT :limit OFFSET :offset",
+                (s.prepare << std::string(kItemSelect) + "FROM (" + oldest_ids(queue, first + count) +
+                                  ") picked JOIN orders o ON o.id = picked.id " +
+                                  std::string(kItemJoins) +
+                                  "ORDER BY o.updated_at, o.id LIMIT :limit OFFSET :offset",
                  soci::use(count), soci::use(first));
             for (const auto& row : rows) {
                 out.push_back(item_from(row));
@@ -229,7 +260,7 @@ std::vector<QueueItem> WorkQueues::items(Queue queue, std::int64_t now, int offs
         // without a follow-up order, nearest first.
         const long long until = now + settings_.deadline_days * 86400LL;
         soci::rowset<soci::row> rows =
-            (s.prepare << std::string(kItemColumns) + "WHERE o.state IN " +
+            (s.prepare << kItemColumns + "WHERE o.state IN " +
                               std::string(states_of(queue)) +
                               " AND a.identification_deadline <= :until ORDER BY "
                               "a.identification_deadline, o.id",
@@ -350,7 +381,7 @@ SearchResult WorkQueues::search(std::string_view raw, int limit) const {
             where += " OR LOWER(cert.subject) LIKE :pattern ESCAPE '\\' OR LOWER(a.document) LIKE "
                      ":pattern2 ESCAPE '\\'";
         }
-        const auto query = std::string(kItemColumns) + where +
+        const auto query = kItemColumns + where +
                            " ORDER BY o.created_at DESC, o.id DESC LIMIT :limit";
         soci::rowset<soci::row> rows =
             by_name ? (s.prepare << query, soci::use(text), soci::use(text), soci::use(lower),

@@ -82,6 +82,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "policy", "nonce_max_age_minutes", p.nonce_max_age_minutes);
     read(table, "policy", "max_open_drafts_per_card", p.max_open_drafts_per_card);
     read(table, "policy", "certificate_validity_days", p.certificate_validity_days);
+    read(table, "policy", "activation_days", p.activation_days);
+    read(table, "policy", "activation_max_tries", p.activation_max_tries);
     read(table, "policy", "max_request_bytes", p.max_request_bytes);
     for (auto& [name, limit] :
          {std::pair<std::string_view, RateLimit*>{"eligibility", &c.limits.eligibility},
@@ -235,6 +237,8 @@ std::string TrustCenterConfig::to_toml() const {
                                {"nonce_max_age_minutes", policy.nonce_max_age_minutes},
                                {"max_open_drafts_per_card", policy.max_open_drafts_per_card},
                                {"certificate_validity_days", policy.certificate_validity_days},
+                               {"activation_days", policy.activation_days},
+                               {"activation_max_tries", policy.activation_max_tries},
                                {"max_request_bytes", policy.max_request_bytes}}},
         {"limits",
          toml::table{{"eligibility_per_minute", limits.eligibility.per_minute},

@@ -58,6 +58,10 @@ struct Policy {
     int max_open_drafts_per_card = 10;
     int certificate_validity_days = 1095;
     int max_request_bytes = 262144;
+    // A produced card's certificate waits on hold this long for the holder's receipt (card or
+    // activation code from the PIN letter); the code may be mistyped this often.
+    int activation_days = 60;
+    int activation_max_tries = 5;
 };
 
 struct Portal {

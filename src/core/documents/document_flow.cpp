@@ -1,5 +1,7 @@
 #include "documents/document_flow.hpp"
 
+#include <ctime>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -101,6 +103,15 @@ std::string DocumentFlow::render(double footer_height,
         pdf_.end_page();
     }
     return pdf_.finish();
+}
+
+std::string date_text(std::int64_t unix_seconds, bool english) {
+    const std::time_t t = unix_seconds;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[16];
+    std::strftime(buffer, sizeof buffer, english ? "%Y-%m-%d" : "%d.%m.%Y", &tm);
+    return buffer;
 }
 
 }  // namespace sigcard::documents

@@ -5,6 +5,7 @@
 
 #include "documents/pdf_flow.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ inline constexpr pdf::TextStyle kLabel{pdf::kSans, 8.8, false, kMuted};
 inline constexpr pdf::TextStyle kHash{pdf::kMono, 7.9, false, kInk};
 inline constexpr pdf::TextStyle kSmall{pdf::kSans, 7.4, false, kMuted};
 }  // namespace layout
+
+// A day (UTC) as the document's language writes it: 31.12.2026, or 2026-12-31.
+std::string date_text(std::int64_t unix_seconds, bool english);
 
 class DocumentFlow {
 public:

@@ -30,16 +30,6 @@ private:
     bool english_;
 };
 
-std::string date_text(std::int64_t unix_seconds, Language language) {
-    const std::time_t t = unix_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, language == Language::english ? "%Y-%m-%d" : "%d.%m.%Y",
-                  &tm);
-    return buffer;
-}
-
 // "1980-08-12" as the language writes a date.
 std::string iso_as_text(const std::string& iso, Language language) {
     if (language == Language::english || iso.size() != 10) {
@@ -161,9 +151,9 @@ std::string render_new_order_form(const NewOrderPapers& p) {
     flow.heading(w("Auftrag", "Order"));
     flow.row(w("Auftragsnummer", "Order number"), "<b>" + escape(p.order_number) + "</b>");
     flow.row(w("PostIdent-Referenz", "PostIdent reference"), escape(p.postident_reference), kHash);
-    flow.row(w("Eingegangen am", "Received on"), escape(date_text(p.created_at, p.language)));
+    flow.row(w("Eingegangen am", "Received on"), escape(date_text(p.created_at, p.language == Language::english)));
     flow.row(w("Identifizierung bis", "Identification by"),
-             "<b>" + escape(date_text(p.deadline, p.language)) + "</b>");
+             "<b>" + escape(date_text(p.deadline, p.language == Language::english)) + "</b>");
 
     flow.heading(w("Antragstellerin / Antragsteller (wie im Ausweis)", "Applicant (as on the ID document)"));
     flow.row(w("Vornamen", "Given names"), escape(person.given_names));
@@ -279,7 +269,7 @@ std::string render_postident_coupon(const NewOrderPapers& p) {
                  "Please present at a Deutsche Post branch"),
                std::nullopt);
     flow.paragraph("<b>" + escape(w("Gültig bis ", "Valid until ")) +
-                       escape(date_text(p.deadline, p.language)) + "</b>",
+                       escape(date_text(p.deadline, p.language == Language::english)) + "</b>",
                    {pdf::kSans, 24, true, kNavy}, 14);
     flow.heading(w("Für die Filiale", "For the branch"));
     flow.row(w("Abrechnungsnummer", "Billing number"), "<b>" + escape(p.postident_billing_number) + "</b>",
@@ -327,7 +317,7 @@ std::string render_new_order_description(const NewOrderPapers& p) {
                        "identifizieren; danach verfällt der Auftrag.",
                        "Your order {} has been received. Please be identified by {}; after that "
                        "the order expires.")),
-        p.order_number, date_text(p.deadline, p.language))));
+        p.order_number, date_text(p.deadline, p.language == Language::english))));
     flow.heading(w("PostIdent in der Filiale", "PostIdent at a branch"));
     flow.steps({{w("Auftrag ausdrucken und unterschreiben", "Print and sign the order form"),
                  w("Prüfen Sie alle Angaben und unterschreiben Sie den Auftrag.",

@@ -383,16 +383,20 @@ std::optional<std::string> InPersonIdentifications::record_of(
     });
 }
 
-void InPersonIdentifications::set_retention(const std::string& order_number,
-                                            std::int64_t certificate_not_after) {
+void set_id_copy_retention(storage::Database& db, const config::TrustCenterConfig& config,
+                           const std::string& order_number, std::int64_t certificate_not_after) {
     const long long until =
-        certificate_not_after +
-        std::int64_t(context_.config.new_order.id_copy_retention_years) * 365 * 86400;
-    context_.db.with_session([&](soci::session& s) {
+        certificate_not_after + std::int64_t(config.new_order.id_copy_retention_years) * 365 * 86400;
+    db.with_session([&](soci::session& s) {
         s << "UPDATE id_copies SET delete_after = :until WHERE order_id = (SELECT id FROM orders "
              "WHERE order_number = :n)",
             soci::use(until), soci::use(order_number);
     });
+}
+
+void InPersonIdentifications::set_retention(const std::string& order_number,
+                                            std::int64_t certificate_not_after) {
+    set_id_copy_retention(context_.db, context_.config, order_number, certificate_not_after);
 }
 
 int InPersonIdentifications::delete_due(std::int64_t now) {

@@ -98,6 +98,11 @@ struct IdentificationContext {
     IdCopyPolicy policy;
 };
 
+// The ID copy of an order is kept id_copy_retention_years past the expiry of the certificate
+// it was made for (production calls this with the new certificate). No key is needed for it.
+void set_id_copy_retention(storage::Database& db, const config::TrustCenterConfig& config,
+                           const std::string& order_number, std::int64_t certificate_not_after);
+
 class InPersonIdentifications {
 public:
     explicit InPersonIdentifications(IdentificationContext context) : context_(context) {}

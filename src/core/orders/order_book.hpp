@@ -45,6 +45,10 @@ public:
                           std::int64_t now);
     void mark_shipped(const std::string& order_number, std::int64_t new_card_id,
                       const std::string& actor, std::int64_t now);
+    // The card production made for an order in production, before it is shipped.
+    void attach_new_card(const std::string& order_number, std::int64_t card_id) {
+        store_.attach_new_card(order_number, card_id);
+    }
     // shipped → active: the caller releases the new certificate's hold in the same step.
     void mark_active(const std::string& order_number, const std::string& actor, std::int64_t now);
 

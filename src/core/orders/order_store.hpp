@@ -73,6 +73,9 @@ public:
     // Throws order.not_found, or order.invalid_transition when the order is not in a state the
     // rule starts from — also when another operator moved it meanwhile.
     virtual void apply(const Transition& transition) = 0;
+    // The card produced for an order in production (once: order.invalid_transition when the
+    // order is not in production or has its card already).
+    virtual void attach_new_card(const std::string& order_number, std::int64_t card_id) = 0;
 };
 
 // A new order as an intake stores it.

@@ -369,6 +369,20 @@ void SqlOrderStore::apply(const Transition& t) {
     db_.in_transaction([&](soci::session& s) { apply_transition(s, db_.dialect(), t); });
 }
 
+void SqlOrderStore::attach_new_card(const std::string& order_number, std::int64_t card_id) {
+    db_.in_transaction([&](soci::session& s) {
+        const long long card = card_id;
+        soci::statement attach =
+            (s.prepare << "UPDATE orders SET new_card_id = :card WHERE order_number = :n AND "
+                          "state = 'in_production' AND new_card_id IS NULL",
+             soci::use(card), soci::use(order_number));
+        attach.execute(true);
+        if (attach.get_affected_rows() != 1) {
+            throw Error(errors::invalid_transition, order_number + ": no card to attach");
+        }
+    });
+}
+
 void apply_transition(soci::session& s, storage::Dialect dialect, const Transition& t) {
     const StepRule& rule = *t.rule;
     long long id = 0;

@@ -28,6 +28,7 @@ public:
     std::vector<std::pair<OrderState, std::int64_t>> count_by_state() const override;
     std::optional<std::string> open_order_of_card(std::int64_t card_id) const override;
     void apply(const Transition& transition) override;
+    void attach_new_card(const std::string& order_number, std::int64_t card_id) override;
 
 private:
     storage::Database& db_;

@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "encoding/encoding.hpp"
 #include "orders/order_errors.hpp"
+#include "authority/order_production.hpp"
 #include "orders/order_fields.hpp"
 #include "portal/api_support.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
@@ -196,6 +197,7 @@ http::Response BackofficePages::queue_page(PageRequest& page, const Session& ses
     values.set("items", rows);
     values.set("empty", rows.is_empty_list());
     values.set("is_approve_queue", *chosen == Queue::approve);
+    values.set("is_produce_queue", *chosen == Queue::produce && session.who.has(Role::production));
     values.set("is_deadlines", *chosen == Queue::deadlines);
     values.set("has_previous", number > 0);
     values.set("previous_page", std::to_string(number - 1));
@@ -281,6 +283,19 @@ http::Response BackofficePages::order_view(PageRequest& page, const Session& ses
     values.set("decided_reject", query_value(page, "entschieden") == "reject");
     values.set("voided", query_value(page, "ungueltig"));
     values.set("changed", !query_value(page, "geaendert").empty());
+    values.set("shipped_now", !query_value(page, "versandt").empty());
+    values.set("may_produce", record->state == orders::OrderState::approved &&
+                                  session.who.has(Role::production) && context_.desk != nullptr);
+    const bool produced = record->new_card_id.has_value();
+    values.set("may_ship", record->state == orders::OrderState::in_production && produced &&
+                               session.who.has(Role::shipping) && context_.desk != nullptr);
+    values.set("may_print_label", (record->state == orders::OrderState::in_production ||
+                                   record->state == orders::OrderState::shipped) &&
+                                      session.who.has(Role::shipping));
+    if (const auto shipment = authority::shipment_of(context_.db, number)) {
+        values.set("card_tracking", shipment->card_tracking);
+        values.set("letter_tracking", shipment->letter_tracking);
+    }
 
     // Who works on it.
     std::string claimed_by;

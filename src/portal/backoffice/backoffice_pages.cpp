@@ -97,6 +97,7 @@ void BackofficePages::add_routes(http::Router& router) {
     add_in_person_routes(router);
     add_order_routes(router);
     add_audit_routes(router);
+    add_shipping_routes(router);
 }
 
 http::Handler BackofficePages::login_page(LoginHandler handler) const {
@@ -169,6 +170,8 @@ PageValues BackofficePages::operator_values(const PageRequest& page,
     values.set("is_administrator", session.who.has(Role::administrator));
     values.set("is_approver", session.who.has(Role::approver));
     values.set("is_auditor", session.who.has(Role::auditor));
+    values.set("is_production", session.who.has(Role::production));
+    values.set("is_shipping", session.who.has(Role::shipping));
     return values;
 }
 

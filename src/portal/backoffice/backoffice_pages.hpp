@@ -7,6 +7,7 @@
 #pragma once
 
 #include "audit/audit_log.hpp"
+#include "authority/follow_up_production.hpp"
 #include "backoffice/approvals.hpp"
 #include "backoffice/work_queues.hpp"
 #include "identification/in_person.hpp"
@@ -27,6 +28,8 @@ struct BackofficeContext {
     const pages::PageSupport& support;
     identification::InPersonIdentifications& in_person;
     const new_order::DataKey& data_key;  // seals an identification until it is signed
+    // Card production and shipping (none: those pages answer 404).
+    authority::TrustCenterOrders* desk = nullptr;
 };
 
 // The order number a page's query names (`name`), as typed or scanned from the order form's Data
@@ -92,6 +95,12 @@ private:
     http::Response decision_complete(pages::PageRequest& page, const Session& session);
     http::Response decision_file(pages::PageRequest& page, const Session& session);
     http::Response change_order(pages::PageRequest& page, const Session& session);
+
+    // Production and shipping (backoffice_shipping.cpp).
+    void add_shipping_routes(http::Router& router);
+    http::Response produce(pages::PageRequest& page, const Session& session);
+    http::Response ship(pages::PageRequest& page, const Session& session);
+    http::Response label(pages::PageRequest& page, const Session& session);
 
     // The auditor's page (backoffice_audit.cpp).
     void add_audit_routes(http::Router& router);

@@ -1,5 +1,7 @@
 #include "portal/pages/holder_pages.hpp"
 
+#include "authority/order_production.hpp"
+
 #include "common/clock.hpp"
 #include "mail/order_mails.hpp"
 #include "orders/order_errors.hpp"
@@ -163,6 +165,10 @@ http::Response HolderPages::render_status(PageRequest& page, const orders::Order
     values.set("state", std::string(orders::holder_state_text(order.state, page.english())));
     values.set("created_at", format_date_time(order.created_at, page.language));
     values.set("rejection_reason", orders::rejection_reason(order).value_or(""));
+    if (const auto shipment = authority::shipment_of(database_, order.order_number)) {
+        values.set("card_tracking", shipment->card_tracking);
+        values.set("letter_tracking", shipment->letter_tracking);
+    }
     PageValues history{PageValues::type::list};
     for (const auto& event : order.events) {
         PageValues entry;

@@ -1,5 +1,7 @@
 #include "portal/pages/receipt_pages.hpp"
 
+#include "authority/order_production.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "authority/holder_receipt.hpp"
@@ -36,6 +38,7 @@ void ReceiptPages::add_routes(http::Router& router) {
     router.get("/empfang", page(&ReceiptPages::receipt));
     router.post("/empfang/anfrage", page(&ReceiptPages::statement_request));
     router.post("/empfang", page(&ReceiptPages::receive_signature));
+    router.post("/empfang/code", page(&ReceiptPages::receive_code));
     router.get("/empfang/bestaetigt", page(&ReceiptPages::confirmed));
 }
 
@@ -101,6 +104,27 @@ http::Response ReceiptPages::receive_signature(PageRequest& page) const {
     }
     authority::confirm_receipt_signed(desk_, number, issued_at, ossl::as_bytes(cms), unix_now());
     spdlog::info("page receipt confirmed by the holder: {}", number);
+    return http::Response::redirect("/empfang/bestaetigt");
+}
+
+http::Response ReceiptPages::receive_code(PageRequest& page) const {
+    const auto form = http::QueryParameters::parse(page.http.body);
+    support_.require_csrf(page, form);
+    const auto number = order_of(page);
+    if (number.empty()) {
+        throw PageRefusal(lookup_first, 409, "no order looked up");
+    }
+    try {
+        authority::confirm_receipt_with_code(desk_, number,
+                                             Secret(form.find("code").value_or("")), unix_now());
+    } catch (const Error& e) {
+        const auto status = e.id() == "receipt.code_locked"    ? 423
+                            : e.id() == "receipt.code_expired" ? 410
+                            : e.id() == "order.not_shipped"    ? 409
+                                                               : 422;
+        throw PageRefusal(e.code(), status, e.detail());
+    }
+    spdlog::info("page receipt confirmed with the activation code: {}", number);
     return http::Response::redirect("/empfang/bestaetigt");
 }
 

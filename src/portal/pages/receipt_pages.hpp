@@ -22,6 +22,8 @@ private:
     http::Response receipt(PageRequest& page) const;
     http::Response statement_request(PageRequest& page) const;
     http::Response receive_signature(PageRequest& page) const;
+    // Receipt with the activation code from the PIN letter instead of the card.
+    http::Response receive_code(PageRequest& page) const;
     http::Response confirmed(PageRequest& page) const;
 
     const config::TrustCenterConfig& config_;

@@ -31,5 +31,5 @@ CREATE TABLE order_claims (
     claimed_at BIGINT NOT NULL
 );
 
--- The queues list orders by state, oldest first.
-CREATE INDEX orders_state_since ON orders (state, updated_at);
+-- The queues list orders by state, oldest first (one index-ordered scan per state).
+CREATE INDEX orders_state_since ON orders (state, updated_at, id);
