@@ -5,7 +5,9 @@
 #include "cards/card_register.hpp"
 #include "common/clock.hpp"
 #include "crypto/ossl.hpp"
+#include "invoices/invoices.hpp"
 #include "new_order/application.hpp"
+#include "orders/order_document.hpp"
 #include "orders/revocation_password.hpp"
 #include "orders/sql_order_store.hpp"
 #include "pki/revocation.hpp"
@@ -140,6 +142,32 @@ void publish_crl(TrustCenter& tc) {
 
 std::string holder_name_of(const pki::HolderProfile& profile) { return profile.common_name(); }
 
+// What the order was placed at: the price its signed document or its application names (not
+// today's price in sigcard.toml, unless the order names none).
+orders::Price price_of(TrustCenter& tc, const orders::OrderRecord& record) {
+    const auto& prices = tc.config().prices;
+    if (record.kind == orders::OrderKind::follow_up) {
+        for (const bool english : {false, true}) {
+            if (auto price =
+                    orders::price_from_text(orders::price_in_document(record.document, english))) {
+                return *price;
+            }
+        }
+        spdlog::warn("order {}: no price in its document, invoiced at today's price",
+                     record.order_number);
+        return {prices.follow_up_net_cents, prices.vat_percent};
+    }
+    return tc.database().with_session([&](soci::session& s) {
+        std::string document;
+        const long long id = record.id;
+        s << "SELECT document FROM new_order_applications WHERE order_id = :id", soci::use(id),
+            soci::into(document);
+        const auto price = nlohmann::json::parse(document).at("price");
+        return orders::Price{price.at("net_cents").get<std::int64_t>(),
+                             price.at("vat_percent").get<int>()};
+    });
+}
+
 }  // namespace
 
 ProducedOrder produce_order(TrustCenterOrders& desk, const ProductionRequest& request,
@@ -259,9 +287,21 @@ void ship_order(TrustCenterOrders& desk, const std::string& order_number, const 
         throw Error(errors::order_not_produced,
                     fmt::format("{} is {}", order_number, orders::to_string(record->state)));
     }
+    invoices::InvoiceInput invoice;
+    invoice.order_id = record->id;
+    invoice.order_number = order_number;
+    invoice.data = record->data;
+    invoice.price = price_of(desk.trust_center(), *record);
+    invoice.description =
+        fmt::format("Qualifizierte Signaturkarte ({}) / Qualified signature card ({}), {} {}",
+                    record->kind == orders::OrderKind::follow_up ? "Folgekarte" : "Neukarte",
+                    record->kind == orders::OrderKind::follow_up ? "follow-up card" : "new card",
+                    "Auftrag / order", order_number);
     db.in_transaction([&](soci::session& s) {
         const long long id = record->id;
         const long long at = now_seconds;
+        // The invoice's number is drawn here: a shipment that fails gives it back.
+        invoices::issue(s, db.dialect(), invoice, actor, now_seconds);
         s << "INSERT INTO order_shipments (order_id, card_tracking, letter_tracking, shipped_by, "
              "shipped_at) VALUES (:id, :card, :letter, :actor, :at)",
             soci::use(id), soci::use(shipment.card_tracking), soci::use(shipment.letter_tracking),

@@ -1,6 +1,9 @@
 #include "mail/order_mails.hpp"
 
 #include "common/clock.hpp"
+#include "documents/invoice.hpp"
+#include "invoices/invoices.hpp"
+#include "orders/price.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -29,6 +32,12 @@ std::string_view kind_name(OrderMailKind kind) {
             return "identification_reminder";
         case OrderMailKind::identification_declined:
             return "identification_declined";
+        case OrderMailKind::approved:
+            return "approved";
+        case OrderMailKind::rejected:
+            return "rejected";
+        case OrderMailKind::invoice:
+            return "invoice";
     }
     return "";
 }
@@ -231,8 +240,67 @@ OrderMailer::OrderMailer(storage::Database& database, SmtpTransport transport,
                          OrderMailSettings settings)
     : database_(database), transport_(std::move(transport)), settings_(std::move(settings)) {}
 
+MailMessage decision_mail(OrderMailKind kind, const std::string& order_number,
+                          const std::string& email, const std::string& reason,
+                          const OrderMailSettings& settings) {
+    MailMessage message;
+    message.to = email;
+    const auto status = base_url(settings.portal_url) + "/status";
+    if (kind == OrderMailKind::approved) {
+        message.subject = fmt::format("Ihr Auftrag {} ist freigegeben / Your order is approved",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\nIhr Auftrag {1} ist geprüft und freigegeben. Als Nächstes wird Ihre "
+            "Signaturkarte hergestellt; Karte und PIN-Brief kommen mit getrennter Post.\n\n"
+            "Den Stand sehen Sie hier (mit Auftragsnummer und E-Mail-Adresse): {2}\n\nIhr {0}\n\n"
+            "---\n\nHello,\n\nyour order {1} has been checked and approved. Next your signature "
+            "card is produced; the card and the PIN letter come by separate post.\n\n"
+            "The status is here (with the order number and your email address): {2}?lang=en\n\n"
+            "{0}\n",
+            settings.trust_center, order_number, status);
+    } else {
+        message.subject = fmt::format("Ihr Auftrag {} wurde abgelehnt / Your order was rejected",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\nwir mussten Ihren Auftrag {1} ablehnen.\nBegründung: {2}\n\n"
+            "Es wird keine Karte hergestellt und nichts berechnet. Bei Fragen antworten Sie "
+            "einfach auf diese E-Mail. Den Stand sehen Sie hier: {3}\n\nIhr {0}\n\n---\n\n"
+            "Hello,\n\nwe had to reject your order {1}.\nReason: {2}\n\n"
+            "No card is produced and nothing is charged. If you have questions, simply reply to "
+            "this email. The status is here: {3}?lang=en\n\n{0}\n",
+            settings.trust_center, order_number, reason.empty() ? "–" : reason, status);
+    }
+    return message;
+}
+
+MailMessage OrderMailer::invoice_mail(const std::string& order_number,
+                                      const OrderMailSettings& settings) const {
+    const auto invoice = invoices::invoice_of(database_, order_number);
+    if (!invoice) {
+        throw std::runtime_error("no invoice for " + order_number);
+    }
+    MailMessage message;
+    message.to = invoice->buyer_email;
+    message.subject = fmt::format("Rechnung {} zu Ihrem Auftrag {} / Invoice for your order",
+                                  invoice->number, order_number);
+    message.body = fmt::format(
+        "Guten Tag,\n\nanbei die Rechnung {1} zu Ihrem Auftrag {2} über {3}.\n\nIhr {0}\n\n"
+        "---\n\nHello,\n\nplease find attached the invoice {1} for your order {2} of {4}.\n\n"
+        "{0}\n",
+        settings.trust_center, invoice->number, order_number,
+        orders::format_amount(invoice->price.gross_cents(), false),
+        orders::format_amount(invoice->price.gross_cents(), true));
+    message.attachments.push_back(
+        {"rechnung-" + invoice->number + ".pdf", "application/pdf",
+         documents::render_invoice(*invoice, {settings.trust_center, settings.seller_address,
+                                              settings.seller_vat_id})});
+    return message;
+}
+
 int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
+           deliver(OrderMailKind::approved, now) + deliver(OrderMailKind::rejected, now) +
+           deliver(OrderMailKind::invoice, now) +
            deliver(OrderMailKind::status_link, now) +
            (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
                                          deliver(OrderMailKind::identification_declined, now)
@@ -257,6 +325,12 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
             } else if (kind == OrderMailKind::identification_declined) {
                 only = " AND EXISTS (SELECT 1 FROM postident_results r WHERE r.order_id = o.id "
                        "AND r.verdict = 'declined')";
+            } else if (kind == OrderMailKind::approved) {
+                only = " AND o.state IN ('approved', 'in_production', 'shipped', 'active')";
+            } else if (kind == OrderMailKind::rejected) {
+                only = " AND o.state = 'rejected'";
+            } else if (kind == OrderMailKind::invoice) {
+                only = " AND EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)";
             }
             // New orders are mailed only by an instance that can make their links.
             if (!settings_.document_key) {
@@ -345,6 +419,17 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 });
                 transport_.send(
                     identification_declined_mail(mail.order_number, mail.email, reason, settings_));
+            } else if (kind == OrderMailKind::approved || kind == OrderMailKind::rejected) {
+                std::string reason;
+                database_.with_session([&](soci::session& s) {
+                    s << "SELECT note FROM order_events WHERE order_id = :id AND to_state = "
+                         "'rejected' ORDER BY id DESC LIMIT 1",
+                        soci::use(mail.order_id), soci::into(reason);
+                });
+                transport_.send(
+                    decision_mail(kind, mail.order_number, mail.email, reason, settings_));
+            } else if (kind == OrderMailKind::invoice) {
+                transport_.send(invoice_mail(mail.order_number, settings_));
             } else {
             transport_.send(
                 mail.new_order && kind != OrderMailKind::shipped &&

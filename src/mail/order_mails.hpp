@@ -20,6 +20,9 @@ struct OrderMailSettings {
     // without it new orders get no mail.
     std::function<std::string(const std::string& order_number)> document_key = {};
     int identification_reminder_days = 7;
+    // The seller on the invoices ([prices] seller_address, seller_vat_id).
+    std::string seller_address = {};
+    std::string seller_vat_id = {};
 };
 
 // received and shipped follow from the order's state; status_link is sent when the holder asks
@@ -31,7 +34,10 @@ enum class OrderMailKind {
     shipped,
     status_link,
     identification_reminder,
-    identification_declined
+    identification_declined,
+    approved,  // both approvals given: the card is made next
+    rejected,  // with the reason the approver or the registration officer gave
+    invoice,   // the invoice as PDF, once the card was shipped
 };
 
 // The mail's text: German first, English below, as the order document.
@@ -48,6 +54,12 @@ MailMessage identification_declined_mail(const std::string& order_number, const 
                                          const std::string& reason,
                                          const OrderMailSettings& settings);
 
+// Approved or rejected (with its reason), for either kind of order: what happened and the status
+// page.
+MailMessage decision_mail(OrderMailKind kind, const std::string& order_number,
+                          const std::string& email, const std::string& reason,
+                          const OrderMailSettings& settings);
+
 // Asks for the status link to be mailed (again) to the order's own address: marks the order's
 // status_link mail as due. Any instance's OrderMailer sends it.
 void request_status_link(storage::Database& database, std::int64_t order_id);
@@ -62,6 +74,8 @@ public:
 
 private:
     int deliver(OrderMailKind kind, std::int64_t now);
+    MailMessage invoice_mail(const std::string& order_number,
+                             const OrderMailSettings& settings) const;
 
     storage::Database& database_;
     SmtpTransport transport_;

@@ -72,12 +72,17 @@ SmtpTransport::SmtpTransport(std::string url, std::string from)
 
 std::string SmtpTransport::render(const MailMessage& message) const {
     const auto domain = bare_address(from_).substr(bare_address(from_).find('@') + 1);
+    const auto boundary = "sigcard-" + encoding::hex(ossl::random_bytes(12));
     std::string out = fmt::format(
         "Date: {}\r\nFrom: {}\r\nTo: {}\r\nSubject: {}\r\nMessage-ID: <{}@{}>\r\n"
-        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-        "Content-Transfer-Encoding: 8bit\r\n\r\n",
+        "MIME-Version: 1.0\r\n",
         rfc5322_date(), from_, message.to, encoded_word(message.subject),
         encoding::hex(ossl::random_bytes(12)), domain);
+    if (!message.attachments.empty()) {
+        out += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n\r\n--" +
+               boundary + "\r\n";
+    }
+    out += "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
     for (std::size_t i = 0; i < message.body.size(); ++i) {
         if (message.body[i] == '\n') {
             out += "\r\n";
@@ -85,7 +90,21 @@ std::string SmtpTransport::render(const MailMessage& message) const {
             out += message.body[i];
         }
     }
-    return out + "\r\n";
+    out += "\r\n";
+    for (const auto& attachment : message.attachments) {
+        out += fmt::format(
+            "--{}\r\nContent-Type: {}; name=\"{}\"\r\nContent-Disposition: attachment; "
+            "filename=\"{}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+            boundary, attachment.content_type, attachment.filename, attachment.filename);
+        const auto encoded = encoding::to_base64(attachment.bytes);
+        for (std::size_t i = 0; i < encoded.size(); i += 76) {
+            out += encoded.substr(i, 76) + "\r\n";
+        }
+    }
+    if (!message.attachments.empty()) {
+        out += "--" + boundary + "--\r\n";
+    }
+    return out;
 }
 
 void SmtpTransport::send(const MailMessage& message) const {

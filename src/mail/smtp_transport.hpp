@@ -3,13 +3,21 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace sigcard::mail {
+
+struct MailAttachment {
+    std::string filename;  // ASCII
+    std::string content_type;
+    std::string bytes;
+};
 
 struct MailMessage {
     std::string to;
     std::string subject;  // UTF-8; encoded for the header here
     std::string body;     // UTF-8 text, lines separated by \n
+    std::vector<MailAttachment> attachments;  // sent as multipart/mixed, base64
 };
 
 class SmtpTransport {

@@ -214,6 +214,8 @@ int run_portal(int argc, char** argv) {
                 return new_orders.document_secret(number);
             };
             settings.identification_reminder_days = config.new_order.identification_reminder_days;
+            settings.seller_address = config.prices.seller_address;
+            settings.seller_vat_id = config.prices.seller_vat_id;
             mailer = std::make_unique<mail::OrderMailer>(
                 tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
                 std::move(settings));

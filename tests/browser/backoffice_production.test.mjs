@@ -108,6 +108,17 @@ test('a new order produced from the queue, shipped with tracking numbers and act
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'shipped');
     assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0001234567');
     await shots.take(page, 'shipped-de', { docsName: 'backoffice-order-shipped-de', fullPage: true });
+    // Shipped: invoiced at the price the applicant ordered at, with a number of this year.
+    const invoiceNumber = await page.locator('#invoice-link').innerText();
+    assert.match(invoiceNumber, new RegExp(`^${new Date().getUTCFullYear()}-\\d{6}$`));
+    const invoice = await page.request.get(demo.backofficeUrl(`/auftrag/rechnung.pdf?auftrag=${order}`));
+    assert.equal(invoice.headers()['content-type'], 'application/pdf');
+    const invoiceFile = path.join(demo.tc.root, 'invoice.pdf');
+    await writeFile(invoiceFile, await invoice.body());
+    const invoiceText = (await run('pdftotext', ['-enc', 'UTF-8', invoiceFile, '-'])).stdout.replace(/\s+/g, ' ');
+    assert.match(invoiceText, new RegExp(invoiceNumber));
+    assert.match(invoiceText, /117,81 EUR/);
+    assert.match(invoiceText, /Lena Beispiel/);
     await logOut(page);
 
     // The applicant: tracking numbers on the status page, then the code from the PIN letter.

@@ -310,6 +310,19 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     ASSERT_FALSE(shipped.empty()) << "no shipping mail";
     EXPECT_THAT(shipped, HasSubstr(order));
     EXPECT_THAT(shipped, HasSubstr("To: erika@example.de"));
+    // Shipped: the invoice, numbered, at the price the holder signed, mailed as PDF and in the
+    // accounting export.
+    const auto invoice_mail = sink.wait_for_mail("Rechnung 20");
+    ASSERT_FALSE(invoice_mail.empty()) << "no invoice mail";
+    EXPECT_THAT(invoice_mail, HasSubstr("Content-Type: application/pdf"));
+    EXPECT_THAT(invoice_mail, HasSubstr("94,01 EUR"));
+    const auto today = iso_date(unix_now());
+    const auto exported = sigcard(fmt::format("invoices export --from {} --to {} --dir {}", today,
+                                              today, dir().string()));
+    ASSERT_EQ(exported.status, 0) << exported.output;
+    EXPECT_THAT(exported.output, ::testing::ContainsRegex(
+                                     "\"" + today.substr(0, 4) + "-000001\",[0-9-]+,\"" +
+                                     order + "\",.*,79.00,19,15.01,94.01"));
     // Until receipt the new card cannot order anything.
     expect_refused("Erika Folgekarte", "eligibility.certificate_on_hold");
 

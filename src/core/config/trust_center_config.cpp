@@ -65,6 +65,8 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "prices", "follow_up_net_cents", c.prices.follow_up_net_cents);
     read(table, "prices", "new_order_net_cents", c.prices.new_order_net_cents);
     read(table, "prices", "vat_percent", c.prices.vat_percent);
+    read(table, "prices", "seller_address", c.prices.seller_address);
+    read(table, "prices", "seller_vat_id", c.prices.seller_vat_id);
     if (c.prices.follow_up_net_cents < 0 || c.prices.new_order_net_cents < 0 ||
         c.prices.vat_percent < 0 || c.prices.vat_percent > 100) {
         throw std::runtime_error(file.string() + ": [prices] must not be negative");
@@ -224,7 +226,9 @@ std::string TrustCenterConfig::to_toml() const {
                             {"pin_file", hsm.pin_file}}},
         {"prices", toml::table{{"follow_up_net_cents", prices.follow_up_net_cents},
                                {"new_order_net_cents", prices.new_order_net_cents},
-                               {"vat_percent", prices.vat_percent}}},
+                               {"vat_percent", prices.vat_percent},
+                               {"seller_address", prices.seller_address},
+                               {"seller_vat_id", prices.seller_vat_id}}},
         {"mail", toml::table{{"smtp_url", mail.smtp_url}, {"from", mail.from}}},
         {"production", toml::table{{"card_module", production.card_module},
                                    {"softhsm_conf", production.softhsm_conf}}},

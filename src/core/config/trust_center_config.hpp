@@ -44,6 +44,10 @@ struct Prices {
     long long follow_up_net_cents = 7900;
     long long new_order_net_cents = 9900;
     int vat_percent = 19;
+    // The seller on the invoices: the trust center's postal address (lines separated by ", ") and
+    // its VAT identification number.
+    std::string seller_address;
+    std::string seller_vat_id;
 };
 
 struct Policy {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace sigcard::orders {
 
@@ -22,5 +24,9 @@ std::string format_amount(std::int64_t cents, bool english);
 // "94,01 EUR inkl. 19 % USt (netto 79,00 EUR, USt 15,01 EUR)" or
 // "EUR 94.01 including 19 % VAT (net EUR 79.00, VAT EUR 15.01)".
 std::string price_text(const Price& price, bool english);
+
+// The price back from the text price_text wrote, German or English (the order document binds
+// that text: an invoice charges what was signed). nullopt when the text is not such a price.
+std::optional<Price> price_from_text(std::string_view german_text);
 
 }  // namespace sigcard::orders

@@ -9,6 +9,7 @@
 #include "encoding/encoding.hpp"
 #include "orders/order_errors.hpp"
 #include "authority/order_production.hpp"
+#include "invoices/invoices.hpp"
 #include "orders/order_fields.hpp"
 #include "portal/api_support.hpp"
 #include "portal/pages/follow_up_wizard.hpp"
@@ -295,6 +296,9 @@ http::Response BackofficePages::order_view(PageRequest& page, const Session& ses
     if (const auto shipment = authority::shipment_of(context_.db, number)) {
         values.set("card_tracking", shipment->card_tracking);
         values.set("letter_tracking", shipment->letter_tracking);
+    }
+    if (const auto invoice = invoices::invoice_of(context_.db, number)) {
+        values.set("invoice_number", invoice->number);
     }
 
     // Who works on it.

@@ -101,6 +101,7 @@ private:
     http::Response produce(pages::PageRequest& page, const Session& session);
     http::Response ship(pages::PageRequest& page, const Session& session);
     http::Response label(pages::PageRequest& page, const Session& session);
+    http::Response invoice_pdf(pages::PageRequest& page, const Session& session);
 
     // The auditor's page (backoffice_audit.cpp).
     void add_audit_routes(http::Router& router);

@@ -6,7 +6,10 @@
 
 #include "authority/order_production.hpp"
 #include "common/clock.hpp"
+#include "documents/invoice.hpp"
 #include "documents/shipping_papers.hpp"
+#include "invoices/invoices.hpp"
+#include "orders/order_errors.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -32,6 +35,24 @@ void BackofficePages::add_shipping_routes(http::Router& router) {
     router.post("/produktion", operator_page(&BackofficePages::produce, Role::production));
     router.post("/versand", operator_page(&BackofficePages::ship, Role::shipping));
     router.get("/versand/etikett.pdf", operator_page(&BackofficePages::label, Role::shipping));
+    router.get("/auftrag/rechnung.pdf", operator_page(&BackofficePages::invoice_pdf, std::nullopt));
+}
+
+http::Response BackofficePages::invoice_pdf(PageRequest& page, const Session&) {
+    const auto number = order_parameter(page, "auftrag");
+    const auto invoice = invoices::invoice_of(context_.db, number);
+    if (!invoice) {
+        throw PageRefusal(orders::errors::unknown, 404, number + ": no invoice");
+    }
+    const auto& prices = context_.config.prices;
+    auto response = http::Response::binary(
+        documents::render_invoice(*invoice,
+                                  {context_.config.name, prices.seller_address, prices.seller_vat_id}),
+        "application/pdf");
+    response.headers.set("Content-Disposition",
+                         fmt::format("inline; filename=\"rechnung-{}.pdf\"", invoice->number));
+    response.headers.set("Cache-Control", "no-store");
+    return response;
 }
 
 http::Response BackofficePages::produce(PageRequest& page, const Session& session) {
