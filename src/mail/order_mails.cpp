@@ -326,7 +326,8 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 only = " AND EXISTS (SELECT 1 FROM postident_results r WHERE r.order_id = o.id "
                        "AND r.verdict = 'declined')";
             } else if (kind == OrderMailKind::approved) {
-                only = " AND o.state IN ('approved', 'in_production', 'shipped', 'active')";
+                // Once shipped, the shipping mail says more: no late approval mail then.
+                only = " AND o.state IN ('approved', 'in_production')";
             } else if (kind == OrderMailKind::rejected) {
                 only = " AND o.state = 'rejected'";
             } else if (kind == OrderMailKind::invoice) {
