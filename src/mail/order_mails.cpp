@@ -38,6 +38,8 @@ std::string_view kind_name(OrderMailKind kind) {
             return "rejected";
         case OrderMailKind::invoice:
             return "invoice";
+        case OrderMailKind::revoked:
+            return "revoked";
     }
     return "";
 }
@@ -258,6 +260,20 @@ MailMessage decision_mail(OrderMailKind kind, const std::string& order_number,
             "The status is here (with the order number and your email address): {2}?lang=en\n\n"
             "{0}\n",
             settings.trust_center, order_number, status);
+    } else if (kind == OrderMailKind::revoked) {
+        message.subject = fmt::format("Ihr Zertifikat ist gesperrt (Auftrag {}) / Your certificate "
+                                      "is revoked",
+                                      order_number);
+        message.body = fmt::format(
+            "Guten Tag,\n\ndas Zertifikat der Signaturkarte aus Ihrem Auftrag {1} ist gesperrt. "
+            "Die Sperrung ist endgültig: mit dieser Karte erstellte Signaturen gelten ab jetzt als "
+            "gesperrt, OCSP und Sperrliste zeigen es an.\n\nWenn Sie die Sperrung nicht veranlasst "
+            "haben, rufen Sie uns bitte sofort an. Eine neue Karte beantragen Sie hier: {2}\n\n"
+            "Ihr {0}\n\n---\n\nHello,\n\nthe certificate of the signature card from your order "
+            "{1} is revoked. The revocation is final: OCSP and the revocation list show it from "
+            "now on.\n\nIf you did not ask for it, please call us at once. You can order a new "
+            "card here: {2}?lang=en\n\n{0}\n",
+            settings.trust_center, order_number, base_url(settings.portal_url) + "/neuauftrag");
     } else {
         message.subject = fmt::format("Ihr Auftrag {} wurde abgelehnt / Your order was rejected",
                                       order_number);
@@ -300,7 +316,7 @@ MailMessage OrderMailer::invoice_mail(const std::string& order_number,
 int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
            deliver(OrderMailKind::approved, now) + deliver(OrderMailKind::rejected, now) +
-           deliver(OrderMailKind::invoice, now) +
+           deliver(OrderMailKind::invoice, now) + deliver(OrderMailKind::revoked, now) +
            deliver(OrderMailKind::status_link, now) +
            (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
                                          deliver(OrderMailKind::identification_declined, now)
@@ -332,6 +348,9 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 only = " AND o.state = 'rejected'";
             } else if (kind == OrderMailKind::invoice) {
                 only = " AND EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)";
+            } else if (kind == OrderMailKind::revoked) {
+                only = " AND EXISTS (SELECT 1 FROM cards k WHERE k.id = o.new_card_id AND k.state "
+                       "= 'revoked')";
             }
             // New orders are mailed only by an instance that can make their links.
             if (!settings_.document_key) {
@@ -420,7 +439,8 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 });
                 transport_.send(
                     identification_declined_mail(mail.order_number, mail.email, reason, settings_));
-            } else if (kind == OrderMailKind::approved || kind == OrderMailKind::rejected) {
+            } else if (kind == OrderMailKind::approved || kind == OrderMailKind::rejected ||
+                       kind == OrderMailKind::revoked) {
                 std::string reason;
                 database_.with_session([&](soci::session& s) {
                     s << "SELECT note FROM order_events WHERE order_id = :id AND to_state = "

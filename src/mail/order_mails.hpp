@@ -38,6 +38,7 @@ enum class OrderMailKind {
     approved,  // both approvals given: the card is made next
     rejected,  // with the reason the approver or the registration officer gave
     invoice,   // the invoice as PDF, once the card was shipped
+    revoked,   // the order's card's certificate was revoked (final)
 };
 
 // The mail's text: German first, English below, as the order document.
@@ -54,8 +55,8 @@ MailMessage identification_declined_mail(const std::string& order_number, const 
                                          const std::string& reason,
                                          const OrderMailSettings& settings);
 
-// Approved or rejected (with its reason), for either kind of order: what happened and the status
-// page.
+// Approved, rejected (with its reason) or revoked, for either kind of order: what happened and
+// where to look.
 MailMessage decision_mail(OrderMailKind kind, const std::string& order_number,
                           const std::string& email, const std::string& reason,
                           const OrderMailSettings& settings);

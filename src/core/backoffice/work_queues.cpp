@@ -183,7 +183,12 @@ std::optional<operators::Role> role_of(Queue queue) {
 
 bool may_see(const operators::Operator& who, Queue queue) {
     const auto role = role_of(queue);
-    return role ? who.has(*role) : !who.roles.empty();
+    return role ? who.has(*role) : may_see_orders(who);
+}
+
+bool may_see_orders(const operators::Operator& who) {
+    return std::any_of(who.roles.begin(), who.roles.end(),
+                       [](operators::Role role) { return role != operators::Role::chamber_staff; });
 }
 
 std::optional<Queue> queue_of(OrderState state) {

@@ -40,6 +40,9 @@ std::span<const Queue> all_queues();
 // Who works the queue; deadlines are everyone's.
 std::optional<operators::Role> role_of(Queue queue);
 bool may_see(const operators::Operator& who, Queue queue);
+// Orders and their holders' data are for the trust center's own staff: chamber staff see only the
+// certificates carrying their chamber's admission, never the orders.
+bool may_see_orders(const operators::Operator& who);
 // The queue an order in `state` is in (none when finished).
 std::optional<Queue> queue_of(orders::OrderState state);
 

@@ -126,6 +126,12 @@ std::string query_value(const PageRequest& page, std::string_view name) {
 
 }  // namespace
 
+void require_order_access(const operators::Operator& who) {
+    if (!sigcard::backoffice::may_see_orders(who)) {
+        throw PageRefusal(operators::errors::role_required, 403, who.name + " sees no orders");
+    }
+}
+
 std::string order_parameter(const PageRequest& page, std::string_view name) {
     // A hand scanner reading the order form's Data Matrix types "<number> <sha256>": the number
     // is what comes before the space.
@@ -155,6 +161,7 @@ void BackofficePages::add_order_routes(http::Router& router) {
 }
 
 http::Response BackofficePages::queue_page(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const bool en = page.english();
     const auto now = unix_now();
     std::optional<Queue> chosen = sigcard::backoffice::queue_from(query_value(page, "liste"));
@@ -208,6 +215,7 @@ http::Response BackofficePages::queue_page(PageRequest& page, const Session& ses
 }
 
 http::Response BackofficePages::claim(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const auto form = http::QueryParameters::parse(page.http.body);
     const auto number = std::string(form.find("order").value_or(""));
     refusing([&] { queues_.claim(number, session.who, unix_now()); return 0; });
@@ -215,6 +223,7 @@ http::Response BackofficePages::claim(PageRequest& page, const Session& session)
 }
 
 http::Response BackofficePages::hand_back(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const auto form = http::QueryParameters::parse(page.http.body);
     const auto number = std::string(form.find("order").value_or(""));
     refusing([&] { queues_.hand_back(number, session.who, unix_now()); return 0; });
@@ -224,6 +233,7 @@ http::Response BackofficePages::hand_back(PageRequest& page, const Session& sess
 }
 
 http::Response BackofficePages::search(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const auto text = query_value(page, "q");
     const auto found = queues_.search(text, 50);
     if (found.items.size() == 1 && found.scanned_form_matches.value_or(true)) {
@@ -252,6 +262,7 @@ http::Response BackofficePages::order_view(PageRequest& page, const Session& ses
                                            const std::string& number,
                                            const std::vector<orders::FieldError>& change_errors,
                                            int status) {
+    require_order_access(session.who);
     const bool en = page.english();
     const auto record = context_.book.find(number);
     if (!record) {
@@ -285,6 +296,12 @@ http::Response BackofficePages::order_view(PageRequest& page, const Session& ses
     values.set("voided", query_value(page, "ungueltig"));
     values.set("changed", !query_value(page, "geaendert").empty());
     values.set("shipped_now", !query_value(page, "versandt").empty());
+    values.set("revoked_now", !query_value(page, "gesperrt").empty());
+    values.set("may_revoke", (record->state == orders::OrderState::shipped ||
+                              record->state == orders::OrderState::active) &&
+                                 (session.who.has(Role::registration_officer) ||
+                                  session.who.has(Role::approver)) &&
+                                 context_.desk != nullptr);
     values.set("may_produce", record->state == orders::OrderState::approved &&
                                   session.who.has(Role::production) && context_.desk != nullptr);
     const bool produced = record->new_card_id.has_value();
@@ -450,7 +467,7 @@ http::Response BackofficePages::decision_complete(PageRequest& page, const Sessi
 }
 
 http::Response BackofficePages::decision_file(PageRequest& page, const Session& session) {
-    (void)session;
+    require_order_access(session.who);
     const auto id_text = query_value(page, "id");
     long long id = 0;
     try {
@@ -480,6 +497,7 @@ http::Response BackofficePages::decision_file(PageRequest& page, const Session& 
 }
 
 http::Response BackofficePages::change_order(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const auto form = http::QueryParameters::parse(page.http.body);
     const auto number = std::string(form.find("order").value_or(""));
     const auto record = context_.book.find(number);

@@ -98,6 +98,7 @@ void BackofficePages::add_routes(http::Router& router) {
     add_order_routes(router);
     add_audit_routes(router);
     add_shipping_routes(router);
+    add_revocation_routes(router);
 }
 
 http::Handler BackofficePages::login_page(LoginHandler handler) const {
@@ -172,6 +173,8 @@ PageValues BackofficePages::operator_values(const PageRequest& page,
     values.set("is_auditor", session.who.has(Role::auditor));
     values.set("is_production", session.who.has(Role::production));
     values.set("is_shipping", session.who.has(Role::shipping));
+    values.set("is_chamber_staff", session.who.has(Role::chamber_staff));
+    values.set("sees_orders", sigcard::backoffice::may_see_orders(session.who));
     return values;
 }
 

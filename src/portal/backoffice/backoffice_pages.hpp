@@ -36,6 +36,9 @@ struct BackofficeContext {
 // Matrix ("<number> <sha256>"); a refusal (404) when it is no order number.
 std::string order_parameter(const pages::PageRequest& page, std::string_view name);
 
+// Refuses (403) an operator who may see no orders (chamber staff).
+void require_order_access(const operators::Operator& who);
+
 class BackofficePages {
 public:
     explicit BackofficePages(BackofficeContext context);
@@ -102,6 +105,12 @@ private:
     http::Response ship(pages::PageRequest& page, const Session& session);
     http::Response label(pages::PageRequest& page, const Session& session);
     http::Response invoice_pdf(pages::PageRequest& page, const Session& session);
+
+    // Revocation by phone and by the chamber (backoffice_revocation.cpp).
+    void add_revocation_routes(http::Router& router);
+    http::Response revoke_by_phone(pages::PageRequest& page, const Session& session);
+    http::Response chamber_page(pages::PageRequest& page, const Session& session);
+    http::Response chamber_revoke(pages::PageRequest& page, const Session& session);
 
     // The auditor's page (backoffice_audit.cpp).
     void add_audit_routes(http::Router& router);

@@ -38,7 +38,8 @@ void BackofficePages::add_shipping_routes(http::Router& router) {
     router.get("/auftrag/rechnung.pdf", operator_page(&BackofficePages::invoice_pdf, std::nullopt));
 }
 
-http::Response BackofficePages::invoice_pdf(PageRequest& page, const Session&) {
+http::Response BackofficePages::invoice_pdf(PageRequest& page, const Session& session) {
+    require_order_access(session.who);
     const auto number = order_parameter(page, "auftrag");
     const auto invoice = invoices::invoice_of(context_.db, number);
     if (!invoice) {

@@ -1,4 +1,5 @@
-// The holder confirms receipt of the new card in the portal (after looking the order up on the
+// The holder's card after production: revoking it with the revocation password (/sperren), and
+// confirming its receipt. The holder confirms receipt of the new card in the portal (after looking the order up on the
 // status page): the page asks for a receipt statement, the card agent signs it with the new
 // card, the portal checks it (authority/holder_receipt.hpp) and the certificate is released.
 #pragma once
@@ -25,6 +26,9 @@ private:
     // Receipt with the activation code from the PIN letter instead of the card.
     http::Response receive_code(PageRequest& page) const;
     http::Response confirmed(PageRequest& page) const;
+    // Revocation by the holder with the order number and the revocation password (/sperren).
+    http::Response revoke_form(PageRequest& page) const;
+    http::Response revoke(PageRequest& page) const;
 
     const config::TrustCenterConfig& config_;
     authority::TrustCenterOrders& desk_;

@@ -1,0 +1,139 @@
+// Revocation as holders, the back office and a chamber meet it: a holder revokes the new card's
+// certificate online with the revocation password chosen in the order, and the portal's OCSP
+// responder answers "revoked" within a second; wrong passwords are counted until only the phone
+// is left, where a registration officer revokes after checking the password; chamber staff revoke
+// a certificate carrying their chamber's admission, are refused another one, and see no orders.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { watchPage } from './support/browser.mjs';
+import { StepScreenshots } from './support/screenshots.mjs';
+import { startDemo } from './support/demo_setup.mjs';
+import { holderData, placeFollowUpOrder, signInOperator } from './support/wizard.mjs';
+
+const run = promisify(execFile);
+let demo;
+before(async () => { demo = await startDemo({ operators: true }); });
+after(async () => { await demo?.stop(); });
+
+// An order through both approvals, production, shipping and the operator's receipt: its new card
+// is active. Returns the order number and the new certificate's serial.
+async function activeNewCard(page, label) {
+  const order = await placeFollowUpOrder(demo, page, label);
+  await demo.tc.approveTwice(order);
+  const produced = await demo.tc.sigcard('card', 'produce', '--order', order, '--transport-pin', '246810');
+  const serial = produced.match(/certificate serial ([0-9a-f]+)/)[1];
+  await demo.tc.sigcard('order', 'ship', order, '--card-tracking', 'JJD0001111111');
+  await demo.tc.sigcard('order', 'receipt', order);
+  return { order, serial };
+}
+
+// The portal's OCSP responder, asked by OpenSSL.
+async function ocspStatus(serial) {
+  const shown = await demo.tc.sigcard('cert', 'show', serial);
+  const pem = path.join(demo.tc.root, `${serial}.pem`);
+  await writeFile(pem, shown.slice(shown.indexOf('-----BEGIN')));
+  const { stdout } = await run('openssl', ['ocsp', '-url', `${demo.portal.url}/ocsp`,
+    '-issuer', path.join(demo.tc.dir, 'ca', 'issuing.pem'), '-cert', pem,
+    '-CAfile', path.join(demo.tc.dir, 'ca', 'root.pem')]);
+  return stdout.match(/: (good|revoked|unknown)/)?.[1];
+}
+
+async function tryOnline(page, order, password, { confirm = true } = {}) {
+  await page.goto(demo.url('/sperren?lang=en'));
+  await page.locator('#revoke-order').fill(order);
+  await page.locator('#revoke-password').fill(password);
+  if (confirm) await page.locator('#revoke-confirm').check();
+  await page.locator('#revoke-submit').click();
+  await page.waitForLoadState('load');
+  return page.locator('main').innerText();
+}
+
+test('the holder revokes online with the revocation password; OCSP answers revoked within a second', { timeout: 300000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    const { order, serial } = await activeNewCard(page, 'Demo Erika Mustermann');
+    assert.equal(await ocspStatus(serial), 'good');
+    watch.expectStatus('/sperren', 422);
+    assert.match(await tryOnline(page, order, 'falsches Kennwort'), /order number or the revocation password is not right/);
+    assert.match(await tryOnline(page, 'FA-2026-NONE-NONE', holderData['revocation-password']),
+      /order number or the revocation password is not right/);
+    assert.match(await tryOnline(page, order, holderData['revocation-password'], { confirm: false }),
+      /confirm that the certificate is to be revoked for good/);
+    assert.equal(await ocspStatus(serial), 'good');
+
+    await tryOnline(page, order, holderData['revocation-password']);
+    const revokedAt = Date.now();
+    assert.equal(await page.locator('#revoked-serial').innerText(), serial);
+    assert.equal(await ocspStatus(serial), 'revoked');
+    assert.ok(Date.now() - revokedAt < 1000, `OCSP said revoked after ${Date.now() - revokedAt} ms`);
+    // Final: a second revocation has nothing left to do.
+    watch.expectStatus('/sperren', 409);
+    assert.match(await tryOnline(page, order, holderData['revocation-password']), /already revoked/);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('after five wrong passwords only the phone is left: the registration officer revokes after checking it', { timeout: 300000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    const { order, serial } = await activeNewCard(page, 'Demo Geschaeftsfuehrer');
+    watch.expectStatus('/sperren', 422);
+    watch.expectStatus('/sperren', 423);
+    for (let i = 0; i < 5; i += 1) await tryOnline(page, order, `falsch ${i}`);
+    assert.match(await tryOnline(page, order, holderData['revocation-password']), /call our revocation line/);
+    assert.equal(await ocspStatus(serial), 'good');
+
+    await signInOperator(demo, page, 'Demo Op Clara RA-Stelle', 'en');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
+    await page.locator('#phone-revocation-password').fill('nicht das Kennwort');
+    await page.locator('#phone-revoke').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /revocation password is not right/);
+    assert.equal(await ocspStatus(serial), 'good');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
+    await page.locator('#phone-revocation-password').fill(holderData['revocation-password']);
+    await Promise.all([page.waitForURL(/gesperrt=1/), page.locator('#phone-revoke').click()]);
+    assert.equal(await ocspStatus(serial), 'revoked');
+    await Promise.all([page.waitForURL(/\/anmeldung\?ende=abgemeldet$/), page.locator('#logout').click()]);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('chamber staff revoke a certificate with their chamber\'s admission, nothing else, and see no orders', { timeout: 180000 }, async () => {
+  const shots = new StepScreenshots('backoffice-chamber');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    const lawyer = demo.tc.card('Demo Rechtsanwaeltin');
+    const erika = demo.tc.card('Demo Erika Mustermann');
+    await signInOperator(demo, page, 'Demo Op Hanna Kammer', 'de');
+    assert.equal(await page.locator('#nav-queues').count(), 0);
+    watch.expectStatus('/arbeit', 403);
+    watch.expectStatus('/kammer', 403);
+    assert.equal((await page.goto(demo.backofficeUrl('/arbeit'))).status(), 403);
+    assert.equal((await page.goto(demo.backofficeUrl(`/kammer?zertifikat=${erika.serial}`))).status(), 403);
+    await page.goto(demo.backofficeUrl('/kammer?lang=de'));
+    await page.locator('#chamber-serial').fill(lawyer.serial);
+    await Promise.all([page.waitForURL(/zertifikat=/), page.locator('#chamber-search button').click()]);
+    assert.match(await page.locator('#chamber-holder').innerText(), /Anna Schmitz/);
+    await shots.take(page, 'chamber-de', { docsName: 'backoffice-chamber-de', fullPage: true });
+    await page.locator('#chamber-confirm').check();
+    await Promise.all([page.waitForURL(/gesperrt=1/), page.locator('#chamber-revoke').click()]);
+    assert.equal(await ocspStatus(lawyer.serial), 'revoked');
+    const reason = await demo.tc.sigcard('cert', 'show', lawyer.serial);
+    assert.match(reason, /privilegeWithdrawn/);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
