@@ -107,7 +107,7 @@ test('a new order produced from the queue, shipped with tracking numbers and act
     await ship(page, order, 'JJD0001234567', 'RR123456789DE');
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'shipped');
     assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0001234567');
-    await shots.take(page, 'shipped-de', { docsName: 'backoffice-order-shipped-de', fullPage: true });
+    await shots.take(page, 'shipped-en', { docsName: 'backoffice-order-shipped-en', fullPage: true });
     // Shipped: invoiced at the price the applicant ordered at, with a number of this year.
     const invoiceNumber = await page.locator('#invoice-link').innerText();
     assert.match(invoiceNumber, new RegExp(`^${new Date().getUTCFullYear()}-\\d{6}$`));

@@ -144,6 +144,21 @@ std::string order_parameter(const PageRequest& page, std::string_view name) {
     return *number;
 }
 
+std::vector<sigcard::backoffice::QueueCount> BackofficePages::queue_counts(std::int64_t now) {
+    constexpr std::int64_t kFreshSeconds = 5;
+    {
+        std::lock_guard lock(counts_mutex_);
+        if (!counts_.empty() && now - counts_read_at_ < kFreshSeconds) {
+            return counts_;
+        }
+    }
+    auto counts = queues_.counts(now);
+    std::lock_guard lock(counts_mutex_);
+    counts_ = counts;
+    counts_read_at_ = now;
+    return counts;
+}
+
 void BackofficePages::add_order_routes(http::Router& router) {
     router.get("/arbeit", operator_page(&BackofficePages::queue_page, std::nullopt));
     router.post("/arbeit/nehmen", operator_page(&BackofficePages::claim, std::nullopt));
@@ -166,7 +181,7 @@ http::Response BackofficePages::queue_page(PageRequest& page, const Session& ses
     const auto now = unix_now();
     std::optional<Queue> chosen = sigcard::backoffice::queue_from(query_value(page, "liste"));
     PageValues tabs{PageValues::type::list};
-    for (const auto& count : queues_.counts(now)) {
+    for (const auto& count : queue_counts(now)) {
         if (!sigcard::backoffice::may_see(session.who, count.queue)) {
             continue;
         }

@@ -17,6 +17,9 @@
 #include "portal/pages/page_support.hpp"
 #include "portal/pages/portal_request_signer.hpp"
 
+#include <mutex>
+#include <vector>
+
 namespace sigcard::portal::backoffice {
 
 struct BackofficeContext {
@@ -129,6 +132,12 @@ private:
     operators::OperatorSessions sessions_;
     sigcard::backoffice::Approvals approvals_;
     sigcard::backoffice::WorkQueues queues_;
+    // The queues' sizes, read again at most every few seconds: figures for the tabs, not
+    // decisions (every list and every step reads the orders themselves).
+    std::vector<sigcard::backoffice::QueueCount> queue_counts(std::int64_t now);
+    std::mutex counts_mutex_;
+    std::vector<sigcard::backoffice::QueueCount> counts_;
+    std::int64_t counts_read_at_ = 0;
 };
 
 }  // namespace sigcard::portal::backoffice
