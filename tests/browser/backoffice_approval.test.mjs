@@ -236,3 +236,47 @@ test('the auditor reads who did what and checks the hash chain from the page; a 
     await page.close();
   }
 });
+
+test('every new back-office form refuses a token that is not the session\'s, and nothing changes', { timeout: 180000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    await page.goto(demo.url('/neuauftrag?lang=de'));
+    await applyForNewOrder(page, { lawyer: false });
+    const order = await page.locator('#order-number').innerText();
+    const reference = await page.locator('#postident-reference').innerText();
+    const folder = await writeResults(path.join(demo.tc.root, 'postident-forged'),
+      [postIdentSuccess(reference, applicant)]);
+    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+    await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'en');
+    const statement = Buffer.from('{"order":"' + order + '"}').toString('base64');
+    // Forms sent with the session's cookie but another site's token: refused before anything.
+    for (const [formPath, form] of [
+      ['/arbeit/nehmen', { order }],
+      ['/arbeit/zurueckgeben', { order }],
+      ['/auftrag/entscheidung', { order, decision: 'approve' }],
+      ['/auftrag/entscheidung/anfrage', {}],
+      ['/auftrag/entscheidung/abschluss', { statement_base64: statement, signature_base64: 'AA==' }],
+      ['/auftrag/aendern', { order, 'shipping.street': 'Fremdweg 1', reason: 'forged' }],
+      ['/produktion', { order }],
+      ['/versand', { order, card_tracking: 'JJD1' }],
+      ['/sperren', { order, revocation_password: 'x' }],
+      ['/kammer/sperren', { serial: '01', confirm: '1' }],
+      ['/pruefprotokoll/pruefen', {}],
+    ]) {
+      watch.expectStatus(formPath, 403);
+      const forged = await page.request.post(demo.backofficeUrl(formPath), { form: { ...form, csrf_token: 'forged' } });
+      assert.equal(forged.status(), 403, formPath);
+      assert.match(await forged.text(), /data-code="page.csrf_invalid"/, formPath);
+    }
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
+    assert.equal(await page.locator('#approval-count').innerText(), '0 / 2');
+    assert.equal(await page.locator('#order-revision').innerText(), '0');
+    assert.equal((await page.locator('#claimed-by').innerText()).trim().replace(/\s*Claim$/, ''), '');
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'identified');
+    await logOut(page);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
