@@ -6,6 +6,8 @@
 #include "orders/price.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
@@ -313,10 +315,101 @@ MailMessage OrderMailer::invoice_mail(const std::string& order_number,
     return message;
 }
 
+MailMessage expiry_reminder_mail(const std::string& holder_email, const std::string& order_number,
+                                 std::int64_t expires_at, const OrderMailSettings& settings) {
+    MailMessage message;
+    message.to = holder_email;
+    const auto day = iso_date(expires_at);
+    const auto german_day = day.substr(8, 2) + "." + day.substr(5, 2) + "." + day.substr(0, 4);
+    const auto link = base_url(settings.portal_url) + "/folgeauftrag";
+    message.subject = fmt::format("Ihr Zertifikat läuft am {} ab / Your certificate expires on {}",
+                                  german_day, day);
+    message.body = fmt::format(
+        "Guten Tag,\n\ndas Zertifikat Ihrer Signaturkarte (aus Auftrag {1}) läuft am {2} ab. Mit "
+        "der Karte, die Sie haben, bestellen Sie die Folgekarte online – ohne neue "
+        "Identifizierung: Karte einstecken und hier beginnen: {3}\n\nIhr {0}\n\n---\n\nHello,"
+        "\n\nthe certificate of your signature card (from order {1}) expires on {4}. With the card "
+        "you have, you order the follow-up card online — no new identification: insert the card "
+        "and start here: {3}?lang=en\n\n{0}\n",
+        settings.trust_center, order_number, german_day, link, day);
+    return message;
+}
+
+int OrderMailer::deliver_expiry_reminders(std::int64_t now) {
+    auto thresholds = settings_.expiry_reminder_days;
+    std::sort(thresholds.begin(), thresholds.end());
+    int sent = 0;
+    for (const int days : thresholds) {
+        struct Due {
+            long long card_id;
+            long long expires_at;
+            std::string order_number;
+            std::string email;
+        };
+        std::vector<Due> due;
+        database_.with_session([&](soci::session& s) {
+            const long long at = now;
+            const long long until = now + days * 86400LL;
+            const int threshold = days;
+            // The card's own order (the one it was produced for) names the holder's address.
+            soci::rowset<soci::row> rows =
+                (s.prepare << "SELECT k.id, c.not_after, o.order_number, o.order_data FROM cards k "
+                              "JOIN certificates c ON c.serial = k.certificate_serial JOIN orders o "
+                              "ON o.new_card_id = k.id WHERE k.state = 'active' AND c.status = "
+                              "'good' AND c.not_after > :now AND c.not_after <= :until AND NOT "
+                              "EXISTS (SELECT 1 FROM expiry_reminders r WHERE r.card_id = k.id AND "
+                              "r.days <= :days) AND NOT EXISTS (SELECT 1 FROM orders f WHERE "
+                              "f.card_id = k.id AND f.state NOT IN ('rejected', 'cancelled', "
+                              "'expired')) ORDER BY c.not_after LIMIT 20",
+                 soci::use(at), soci::use(until), soci::use(threshold));
+            for (const auto& row : rows) {
+                due.push_back({storage::row_int64(row, 0), storage::row_int64(row, 1),
+                               row.get<std::string>(2), email_of(row.get<std::string>(3))});
+            }
+        });
+        for (const auto& reminder : due) {
+            bool claimed = false;
+            try {
+                database_.with_session([&](soci::session& s) {
+                    const long long at = now;
+                    const int threshold = days;
+                    s << "INSERT INTO expiry_reminders (card_id, days, claimed_at) VALUES (:card, "
+                         ":days, :at)",
+                        soci::use(reminder.card_id), soci::use(threshold), soci::use(at);
+                    claimed = true;
+                });
+            } catch (const std::exception&) {
+                claimed = false;  // another instance claimed it
+            }
+            if (!claimed || reminder.email.empty()) {
+                continue;
+            }
+            try {
+                transport_.send(expiry_reminder_mail(reminder.email, reminder.order_number,
+                                                     reminder.expires_at, settings_));
+                database_.with_session([&](soci::session& s) {
+                    const long long at = now;
+                    const int threshold = days;
+                    s << "UPDATE expiry_reminders SET sent_at = :at WHERE card_id = :card AND days "
+                         "= :days",
+                        soci::use(at), soci::use(reminder.card_id), soci::use(threshold);
+                });
+                ++sent;
+            } catch (const std::exception& e) {
+                // Claimed and not sent: the next threshold reminds again.
+                spdlog::warn("expiry reminder for order {} not sent: {}", reminder.order_number,
+                             e.what());
+            }
+        }
+    }
+    return sent;
+}
+
 int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
            deliver(OrderMailKind::approved, now) + deliver(OrderMailKind::rejected, now) +
            deliver(OrderMailKind::invoice, now) + deliver(OrderMailKind::revoked, now) +
+           deliver_expiry_reminders(now) +
            deliver(OrderMailKind::status_link, now) +
            (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
                                          deliver(OrderMailKind::identification_declined, now)

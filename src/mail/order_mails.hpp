@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace sigcard::mail {
 
@@ -23,6 +24,8 @@ struct OrderMailSettings {
     // The seller on the invoices ([prices] seller_address, seller_vat_id).
     std::string seller_address = {};
     std::string seller_vat_id = {};
+    // Reminders before a certificate expires, days before ([mail] expiry_reminder_days).
+    std::vector<int> expiry_reminder_days = {};
 };
 
 // received and shipped follow from the order's state; status_link is sent when the holder asks
@@ -55,6 +58,10 @@ MailMessage identification_declined_mail(const std::string& order_number, const 
                                          const std::string& reason,
                                          const OrderMailSettings& settings);
 
+// A certificate expires in `days`: the follow-up order's link.
+MailMessage expiry_reminder_mail(const std::string& holder_email, const std::string& order_number,
+                                 std::int64_t expires_at, const OrderMailSettings& settings);
+
 // Approved, rejected (with its reason) or revoked, for either kind of order: what happened and
 // where to look.
 MailMessage decision_mail(OrderMailKind kind, const std::string& order_number,
@@ -77,6 +84,9 @@ private:
     int deliver(OrderMailKind kind, std::int64_t now);
     MailMessage invoice_mail(const std::string& order_number,
                              const OrderMailSettings& settings) const;
+    // The nearest reminder threshold a card's certificate has reached and not been reminded of
+    // (a card with a follow-up order under way is not reminded).
+    int deliver_expiry_reminders(std::int64_t now);
 
     storage::Database& database_;
     SmtpTransport transport_;

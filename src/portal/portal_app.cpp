@@ -216,6 +216,7 @@ int run_portal(int argc, char** argv) {
             settings.identification_reminder_days = config.new_order.identification_reminder_days;
             settings.seller_address = config.prices.seller_address;
             settings.seller_vat_id = config.prices.seller_vat_id;
+            settings.expiry_reminder_days = config.mail.expiry_reminder_days;
             mailer = std::make_unique<mail::OrderMailer>(
                 tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
                 std::move(settings));

@@ -189,3 +189,62 @@ TEST(OrderMailsMigration, OrdersStoredBeforeMailsExistedAreNotMailed) {
 
 }  // namespace
 }  // namespace sigcard::testing
+
+namespace sigcard::testing {
+namespace {
+
+// A card produced for an order, active, whose certificate expires at `not_after`.
+void store_active_card(storage::Database& db, const std::string& order_number, long long not_after) {
+    db.with_session([&](soci::session& s) {
+        const std::string serial = "c0ffee" + order_number.substr(order_number.size() - 4);
+        s << "INSERT INTO certificates (serial, role, subject, not_before, not_after, der, status, "
+             "issued_at) VALUES (:serial, 'holder', 'CN=Erika Mustermann', 0, :after, 'x', 'good', 0)",
+            soci::use(serial), soci::use(not_after);
+        s << "INSERT INTO cards (card_serial, token_label, certificate_serial, identification_method, "
+             "identified_at, state, produced_at) VALUES (:card, 'Test', :serial, 'postident', 0, "
+             "'active', 0)",
+            soci::use(serial, "card"), soci::use(serial, "serial");
+        s << "UPDATE orders SET new_card_id = (SELECT id FROM cards WHERE card_serial = :card) WHERE "
+             "order_number = :n",
+            soci::use(serial), soci::use(order_number);
+    });
+}
+
+}  // namespace
+}  // namespace sigcard::testing
+
+namespace sigcard::testing {
+namespace {
+
+TEST_F(OrderMailsTest, ACertificateAboutToExpireGetsOneReminderPerThresholdUntilAFollowUpIsOrdered) {
+    SmtpSink sink(dir.path());
+    const long long day = 86400;
+    const long long now = 1'796'000'000;
+    store_order("FA-2026-EXPI-0001", "erika@example.de", "active");
+    store_active_card(db, "FA-2026-EXPI-0001", now + 20 * day);
+    auto settings = mail::OrderMailSettings{"SigCard Test Trust Center", "https://portal.example/"};
+    settings.expiry_reminder_days = {90, 30, 7};
+    mail::OrderMailer first(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    mail::OrderMailer second(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    // Its order's received mail, and one reminder (the 30-day one: 90 is not also sent).
+    EXPECT_EQ(first.deliver_due(now) + second.deliver_due(now), 2);
+    EXPECT_EQ(first.deliver_due(now + 60) + second.deliver_due(now + 60), 0);
+    const auto reminder = sink.wait_for_mail("bestellen Sie die Folgekarte online");
+    EXPECT_THAT(reminder, HasSubstr("To: erika@example.de"));
+    EXPECT_THAT(reminder, HasSubstr("https://portal.example/folgeauftrag"));
+    EXPECT_THAT(reminder, HasSubstr("FA-2026-EXPI-0001"));
+    // A week before: the 7-day reminder.
+    EXPECT_EQ(first.deliver_due(now + 14 * day), 1);
+    EXPECT_EQ(first.deliver_due(now + 15 * day), 0);
+    // A card with a follow-up order under way is not reminded.
+    store_order("FA-2026-EXPI-0002", "jonas@example.de", "active");
+    store_active_card(db, "FA-2026-EXPI-0002", now + 50 * day);
+    db.with_session([](soci::session& s) {
+        s << "UPDATE orders SET card_id = (SELECT new_card_id FROM orders WHERE order_number = "
+             "'FA-2026-EXPI-0002'), state = 'submitted' WHERE order_number = 'FA-2026-EXPI-0001'";
+    });
+    EXPECT_EQ(first.deliver_due(now + 20), 1);  // only FA-…-0002's received mail
+}
+
+}  // namespace
+}  // namespace sigcard::testing

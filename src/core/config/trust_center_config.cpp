@@ -73,6 +73,17 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     }
     read(table, "mail", "smtp_url", c.mail.smtp_url);
     read(table, "mail", "from", c.mail.from);
+    if (const auto* days = table["mail"]["expiry_reminder_days"].as_array()) {
+        c.mail.expiry_reminder_days.clear();
+        for (const auto& day : *days) {
+            const auto* value = day.as_integer();
+            if (value == nullptr || value->get() < 1 || value->get() > 366) {
+                throw std::runtime_error(file.string() +
+                                         ": [mail] expiry_reminder_days: whole days from 1 to 366");
+            }
+            c.mail.expiry_reminder_days.push_back(static_cast<int>(value->get()));
+        }
+    }
     read(table, "production", "card_module", c.production.card_module);
     read(table, "production", "softhsm_conf", c.production.softhsm_conf);
     auto& p = c.policy;
@@ -229,7 +240,15 @@ std::string TrustCenterConfig::to_toml() const {
                                {"vat_percent", prices.vat_percent},
                                {"seller_address", prices.seller_address},
                                {"seller_vat_id", prices.seller_vat_id}}},
-        {"mail", toml::table{{"smtp_url", mail.smtp_url}, {"from", mail.from}}},
+        {"mail", toml::table{{"smtp_url", mail.smtp_url},
+                             {"from", mail.from},
+                             {"expiry_reminder_days", [&] {
+                                  toml::array days;
+                                  for (const auto d : mail.expiry_reminder_days) {
+                                      days.push_back(d);
+                                  }
+                                  return days;
+                              }()}}},
         {"production", toml::table{{"card_module", production.card_module},
                                    {"softhsm_conf", production.softhsm_conf}}},
         {"policy", toml::table{{"renewal_window_days", policy.renewal_window_days},

@@ -114,6 +114,8 @@ struct RateLimits {
 struct Mail {
     std::string smtp_url;  // smtp://host:port or smtps://host:port
     std::string from = "SigCard <noreply@sigcard.example>";
+    // Reminders this many days before a certificate expires, with the link to the follow-up order.
+    std::vector<int> expiry_reminder_days = {90, 30, 7};
 };
 
 // A registration office where applicants are identified in person ([[registration_offices]]).
