@@ -37,6 +37,20 @@ async function approve(page, order) {
   await confirmation.close();
 }
 
+// A new order applied for on the portal's form and identified by the (FAKE) post office's
+// matching result, taken in with `sigcard postident import`.
+async function identifiedNewOrder(page, folderName, lang) {
+  await page.goto(demo.url(`/neuauftrag?lang=${lang}`));
+  await applyForNewOrder(page, { lawyer: false });
+  const applicantPage = page.url();
+  const order = await page.locator('#order-number').innerText();
+  const reference = await page.locator('#postident-reference').innerText();
+  const folder = await writeResults(path.join(demo.tc.root, folderName),
+    [postIdentSuccess(reference, applicant)]);
+  assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+  return { order, applicantPage };
+}
+
 async function logOut(page) {
   await Promise.all([page.waitForURL(/\/anmeldung\?ende=abgemeldet$/), page.locator('#logout').click()]);
 }
@@ -112,13 +126,7 @@ test('a new order\'s first approval is voided when the registration officer chan
   const page = await demo.browser.context.newPage();
   const watch = watchPage(page);
   try {
-    await page.goto(demo.url('/neuauftrag?lang=de'));
-    await applyForNewOrder(page, { lawyer: false });
-    const order = await page.locator('#order-number').innerText();
-    const reference = await page.locator('#postident-reference').innerText();
-    const folder = await writeResults(path.join(demo.tc.root, 'postident-voided'),
-      [postIdentSuccess(reference, applicant)]);
-    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+    const { order } = await identifiedNewOrder(page, 'postident-voided', 'de');
 
     await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'de');
     await page.goto(demo.backofficeUrl('/arbeit?liste=approve&lang=de'));
@@ -160,14 +168,7 @@ test('a rejection needs a reason, is signed with the card, and the applicant rea
   const page = await demo.browser.context.newPage();
   const watch = watchPage(page);
   try {
-    await page.goto(demo.url('/neuauftrag?lang=en'));
-    await applyForNewOrder(page, { lawyer: false });
-    const applicantPage = page.url();
-    const order = await page.locator('#order-number').innerText();
-    const reference = await page.locator('#postident-reference').innerText();
-    const folder = await writeResults(path.join(demo.tc.root, 'postident-rejected'),
-      [postIdentSuccess(reference, applicant)]);
-    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+    const { order, applicantPage } = await identifiedNewOrder(page, 'postident-rejected', 'en');
 
     await signInOperator(demo, page, 'Demo Op Bernd Freigabe', 'en');
     await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
@@ -241,13 +242,7 @@ test('every new back-office form refuses a token that is not the session\'s, and
   const page = await demo.browser.context.newPage();
   const watch = watchPage(page);
   try {
-    await page.goto(demo.url('/neuauftrag?lang=de'));
-    await applyForNewOrder(page, { lawyer: false });
-    const order = await page.locator('#order-number').innerText();
-    const reference = await page.locator('#postident-reference').innerText();
-    const folder = await writeResults(path.join(demo.tc.root, 'postident-forged'),
-      [postIdentSuccess(reference, applicant)]);
-    assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
+    const { order } = await identifiedNewOrder(page, 'postident-forged', 'de');
     await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'en');
     const statement = Buffer.from('{"order":"' + order + '"}').toString('base64');
     // Forms sent with the session's cookie but another site's token: refused before anything.

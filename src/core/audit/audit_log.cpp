@@ -100,6 +100,24 @@ void Appender::finish() {
     write_head_.execute(true);
 }
 
+namespace {
+
+// A record as "SELECT seq, at, actor, action, subject, details, prev_hash, hash" reads it.
+AuditRecord record_from(const soci::row& row) {
+    AuditRecord r;
+    r.seq = storage::row_int64(row, 0);
+    r.at = storage::row_int64(row, 1);
+    r.actor = row.get<std::string>(2);
+    r.action = row.get<std::string>(3);
+    r.subject = row.get<std::string>(4);
+    r.details = row.get<std::string>(5);
+    r.prev_hash = row.get<std::string>(6);
+    r.hash = row.get<std::string>(7);
+    return r;
+}
+
+}  // namespace
+
 AuditVerification verify(storage::Database& db) {
     return db.with_session([](soci::session& s) {
         AuditVerification result;
@@ -109,15 +127,7 @@ AuditVerification verify(storage::Database& db) {
             (s.prepare << "SELECT seq, at, actor, action, subject, details, prev_hash, hash "
                           "FROM audit_log ORDER BY seq");
         for (const auto& row : rows) {
-            AuditRecord r;
-            r.seq = storage::row_int64(row, 0);
-            r.at = storage::row_int64(row, 1);
-            r.actor = row.get<std::string>(2);
-            r.action = row.get<std::string>(3);
-            r.subject = row.get<std::string>(4);
-            r.details = row.get<std::string>(5);
-            r.prev_hash = row.get<std::string>(6);
-            r.hash = row.get<std::string>(7);
+            const auto r = record_from(row);
             auto broken = [&](std::string reason) {
                 result.intact = false;
                 result.first_broken_seq = r.seq;
@@ -169,16 +179,7 @@ std::vector<AuditRecord> list(storage::Database& db, const AuditQuery& query) {
             (s.prepare << sql, soci::use(before), soci::use(query.actor), soci::use(prefix),
              soci::use(query.subject), soci::use(limit));
         for (const auto& row : rows) {
-            AuditRecord r;
-            r.seq = storage::row_int64(row, 0);
-            r.at = storage::row_int64(row, 1);
-            r.actor = row.get<std::string>(2);
-            r.action = row.get<std::string>(3);
-            r.subject = row.get<std::string>(4);
-            r.details = row.get<std::string>(5);
-            r.prev_hash = row.get<std::string>(6);
-            r.hash = row.get<std::string>(7);
-            out.push_back(std::move(r));
+            out.push_back(record_from(row));
         }
         return out;
     });

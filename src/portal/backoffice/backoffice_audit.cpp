@@ -4,6 +4,7 @@
 
 #include "audit/audit_log.hpp"
 #include "common/clock.hpp"
+#include "portal/backoffice/backoffice_refusals.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,9 +27,6 @@ constexpr std::array<std::pair<std::string_view, std::pair<std::string_view, std
                   {"certificate.", {"Zertifikate", "Certificates"}},
                   {"audit.", {"Prüfprotokoll", "Audit log"}}}};
 
-std::string parameter(const PageRequest& page, std::string_view name) {
-    return std::string(page.http.query.find(name).value_or(""));
-}
 
 }  // namespace
 
@@ -57,16 +55,16 @@ http::Response BackofficePages::audit_check(PageRequest& page, const Session& se
 http::Response BackofficePages::audit_view(PageRequest& page, const Session& session,
                                            const std::optional<audit::AuditVerification>& check) {
     audit::AuditQuery query;
-    query.actor = parameter(page, "wer");
-    query.subject = parameter(page, "betreff");
-    const auto kind = parameter(page, "was");
+    query.actor = query_value(page, "wer");
+    query.subject = query_value(page, "betreff");
+    const auto kind = query_value(page, "was");
     for (const auto& [prefix, labels] : kActionKinds) {
         if (kind == prefix) {
             query.action_prefix = std::string(prefix);
         }
     }
     try {
-        if (const auto before = parameter(page, "vor"); !before.empty()) {
+        if (const auto before = query_value(page, "vor"); !before.empty()) {
             query.before_seq = std::stoll(before);
         }
     } catch (const std::exception&) {
