@@ -11,6 +11,7 @@ void add_card_commands(CLI::App& app);          // card produce|list, partner ad
 void add_demo_commands(CLI::App& app);          // demo cards
 void add_terms_commands(CLI::App& app);         // terms publish|list
 void add_audit_commands(CLI::App& app);         // audit verify
+void add_retention_commands(CLI::App& app);     // retention run
 void add_invoice_commands(CLI::App& app);       // invoices export|show
 void add_order_commands(CLI::App& app);         // order list|show|approve|reject|receipt
 void add_decision_commands(CLI::App& order);    // order approve|reject (signed with the card)

@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
     add_operator_commands(app);
     add_identify_commands(app);
     add_audit_commands(app);
+    add_retention_commands(app);
     add_invoice_commands(app);
     add_follow_up_commands(app);
     try {

@@ -19,6 +19,7 @@
 #include "portal/pages/holder_pages.hpp"
 #include "portal/pki_publication.hpp"
 #include "mail/order_mails.hpp"
+#include "retention/retention.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -26,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 
 namespace sigcard::portal {
 
@@ -199,10 +201,16 @@ int run_portal(int argc, char** argv) {
                 spdlog::info("order {} expired: not identified by its deadline", number);
             }
         });
-        // ID copies whose retention period is over are deleted (each with its audit record).
-        const PeriodicTask id_copy_retention("ID copy retention", std::chrono::minutes(60), [&] {
-            if (const int deleted = in_person.delete_due(unix_now()); deleted > 0) {
-                spdlog::info("{} ID copy page(s) deleted: retention period over", deleted);
+        // Personal data whose retention period is over, by record class ([retention]), and ID
+        // copies past their own period: each deletion once and audited, on any instance.
+        retention::RecordKeeper record_keeper(tc.database(), config.retention);
+        const PeriodicTask retention("retention", std::chrono::minutes(60), [&] {
+            std::map<std::string, int> deleted;
+            for (const auto& d : record_keeper.delete_due(unix_now())) {
+                ++deleted[d.record_class];
+            }
+            for (const auto& [record_class, n] : deleted) {
+                spdlog::info("retention: {} record(s) of class {} deleted", n, record_class);
             }
         });
         // Holders' mails, derived from the stored orders (any instance may send them).

@@ -41,20 +41,24 @@ TEST_F(TrustCenterConfigTest, WrittenConfigurationIsReadBack) {
 TEST_F(TrustCenterConfigTest, IdentificationSettingsAreReadBackAndAForeignBlackoutFieldRefused) {
     TrustCenterConfig written;
     written.new_order.id_copy_blackout_allowed = {"can"};
-    written.new_order.id_copy_retention_years = 7;
+    written.retention.identification.finished_years = 7;
+    written.retention.proofs.ended_days = 14;
     written.postident.push_secret = std::string(64, 'a');
     written.portal.backoffice_port = 18444;
     written.urls.backoffice = "https://localhost:18444";
     write(written.to_toml());
     const auto read = TrustCenterConfig::load(dir.path());
     EXPECT_EQ(read.new_order.id_copy_blackout_allowed, std::vector<std::string>{"can"});
-    EXPECT_EQ(read.new_order.id_copy_retention_years, 7);
+    EXPECT_EQ(read.retention.identification.finished_years, 7);
+    EXPECT_EQ(read.retention.proofs.ended_days, 14);
+    EXPECT_EQ(read.retention.signed_order.ended_days, 1095);
     EXPECT_EQ(read.postident.push_secret, std::string(64, 'a'));
     EXPECT_EQ(read.portal.backoffice_port, 18444);
     EXPECT_EQ(read.urls.backoffice, "https://localhost:18444");
     for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
              {R"(id_copy_blackout_allowed = \[ 'can' \])", "id_copy_blackout_allowed = [ 'name' ]"},
-             {"push_secret = 'a+'", "push_secret = 'short'"}}) {
+             {"push_secret = 'a+'", "push_secret = 'short'"},
+             {R"(\[retention.proofs\]\nended_days = 14)", "[retention.proofs]\nended_days = -1"}}) {
         const auto toml = std::regex_replace(written.to_toml(), std::regex(from), to);
         ASSERT_NE(toml.find(to), std::string::npos) << toml;
         write(toml);

@@ -147,7 +147,16 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "new_order", "max_application_bytes", n.max_application_bytes);
     read(table, "new_order", "postident_billing_number", n.postident_billing_number);
     read(table, "new_order", "data_key_file", n.data_key_file);
-    read(table, "new_order", "id_copy_retention_years", n.id_copy_retention_years);
+    for (auto& [name, period] : Retention::named(c.retention)) {
+        if (const auto* retention = table["retention"].as_table()) {
+            read(*retention, name, "ended_days", period->ended_days);
+            read(*retention, name, "finished_years", period->finished_years);
+        }
+        if (period->ended_days < 0 || period->finished_years < 0) {
+            throw std::runtime_error(file.string() + ": [retention." + std::string(name) +
+                                     "] periods cannot be negative");
+        }
+    }
     if (const auto* fields = table["new_order"]["id_copy_blackout_allowed"].as_array()) {
         n.id_copy_blackout_allowed.clear();
         for (const auto& field : *fields) {
@@ -299,7 +308,6 @@ std::string TrustCenterConfig::to_toml() const {
                          {"max_application_bytes", new_order.max_application_bytes},
                          {"postident_billing_number", new_order.postident_billing_number},
                          {"data_key_file", new_order.data_key_file},
-                         {"id_copy_retention_years", new_order.id_copy_retention_years},
                          {"id_copy_blackout_allowed", [&] {
                               toml::array fields;
                               for (const auto& f : new_order.id_copy_blackout_allowed) {
@@ -307,6 +315,12 @@ std::string TrustCenterConfig::to_toml() const {
                               }
                               return fields;
                           }()}});
+    toml::table retention_table;
+    for (const auto& [name, period] : Retention::named(retention)) {
+        retention_table.insert(name, toml::table{{"ended_days", period->ended_days},
+                                                 {"finished_years", period->finished_years}});
+    }
+    t.insert("retention", std::move(retention_table));
     toml::array offices;
     t.insert("postident",
              toml::table{{"push_secret", postident.push_secret},

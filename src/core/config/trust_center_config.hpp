@@ -2,6 +2,10 @@
 // policy values it applies. Every policy value has a default and can be changed in the file.
 #pragma once
 
+#include <array>
+#include <type_traits>
+#include <utility>
+#include <string_view>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -139,8 +143,6 @@ struct NewOrderPolicy {
     std::string postident_billing_number = "99800000000101";
     // The key that encrypts uploaded proofs at rest (32 bytes, hex), relative to the folder.
     std::string data_key_file = "keys/data.key";
-    // ID copies are deleted this long after the certificate's expiry.
-    int id_copy_retention_years = 10;
     // The fields of an ID copy the holder may have blacked out (R11); any other is refused.
     std::vector<std::string> id_copy_blackout_allowed{"eye_colour", "height", "can"};
 };
@@ -153,6 +155,37 @@ struct PostIdentSettings {
     int max_archive_entries = 200000;      // documents in one ZIP
     int max_archive_megabytes = 2048;      // all documents of one ZIP, unpacked
     int max_compression_ratio = 200;       // unpacked : packed, per entry (a ZIP bomb is more)
+};
+
+// [retention.<class>]: how long each class of an order's records is kept. An order that ended
+// without a card (rejected, cancelled, expired) loses the class `ended_days` after it ended; an
+// order a card was made for, `finished_years` after that card's certificate expired (what the law
+// makes a qualified trust center keep — the signed order, the identification — is kept that
+// long). Each deletion is audited (core/retention).
+struct RetentionPeriod {
+    int ended_days;
+    int finished_years;
+};
+struct Retention {
+    RetentionPeriod entered_data{90, 1};       // contact, addresses, drafts, revocation password
+    RetentionPeriod proofs{30, 10};            // uploaded proofs of certificate attributes
+    RetentionPeriod postident_results{90, 10};  // the post office's results (unmatched: received)
+    RetentionPeriod mails{90, 1};              // what the mail records hold of an address
+    RetentionPeriod identification{90, 10};    // identification records and ID copies
+    RetentionPeriod signed_order{1095, 10};    // the signed order document and its signature
+
+    // The classes by their names in sigcard.toml.
+    template <typename Self>
+    static auto named(Self& r) {
+        using Period = std::conditional_t<std::is_const_v<Self>, const RetentionPeriod, RetentionPeriod>;
+        return std::array<std::pair<std::string_view, Period*>, 6>{
+            {{"entered_data", &r.entered_data},
+             {"proofs", &r.proofs},
+             {"postident_results", &r.postident_results},
+             {"mails", &r.mails},
+             {"identification", &r.identification},
+             {"signed_order", &r.signed_order}}};
+    }
 };
 
 struct TrustCenterConfig {
@@ -175,6 +208,7 @@ struct TrustCenterConfig {
     RateLimits limits;
     NewOrderPolicy new_order;
     PostIdentSettings postident;
+    Retention retention;
     std::vector<RegistrationOffice> registration_offices;
 
     std::filesystem::path resolve(const std::string& relative) const;

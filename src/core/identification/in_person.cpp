@@ -7,6 +7,7 @@
 #include "new_order/application.hpp"
 #include "orders/order_life.hpp"
 #include "orders/sql_order_store.hpp"
+#include "retention/retention.hpp"
 #include "operators/operator_signature.hpp"
 #include "signature/cades.hpp"
 #include "text/readable_text.hpp"
@@ -386,7 +387,7 @@ std::optional<std::string> InPersonIdentifications::record_of(
 void set_id_copy_retention(storage::Database& db, const config::TrustCenterConfig& config,
                            const std::string& order_number, std::int64_t certificate_not_after) {
     const long long until =
-        certificate_not_after + std::int64_t(config.new_order.id_copy_retention_years) * 365 * 86400;
+        certificate_not_after + std::int64_t(config.retention.identification.finished_years) * 365 * 86400;
     db.with_session([&](soci::session& s) {
         s << "UPDATE id_copies SET delete_after = :until WHERE order_id = (SELECT id FROM orders "
              "WHERE order_number = :n)",
@@ -400,29 +401,7 @@ void InPersonIdentifications::set_retention(const std::string& order_number,
 }
 
 int InPersonIdentifications::delete_due(std::int64_t now) {
-    const auto dialect = context_.db.dialect();
-    return context_.db.in_transaction([&](soci::session& s) {
-        const long long at = now;
-        std::vector<std::pair<long long, std::string>> due;
-        soci::rowset<soci::row> rows =
-            (s.prepare << "SELECT c.id, o.order_number FROM id_copies c JOIN orders o ON o.id = "
-                          "c.order_id WHERE c.deleted_at IS NULL AND c.delete_after IS NOT NULL "
-                          "AND c.delete_after <= :now",
-             soci::use(at));
-        for (const auto& row : rows) {
-            due.emplace_back(storage::row_int64(row, 0), row.get<std::string>(1));
-        }
-        for (const auto& [id, number] : due) {
-            // The content goes; the row stays as the record that there was a copy and when it
-            // was deleted.
-            s << "UPDATE id_copies SET wrapped_key = '', sealed = '', deleted_at = :at WHERE id = "
-                 ":id",
-                soci::use(at), soci::use(id);
-            audit::append(s, dialect, "system", "id_copy.deleted", number,
-                          json{{"id_copy", id}, {"reason", "retention period over"}}.dump());
-        }
-        return int(due.size());
-    });
+    return retention::delete_due_id_copies(context_.db, now);
 }
 
 }  // namespace sigcard::identification

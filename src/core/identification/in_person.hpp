@@ -98,7 +98,7 @@ struct IdentificationContext {
     IdCopyPolicy policy;
 };
 
-// The ID copy of an order is kept id_copy_retention_years past the expiry of the certificate
+// The ID copy of an order is kept [retention.identification] finished_years past the expiry of the certificate
 // it was made for (production calls this with the new certificate). No key is needed for it.
 void set_id_copy_retention(storage::Database& db, const config::TrustCenterConfig& config,
                            const std::string& order_number, std::int64_t certificate_not_after);
@@ -123,7 +123,7 @@ public:
     // The signed record of an order's identification in person (canonical JSON), if it has one.
     std::optional<std::string> record_of(const std::string& order_number) const;
 
-    // The copy is kept id_copy_retention_years past the certificate's expiry.
+    // The copy is kept [retention.identification] finished_years past the certificate's expiry.
     void set_retention(const std::string& order_number, std::int64_t certificate_not_after);
     // Deletes the copies whose time is up, each with a deletion record; returns how many.
     int delete_due(std::int64_t now);
