@@ -41,6 +41,8 @@ std::string_view kind_name(OrderMailKind kind) {
             return "invoice";
         case OrderMailKind::revoked:
             return "revoked";
+        case OrderMailKind::activation_reminder:
+            return "activation_reminder";
     }
     return "";
 }
@@ -58,6 +60,11 @@ struct DueMail {
 
 
 
+
+// The deadline a mail names: the activation code's for its reminder, else the identification's.
+std::string deadline_column(OrderMailKind kind) {
+    return kind == OrderMailKind::activation_reminder ? "c.deadline" : "a.identification_deadline";
+}
 
 }  // namespace
 
@@ -226,6 +233,7 @@ int OrderMailer::deliver_due(std::int64_t now) {
     return deliver(OrderMailKind::received, now) + deliver(OrderMailKind::shipped, now) +
            deliver(OrderMailKind::approved, now) + deliver(OrderMailKind::rejected, now) +
            deliver(OrderMailKind::invoice, now) + deliver(OrderMailKind::revoked, now) +
+           deliver(OrderMailKind::activation_reminder, now) +
            deliver_expiry_reminders(now) +
            deliver(OrderMailKind::status_link, now) +
            (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
@@ -258,6 +266,11 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 only = " AND o.state = 'rejected'";
             } else if (kind == OrderMailKind::invoice) {
                 only = " AND EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id)";
+            } else if (kind == OrderMailKind::activation_reminder) {
+                only = fmt::format(
+                    " AND o.state = 'shipped' AND c.used_at IS NULL AND c.deadline <= {} AND "
+                    "c.deadline > {}",
+                    now + settings_.activation_reminder_days * 86400LL, now);
             } else if (kind == OrderMailKind::revoked) {
                 only = " AND EXISTS (SELECT 1 FROM cards k WHERE k.id = o.new_card_id AND k.state "
                        "= 'revoked')";
@@ -267,9 +280,11 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                 only += " AND o.kind <> 'new'";
             }
             soci::rowset<soci::row> fresh =
-                (s.prepare << "SELECT o.id, o.order_number, o.order_data, o.kind, "
-                              "a.identification_deadline FROM orders o "
+                (s.prepare << "SELECT o.id, o.order_number, o.order_data, o.kind, " +
+                                  deadline_column(kind) +
+                                  " FROM orders o "
                               "LEFT JOIN new_order_applications a ON a.order_id = o.id "
+                              "LEFT JOIN activation_codes c ON c.order_id = o.id "
                               "LEFT JOIN order_mails m ON m.order_id = o.id AND m.kind = :kind "
                               "WHERE m.order_id IS NULL" +
                                   only + " ORDER BY o.id LIMIT 20",
@@ -288,9 +303,9 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
         const long long stale = now - retry_after_seconds;
         soci::rowset<soci::row> failed =
             (s.prepare << "SELECT m.order_id, o.order_number, o.order_data, m.claimed_at, "
-                          "o.kind, a.identification_deadline FROM order_mails m JOIN orders o ON "
+                          "o.kind, " + deadline_column(kind) + " FROM order_mails m JOIN orders o ON "
                           "o.id = m.order_id LEFT JOIN new_order_applications a ON a.order_id = "
-                          "o.id WHERE m.kind = :kind AND m.sent_at IS NULL AND m.claimed_at < "
+                          "o.id LEFT JOIN activation_codes c ON c.order_id = o.id WHERE m.kind = :kind AND m.sent_at IS NULL AND m.claimed_at < "
                           ":stale AND m.attempts < :max ORDER BY m.order_id LIMIT 20",
              soci::use(kind_text), soci::use(stale), soci::use(max_attempts));
         for (const auto& row : failed) {
@@ -361,6 +376,14 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                     decision_mail(kind, mail.order_number, mail.email, reason, settings_));
             } else if (kind == OrderMailKind::invoice) {
                 transport_.send(invoice_mail(mail.order_number, settings_));
+            } else if (kind == OrderMailKind::activation_reminder) {
+                const auto base = base_url(settings_.portal_url);
+                const auto status =
+                    mail.new_order ? fmt::format("{}/neuauftrag/{}?key={}", base, mail.order_number,
+                                                 settings_.document_key(mail.order_number))
+                                   : fmt::format("{}/status?auftrag={}", base, mail.order_number);
+                transport_.send(activation_reminder_mail(mail.order_number, mail.email,
+                                                         mail.deadline, status, settings_));
             } else {
             transport_.send(
                 mail.new_order && kind != OrderMailKind::shipped &&

@@ -26,6 +26,8 @@ struct OrderMailSettings {
     std::string seller_vat_id = {};
     // Reminders before a certificate expires, days before ([mail] expiry_reminder_days).
     std::vector<int> expiry_reminder_days = {};
+    // The reminder before the activation deadline ([policy] activation_reminder_days).
+    int activation_reminder_days = 14;
 };
 
 // received and shipped follow from the order's state; status_link is sent when the holder asks
@@ -42,6 +44,9 @@ enum class OrderMailKind {
     rejected,  // with the reason the approver or the registration officer gave
     invoice,   // the invoice as PDF, once the card was shipped
     revoked,   // the order's card's certificate was revoked (final)
+    // A shipped card not yet confirmed, activation_reminder_days before the activation code's
+    // deadline: how to confirm, and by when.
+    activation_reminder,
 };
 
 // The mail's text: German first, English below, as the order document.
@@ -61,6 +66,12 @@ MailMessage identification_declined_mail(const std::string& order_number, const 
 // A certificate expires in `days`: the follow-up order's link.
 MailMessage expiry_reminder_mail(const std::string& holder_email, const std::string& order_number,
                                  std::int64_t expires_at, const OrderMailSettings& settings);
+
+// The card is not yet confirmed: confirm receipt by `deadline` (activation code or the card) at
+// `status_link`, else call.
+MailMessage activation_reminder_mail(const std::string& order_number, const std::string& email,
+                                     std::int64_t deadline, const std::string& status_link,
+                                     const OrderMailSettings& settings);
 
 // Approved, rejected (with its reason) or revoked, for either kind of order: what happened and
 // where to look.

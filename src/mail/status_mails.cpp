@@ -108,6 +108,33 @@ MailMessage expiry_reminder_mail(const std::string& holder_email, const std::str
     return message;
 }
 
+MailMessage activation_reminder_mail(const std::string& order_number, const std::string& email,
+                                     std::int64_t deadline, const std::string& status_link,
+                                     const OrderMailSettings& settings) {
+    MailMessage message;
+    message.to = email;
+    const auto day = iso_date(deadline);
+    const auto german_day = date_de(deadline);
+    const auto english_link =
+        status_link + (status_link.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+    message.subject = fmt::format("Bitte bestätigen Sie den Empfang Ihrer Karte bis {} / Please "
+                                  "confirm receipt of your card by {}",
+                                  german_day, day);
+    message.body = fmt::format(
+        "Guten Tag,\n\ndie Signaturkarte zu Ihrem Auftrag {1} ist an Sie verschickt, der Empfang "
+        "aber noch nicht bestätigt. Solange bleibt das Zertifikat gesperrt.\n\nBitte bestätigen "
+        "Sie den Empfang bis zum {2}: mit dem Aktivierungscode aus dem PIN-Brief oder mit der "
+        "neuen Karte, hier: {3}\n\nDanach gilt der Aktivierungscode nicht mehr; dann rufen Sie uns "
+        "bitte an. Ist die Karte nicht bei Ihnen angekommen, melden Sie sich bitte sofort.\n\n"
+        "Ihr {0}\n\n---\n\nHello,\n\nthe signature card for your order {1} has been sent to you, "
+        "but its receipt is not yet confirmed. Until then its certificate stays on hold.\n\n"
+        "Please confirm receipt by {4}: with the activation code from the PIN letter or with the "
+        "new card, here: {5}\n\nAfter that date the activation code no longer works; please call "
+        "us then. If the card has not reached you, please tell us at once.\n\n{0}\n",
+        settings.trust_center, order_number, german_day, status_link, day, english_link);
+    return message;
+}
+
 int OrderMailer::deliver_expiry_reminders(std::int64_t now) {
     auto thresholds = settings_.expiry_reminder_days;
     std::sort(thresholds.begin(), thresholds.end());

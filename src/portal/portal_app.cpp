@@ -225,6 +225,7 @@ int run_portal(int argc, char** argv) {
             settings.seller_address = config.prices.seller_address;
             settings.seller_vat_id = config.prices.seller_vat_id;
             settings.expiry_reminder_days = config.mail.expiry_reminder_days;
+            settings.activation_reminder_days = config.policy.activation_reminder_days;
             mailer = std::make_unique<mail::OrderMailer>(
                 tc.database(), mail::SmtpTransport(config.mail.smtp_url, config.mail.from),
                 std::move(settings));

@@ -366,5 +366,44 @@ TEST_F(ApprovalsTest, QueuesListOldestFirstWithClaimsAndSearch) {
     EXPECT_EQ(queues.search(older + " " + std::string(64, 'a'), 10).scanned_form_matches, false);
 }
 
+TEST_F(ApprovalsTest, TheDeadlinesQueueShowsCardsNotConfirmedBeforeTheirActivationCodeRunsOut) {
+    const auto shipped = identified_order("Versandt");
+    approve(shipped, "anna");
+    approve(shipped, "bernd");
+    store.apply({shipped, &orders::rule_of(orders::OrderStep::start_production), "operator:dirk",
+                 "", now, std::nullopt});
+    store.apply({shipped, &orders::rule_of(orders::OrderStep::ship), "operator:dirk", "", now,
+                 std::nullopt});
+    const long long deadline = now + 60 * kDay;
+    tc.db.with_session([&](soci::session& s) {
+        s << "INSERT INTO activation_codes (order_id, code_hash, deadline, created_at) SELECT id, "
+             "'x', :deadline, :now FROM orders WHERE order_number = :n",
+            soci::use(deadline), soci::use(now), soci::use(shipped);
+    });
+    const auto deadlines_count = [&](std::int64_t at) {
+        for (const auto& c : queues.counts(at)) {
+            if (c.queue == Queue::deadlines) {
+                return c.items;
+            }
+        }
+        return std::int64_t(-1);
+    };
+    // Far from the deadline: not listed; within the queue's days of it: listed as an activation.
+    EXPECT_EQ(deadlines_count(now), 0);
+    EXPECT_TRUE(queues.items(Queue::deadlines, now, 0, 50).empty());
+    const auto soon = deadline - 3 * kDay;
+    EXPECT_EQ(deadlines_count(soon), 1);
+    const auto items = queues.items(Queue::deadlines, soon, 0, 50);
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].order_number, shipped);
+    EXPECT_EQ(items[0].deadline_kind, "activation");
+    EXPECT_EQ(items[0].deadline, deadline);
+    // Confirmed: gone from the deadlines.
+    tc.db.with_session([&](soci::session& s) {
+        s << "UPDATE activation_codes SET used_at = :now", soci::use(soon);
+    });
+    EXPECT_EQ(deadlines_count(soon), 0);
+}
+
 }  // namespace
 }  // namespace sigcard::backoffice

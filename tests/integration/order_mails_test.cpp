@@ -246,5 +246,39 @@ TEST_F(OrderMailsTest, ACertificateAboutToExpireGetsOneReminderPerThresholdUntil
     EXPECT_EQ(first.deliver_due(now + 20), 1);  // only FA-…-0002's received mail
 }
 
+TEST_F(OrderMailsTest, AShippedCardNotYetConfirmedGetsOneReminderBeforeItsActivationDeadline) {
+    SmtpSink sink(dir.path());
+    const long long day = 86400;
+    const long long now = 1'796'000'000;
+    store_order("FA-2026-ACTV-0001", "erika@example.de", "shipped");
+    store_order("FA-2026-ACTV-0002", "jonas@example.de", "shipped");
+    db.with_session([&](soci::session& s) {
+        const long long deadline = now + 20 * day;
+        // Both codes run out in 20 days; Jonas has confirmed already.
+        s << "INSERT INTO activation_codes (order_id, code_hash, deadline, created_at, used_at) "
+             "SELECT id, 'x', :deadline, :now, CASE order_number WHEN 'FA-2026-ACTV-0002' THEN "
+             ":now ELSE NULL END FROM orders",
+            soci::use(deadline, "deadline"), soci::use(now, "now");
+    });
+    auto settings = mail::OrderMailSettings{"SigCard Test Trust Center", "https://portal.example/"};
+    settings.activation_reminder_days = 14;
+    mail::OrderMailer first(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    mail::OrderMailer second(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    // Received and shipped mails, no reminder yet: the deadline is 20 days away.
+    EXPECT_EQ(first.deliver_due(now) + second.deliver_due(now), 4);
+    // Two weeks before the deadline: one reminder, to Erika only, once across two instances.
+    EXPECT_EQ(first.deliver_due(now + 7 * day) + second.deliver_due(now + 7 * day), 1);
+    EXPECT_EQ(first.deliver_due(now + 8 * day) + second.deliver_due(now + 8 * day), 0);
+    const auto reminder = sink.wait_for_mail("receipt is not yet confirmed");
+    EXPECT_THAT(reminder, HasSubstr("To: erika@example.de"));
+    EXPECT_THAT(reminder, HasSubstr("https://portal.example/status?auftrag=FA-2026-ACTV-0001"));
+    EXPECT_THAT(reminder, HasSubstr("bis zum 20.12.2026"));  // the deadline, German
+    EXPECT_THAT(reminder, HasSubstr("by 2026-12-20"));
+    for (const auto& mail : sink.mails()) {
+        EXPECT_FALSE(mail.find("receipt is not yet confirmed") != std::string::npos &&
+                     mail.find("jonas@example.de") != std::string::npos);
+    }
+}
+
 }  // namespace
 }  // namespace sigcard::testing

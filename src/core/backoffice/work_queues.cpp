@@ -228,6 +228,11 @@ std::vector<QueueCount> WorkQueues::counts(std::int64_t now) const {
                      "'cancelled', 'expired'))",
                     soci::use(at), soci::use(expiry), soci::into(expiring);
                 items += expiring;
+                long long activations = 0;
+                s << "SELECT COUNT(*) FROM orders o JOIN activation_codes ac ON ac.order_id = o.id "
+                     "WHERE o.state = 'shipped' AND ac.used_at IS NULL AND ac.deadline <= :until",
+                    soci::use(until), soci::into(activations);
+                items += activations;
             } else {
                 s << "SELECT COUNT(*), MIN(updated_at) FROM orders WHERE state IN "
                   << std::string(states_of(queue)),
@@ -272,6 +277,20 @@ std::vector<QueueItem> WorkQueues::items(Queue queue, std::int64_t now, int offs
              soci::use(until));
         for (const auto& row : rows) {
             out.push_back(item_from(row));
+        }
+        // Cards shipped and not confirmed before their activation code runs out.
+        soci::rowset<soci::row> activations =
+            (s.prepare << std::string(kItemSelect) + ", ac.deadline FROM orders o " +
+                              std::string(kItemJoins) +
+                              "JOIN activation_codes ac ON ac.order_id = o.id WHERE o.state = "
+                              "'shipped' AND ac.used_at IS NULL AND ac.deadline <= :until ORDER BY "
+                              "ac.deadline, o.id",
+             soci::use(until));
+        for (const auto& row : activations) {
+            auto item = item_from(row);
+            item.deadline = storage::row_int64(row, 10);
+            item.deadline_kind = "activation";
+            out.push_back(std::move(item));
         }
         const long long at = now;
         const long long expiry = now + settings_.expiry_days * 86400LL;

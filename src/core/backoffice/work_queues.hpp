@@ -55,7 +55,7 @@ struct QueueItem {
     int approvals = 0;           // valid approvals of the order's current revision
     std::string claimed_by;      // operator name, empty when nobody works on it
     std::optional<std::int64_t> deadline;
-    std::string deadline_kind;   // identification | certificate_expiry
+    std::string deadline_kind;   // identification | activation | certificate_expiry
     std::string certificate_serial;  // the certificate a follow-up replaces, or that expires
 };
 

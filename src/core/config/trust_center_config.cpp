@@ -97,6 +97,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "policy", "certificate_validity_days", p.certificate_validity_days);
     read(table, "policy", "activation_days", p.activation_days);
     read(table, "policy", "activation_max_tries", p.activation_max_tries);
+    read(table, "policy", "activation_reminder_days", p.activation_reminder_days);
     read(table, "policy", "max_request_bytes", p.max_request_bytes);
     for (auto& [name, limit] :
          {std::pair<std::string_view, RateLimit*>{"eligibility", &c.limits.eligibility},
@@ -271,6 +272,7 @@ std::string TrustCenterConfig::to_toml() const {
                                {"certificate_validity_days", policy.certificate_validity_days},
                                {"activation_days", policy.activation_days},
                                {"activation_max_tries", policy.activation_max_tries},
+                               {"activation_reminder_days", policy.activation_reminder_days},
                                {"max_request_bytes", policy.max_request_bytes}}},
         {"limits",
          toml::table{{"eligibility_per_minute", limits.eligibility.per_minute},

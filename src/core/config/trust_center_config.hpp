@@ -70,6 +70,7 @@ struct Policy {
     // activation code from the PIN letter); the code may be mistyped this often.
     int activation_days = 60;
     int activation_max_tries = 5;
+    int activation_reminder_days = 14;  // the reminder mail, this long before the deadline
 };
 
 struct Portal {

@@ -87,6 +87,11 @@ PageValues item_values(const PageRequest& page, const sigcard::backoffice::Queue
     v.set("claimed_by_me", item.claimed_by == who.name);
     v.set("claimable", item.claimed_by.empty() && !item.order_number.empty());
     v.set("deadline", item.deadline ? pages::format_date_time(*item.deadline, page.language) : "");
+    v.set("deadline_kind", item.deadline_kind);
+    v.set("deadline_what", item.deadline_kind == "identification" ? (en ? "identification" : "Identifizierung")
+                           : item.deadline_kind == "activation"   ? (en ? "receipt of the card" : "Empfang der Karte")
+                           : item.deadline_kind.empty()           ? ""
+                                                                  : (en ? "certificate expires" : "Zertifikat läuft ab"));
     v.set("certificate_serial", item.certificate_serial);
     return v;
 }
