@@ -6,9 +6,18 @@
 #include "orders/order_errors.hpp"
 #include "orders/revocation_password.hpp"
 #include "pki/revocation.hpp"
+#include "encoding/encoding.hpp"
+#include "orders/order_document.hpp"
+#include "pki/pki_errors.hpp"
+#include "pki/qualified_profile.hpp"
+#include "signature/cades.hpp"
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
+
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 namespace sigcard::authority {
@@ -93,7 +102,89 @@ void revoke_certificate(TrustCenter& tc, std::optional<long long> card_id, const
     spdlog::info("certificate {} revoked ({}) by {}", serial, way, actor);
 }
 
+struct CardCertificate {
+    pki::CertificateRecord record;
+    std::optional<long long> card_id;
+    std::string order_number;
+};
+
+CardCertificate card_certificate(TrustCenter& tc, std::span<const std::uint8_t> der) {
+    const auto x509 = ossl::x509_from_der(ossl::Bytes(der.begin(), der.end()));
+    const auto stored = x509 ? tc.certificates().find(ossl::serial_hex(x509.get())) : std::nullopt;
+    if (!stored || stored->role != pki::CertificateRole::holder ||
+        !std::equal(stored->der.begin(), stored->der.end(), der.begin(), der.end())) {
+        throw Error(errors::revocation_nothing, "not a holder certificate of this trust center");
+    }
+    if (stored->status == pki::CertificateStatus::revoked) {
+        throw Error(pki::errors::already_revoked, stored->serial);
+    }
+    CardCertificate c{*stored, std::nullopt, {}};
+    const auto card = cards::CardRegister(tc.database()).find_by_certificate(stored->serial);
+    if (card) {
+        c.card_id = card->id;
+        if (card->order_id) {
+            tc.database().with_session([&](soci::session& s) {
+                const long long id = *card->order_id;
+                s << "SELECT order_number FROM orders WHERE id = :id", soci::use(id),
+                    soci::into(c.order_number);
+            });
+        }
+    }
+    return c;
+}
+
+std::string statement_text(const std::string& trust_center, const CardCertificate& c,
+                           std::int64_t issued_at) {
+    return fmt::format(
+        "Sperrerklärung / Revocation statement\n\n"
+        "Vertrauensdiensteanbieter / Trust service provider: {}\n"
+        "Zertifikat / Certificate: {}\n"
+        "Inhaber / Holder: {}\n\n"
+        "Ich beantrage, das Zertifikat dieser Signaturkarte sofort und endgültig zu sperren. Mir "
+        "ist bekannt, dass die Sperrung nicht rückgängig gemacht werden kann.\n"
+        "I ask for the certificate of this signature card to be revoked at once and for good. I "
+        "know that the revocation cannot be undone.\n\n"
+        "Zeit / Time: {}\n",
+        trust_center, c.record.serial, c.record.subject, orders::format_utc(issued_at));
+}
+
 }  // namespace
+
+RevocationStatement revocation_statement(TrustCenterOrders& desk,
+                                         std::span<const std::uint8_t> certificate_der,
+                                         std::int64_t now) {
+    auto& tc = desk.trust_center();
+    const auto c = card_certificate(tc, certificate_der);
+    const auto x509 = ossl::x509_from_der(c.record.der);
+    return {statement_text(tc.config().name, c, now), c.record.serial,
+            encoding::hex(ossl::sha256(c.record.der)),
+            pki::read_holder_profile(x509.get()).common_name(), now};
+}
+
+Revoked revoke_with_card(TrustCenterOrders& desk, std::span<const std::uint8_t> certificate_der,
+                         std::int64_t issued_at, std::span<const std::uint8_t> cms,
+                         std::int64_t now) {
+    auto& tc = desk.trust_center();
+    const auto c = card_certificate(tc, certificate_der);
+    if (now - issued_at > revocation_statement_lifetime || issued_at > now + 60) {
+        throw Error(errors::revocation_statement_expired, c.record.serial);
+    }
+    const auto text = statement_text(tc.config().name, c, issued_at);
+    signature::VerifiedSignature verified;
+    try {
+        verified = signature::verify_cades(ossl::as_bytes(text), cms);
+    } catch (const Error& e) {
+        throw Error(errors::revocation_signature_invalid, std::string(e.id()));
+    }
+    // Signed by exactly this certificate's key: the card itself.
+    if (ossl::to_der(verified.signer_certificate.get()) != c.record.der) {
+        throw Error(errors::revocation_signature_invalid, "signed by another certificate");
+    }
+    revoke_certificate(tc, c.card_id, c.record.serial, pki::RevocationReason::unspecified,
+                       "holder", "online, signed with the card",
+                       c.order_number.empty() ? c.record.serial : c.order_number, now);
+    return {c.order_number, c.record.serial};
+}
 
 Revoked revoke_by_holder(TrustCenterOrders& desk, const std::string& order_number,
                          const Secret& password, std::int64_t now) {

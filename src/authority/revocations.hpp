@@ -11,6 +11,7 @@
 #include "operators/operator_register.hpp"
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace sigcard::authority {
@@ -34,15 +35,50 @@ inline constexpr ErrorCode revocation_other_chamber{
     "revocation.other_chamber",
     "Dieses Zertifikat trägt keine Zulassung Ihrer Kammer. Sie können es nicht sperren.",
     "This certificate carries no admission of your chamber. You cannot revoke it."};
+inline constexpr ErrorCode revocation_signature_invalid{
+    "revocation.signature_invalid",
+    "Die Sperrerklärung ist nicht gültig mit dieser Karte signiert. Es wurde nichts gesperrt.",
+    "The revocation statement is not validly signed with this card. Nothing was revoked."};
+inline constexpr ErrorCode revocation_statement_expired{
+    "revocation.statement_expired",
+    "Die Sperrerklärung ist abgelaufen. Bitte lesen Sie die Karte erneut aus. Es wurde nichts "
+    "gesperrt.",
+    "The revocation statement has expired. Please read the card again. Nothing was revoked."};
 }  // namespace errors
-
-// How often the revocation password may be mistyped online before only the phone is left.
-inline constexpr int revocation_max_tries = 5;
 
 struct Revoked {
     std::string order_number;
     std::string certificate_serial;
 };
+
+// How long a revocation statement may be signed.
+inline constexpr std::int64_t revocation_statement_lifetime = 15 * 60;
+
+// The holder online with the card itself: a statement naming this certificate, signed by its
+// own key — possession of the card and its PIN instead of the password.
+struct RevocationStatement {
+    std::string text;                // exactly the bytes the card signs
+    std::string certificate_serial;
+    std::string certificate_sha256;  // hex of the certificate (DER)
+    std::string holder_name;
+    std::int64_t issued_at = 0;
+};
+
+// For the certificate the agent read from the card. Throws revocation.no_certificate (not a
+// holder certificate of this trust center, byte for byte as stored) or pki.already_revoked.
+RevocationStatement revocation_statement(TrustCenterOrders& desk,
+                                         std::span<const std::uint8_t> certificate_der,
+                                         std::int64_t now);
+
+// Checks the CAdES signature over the statement issued at `issued_at` (within its lifetime),
+// signed by exactly this certificate, then revokes it as the other ways do. Throws the
+// revocation.* errors above and changes nothing then.
+Revoked revoke_with_card(TrustCenterOrders& desk, std::span<const std::uint8_t> certificate_der,
+                         std::int64_t issued_at, std::span<const std::uint8_t> cms,
+                         std::int64_t now);
+
+// How often the revocation password may be mistyped online before only the phone is left.
+inline constexpr int revocation_max_tries = 5;
 
 // The holder online. Throws order.unknown, revocation.no_certificate, revocation.password_wrong,
 // revocation.locked; nothing is revoked then (a wrong password is counted).

@@ -1,5 +1,6 @@
-// Revocation as holders, the back office and a chamber meet it: a holder revokes the new card's
-// certificate online with the revocation password chosen in the order, and the portal's OCSP
+// Revocation as holders, the back office and a chamber meet it: a holder revokes with the card
+// itself (several cards in reach, a revoked one refused, a cancel in the agent's window changes
+// nothing), or the new card's certificate online with the revocation password chosen in the order, and the portal's OCSP
 // responder answers "revoked" within a second; wrong passwords are counted until only the phone
 // is left, where a registration officer revokes after checking the password; chamber staff revoke
 // a certificate carrying their chamber's admission, are refused another one, and see no orders.
@@ -12,7 +13,9 @@ import { after, before, test } from 'node:test';
 import { watchPage } from './support/browser.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import { startDemo } from './support/demo_setup.mjs';
-import { holderData, placeFollowUpOrder, signInOperator } from './support/wizard.mjs';
+import {
+  holderData, openAgentConfirmation, placeFollowUpOrder, signInAgentWindow, signInOperator,
+} from './support/wizard.mjs';
 
 const run = promisify(execFile);
 let demo;
@@ -74,6 +77,54 @@ test('the holder revokes online with the revocation password; OCSP answers revok
     // Final: a second revocation has nothing left to do.
     watch.expectStatus('/sperren', 409);
     assert.match(await tryOnline(page, order, holderData['revocation-password']), /already revoked/);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// On /sperren: "Read card", pick the card by its label among those in reach.
+async function readCardToRevoke(page, label) {
+  await page.goto(demo.url('/sperren?lang=en'));
+  await page.locator('#read-card').click();
+  await page.locator('#card-choice').waitFor();
+  await page.locator('#card-choice-list label', { hasText: label }).click();
+  await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.locator('#use-card').click()]);
+}
+
+test('the holder revokes with the card itself: the PIN in the agent\'s window, no password; a revoked card and a cancel change nothing', { timeout: 300000 }, async () => {
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    const card = demo.tc.card('Demo Pseudonym');
+    await demo.insertCards(['Demo Gesperrt', 'Demo Pseudonym']);
+    // The card already revoked: said at once, before anything is signed.
+    watch.expectStatus('/sperren/karte', 409);
+    await readCardToRevoke(page, 'Demo Gesperrt');
+    assert.match(await page.locator('main').innerText(), /already revoked/);
+
+    await readCardToRevoke(page, 'Demo Pseudonym');
+    assert.match(page.url(), /\/sperren\/karte$/);
+    assert.equal(await page.locator('#revoke-serial').innerText(), card.serial);
+    await page.locator('#sign-card').waitFor();
+    // Cancelled in the agent's window: nothing revoked, the button ready again.
+    let confirmation = await openAgentConfirmation(page);
+    assert.match(await confirmation.locator('#document').innerText(), /revoked at once and for good/);
+    await Promise.all([confirmation.waitForNavigation(), confirmation.locator('button[value="cancel"]').click()]);
+    await confirmation.close();
+    await page.locator('#sign-button:enabled').waitFor();
+    assert.equal(await ocspStatus(card.serial), 'good');
+
+    confirmation = await openAgentConfirmation(page);
+    await signInAgentWindow(confirmation, card.pin);
+    await page.locator('#revoked-serial').waitFor({ timeout: 30000 });
+    const revokedAt = Date.now();
+    await confirmation.close();
+    assert.equal(await page.locator('#revoked-serial').innerText(), card.serial);
+    assert.equal(await ocspStatus(card.serial), 'revoked');
+    assert.ok(Date.now() - revokedAt < 1000, `OCSP said revoked after ${Date.now() - revokedAt} ms`);
+    const audit = await demo.tc.sigcard('audit', 'verify');
+    assert.match(audit, /intact/);
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();

@@ -7,6 +7,7 @@
 #include "support/smtp_sink.hpp"
 
 #include "authority/holder_receipt.hpp"
+#include "authority/revocations.hpp"
 #include "common/clock.hpp"
 
 #include "cards/card_register.hpp"
@@ -369,6 +370,46 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(card(new_serial)->state, cards::CardState::active);
     EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
                 HasSubstr("state:        active"));
+
+    // Revocation with the card refuses what is not this card's own signature over the statement
+    // issued for its certificate, and revokes nothing then.
+    {
+        const auto now = unix_now();
+        const auto der = certificate(new_serial).der;
+        const auto statement = [&] {
+            authority::TrustCenter tc(dir());
+            authority::TrustCenterOrders desk(tc);
+            return authority::revocation_statement(desk, der, now);
+        }();
+        EXPECT_THAT(statement.text, HasSubstr(new_serial));
+        const auto by_old_card = sign_with_card(dir(), "Demo Erika Mustermann", statement.text);
+        const auto by_new_card = sign_with_card(dir(), "Erika Folgekarte", statement.text, "123456");
+        authority::TrustCenter tc(dir());
+        authority::TrustCenterOrders desk(tc);
+        const auto refused_with = [&](std::span<const std::uint8_t> certificate_der,
+                                      std::span<const std::uint8_t> cms, std::int64_t issued_at) {
+            try {
+                authority::revoke_with_card(desk, certificate_der, issued_at, cms, now);
+            } catch (const Error& e) {
+                return std::string(e.id());
+            }
+            return std::string("revoked");
+        };
+        EXPECT_EQ(refused_with(der, by_old_card, now), "revocation.signature_invalid");
+        const std::string garbage = "not a CMS";
+        EXPECT_EQ(refused_with(der, ossl::as_bytes(garbage), now), "revocation.signature_invalid");
+        EXPECT_EQ(refused_with(der, by_new_card, now - 1), "revocation.signature_invalid");
+        EXPECT_EQ(refused_with(der, by_new_card,
+                               now - authority::revocation_statement_lifetime - 1),
+                  "revocation.statement_expired");
+        // Not a holder certificate of this trust center: the issuing CA's, and no certificate.
+        const auto issuing = ossl::to_der(tc.issuing_ca().certificate);
+        EXPECT_EQ(refused_with(issuing, by_new_card, now), "revocation.no_certificate");
+        EXPECT_EQ(refused_with(ossl::as_bytes(garbage), by_new_card, now),
+                  "revocation.no_certificate");
+        EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::good);
+        EXPECT_EQ(card(new_serial)->state, cards::CardState::active);
+    }
 
     // Second generation: the new card's validity has only begun, so the window is widened.
     set_renewal_window(2000);

@@ -149,7 +149,8 @@ http::Response HolderPages::status_lookup(PageRequest& page) {
     {
         // The holder proved to know number and email: they may act on this order.
         std::lock_guard lock(page.session->mutex);
-        page.session->looked_up = {order->order_number, 0};
+        page.session->looked_up.order_number = order->order_number;
+        page.session->looked_up.receipt_issued_at = 0;
     }
     return render_status(page, *order, std::move(values));
 }

@@ -52,6 +52,9 @@ struct WizardState {
 struct LookedUpOrder {
     std::string order_number;
     std::int64_t receipt_issued_at = 0;
+    // Revocation with the card: the certificate the agent read, and when its statement was issued.
+    std::string revoke_certificate_der;
+    std::int64_t revoke_issued_at = 0;
 };
 
 struct Session {

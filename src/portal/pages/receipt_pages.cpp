@@ -1,7 +1,6 @@
 #include "portal/pages/receipt_pages.hpp"
 
 #include "authority/order_production.hpp"
-#include "authority/revocations.hpp"
 #include "orders/order_data.hpp"
 
 #include <spdlog/spdlog.h>
@@ -15,11 +14,6 @@
 namespace sigcard::portal::pages {
 
 namespace {
-
-const ErrorCode revoke_unconfirmed{
-    "revocation.not_confirmed",
-    "Bitte bestätigen Sie, dass das Zertifikat endgültig gesperrt werden soll.",
-    "Please confirm that the certificate is to be revoked for good."};
 
 
 const ErrorCode lookup_first{
@@ -49,6 +43,10 @@ void ReceiptPages::add_routes(http::Router& router) {
     router.post("/empfang/code", page(&ReceiptPages::receive_code));
     router.get("/sperren", page(&ReceiptPages::revoke_form));
     router.post("/sperren", page(&ReceiptPages::revoke));
+    router.post("/sperren/karte", page(&ReceiptPages::receive_revoke_certificate));
+    router.get("/sperren/karte", page(&ReceiptPages::revoke_card_form));
+    router.post("/sperren/anfrage", page(&ReceiptPages::revoke_statement_request));
+    router.post("/sperren/karte/signatur", page(&ReceiptPages::receive_revoke_signature));
     router.get("/empfang/bestaetigt", page(&ReceiptPages::confirmed));
 }
 
@@ -136,40 +134,6 @@ http::Response ReceiptPages::receive_code(PageRequest& page) const {
     }
     spdlog::info("page receipt confirmed with the activation code: {}", number);
     return http::Response::redirect("/empfang/bestaetigt");
-}
-
-http::Response ReceiptPages::revoke_form(PageRequest& page) const {
-    PageValues values;
-    values.set("title", std::string(page.text("Zertifikat sperren", "Revoke a certificate")));
-    return support_.render(page, "revoke", std::move(values));
-}
-
-http::Response ReceiptPages::revoke(PageRequest& page) const {
-    const auto form = http::QueryParameters::parse(page.http.body);
-    support_.require_csrf(page, form);
-    if (form.find("confirm") != "1") {
-        throw PageRefusal(revoke_unconfirmed, 422, "revocation not confirmed");
-    }
-    const auto number = orders::trimmed(std::string(form.find("order_number").value_or("")));
-    authority::Revoked revoked;
-    try {
-        revoked = authority::revoke_by_holder(
-            desk_, number, Secret(form.find("revocation_password").value_or("")), unix_now());
-    } catch (const Error& e) {
-        const auto status = e.id() == "revocation.locked"         ? 423
-                            : e.id() == "pki.already_revoked"      ? 409
-                            : e.id() == "revocation.no_certificate" ? 409
-                                                                    : 422;
-        // Whether an order number exists is not told apart from a wrong password.
-        throw PageRefusal(e.id() == "order.unknown" ? authority::errors::revocation_password_wrong
-                                                    : e.code(),
-                          status, e.detail());
-    }
-    PageValues values;
-    values.set("title", std::string(page.text("Zertifikat gesperrt", "Certificate revoked")));
-    values.set("order_number", revoked.order_number);
-    values.set("certificate_serial", revoked.certificate_serial);
-    return support_.render(page, "revoked", std::move(values));
 }
 
 http::Response ReceiptPages::confirmed(PageRequest& page) const {

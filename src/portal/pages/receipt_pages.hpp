@@ -1,4 +1,5 @@
-// The holder's card after production: revoking it with the revocation password (/sperren), and
+// The holder's card after production: revoking it with the card or the revocation password
+// (/sperren), and
 // confirming its receipt. The holder confirms receipt of the new card in the portal (after looking the order up on the
 // status page): the page asks for a receipt statement, the card agent signs it with the new
 // card, the portal checks it (authority/holder_receipt.hpp) and the certificate is released.
@@ -29,6 +30,14 @@ private:
     // Revocation by the holder with the order number and the revocation password (/sperren).
     http::Response revoke_form(PageRequest& page) const;
     http::Response revoke(PageRequest& page) const;
+    // Revocation with the card itself (revocation_pages.cpp): its certificate read through the
+    // agent, a statement the card signs, the signature checked.
+    http::Response receive_revoke_certificate(PageRequest& page) const;
+    http::Response revoke_card_form(PageRequest& page) const;
+    http::Response revoke_statement_request(PageRequest& page) const;
+    http::Response receive_revoke_signature(PageRequest& page) const;
+    http::Response revoked_page(PageRequest& page, const std::string& order_number,
+                                const std::string& certificate_serial) const;
 
     const config::TrustCenterConfig& config_;
     authority::TrustCenterOrders& desk_;
