@@ -15,6 +15,7 @@ import { watchPage } from './support/browser.mjs';
 import { startDemo } from './support/demo_setup.mjs';
 import { applicant, applyForNewOrder } from './support/new_order.mjs';
 import { postIdentSuccess, writeResults } from './support/postident_fake.mjs';
+import { approve, logOut } from './support/backoffice.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import {
   openAgentConfirmation, placeFollowUpOrder, signInAgentWindow, signInOperator,
@@ -24,18 +25,6 @@ const run = promisify(execFile);
 let demo;
 before(async () => { demo = await startDemo({ operators: true }); });
 after(async () => { await demo?.stop(); });
-
-// On the order's page: "Approve", the statement, the card signs it in the agent's window.
-async function approve(page, order) {
-  await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}`));
-  await Promise.all([page.waitForURL(/\/auftrag\/entscheidung$/), page.locator('#approve').click()]);
-  assert.match(await page.locator('#decision-statement').innerText(), new RegExp(`"order": "${order}"`));
-  const confirmation = await openAgentConfirmation(page);
-  assert.match(await confirmation.locator('#document').innerText(), /I approve this order/);
-  await signInAgentWindow(confirmation, '123456');
-  await page.waitForURL(/\/auftrag\?auftrag=.*&entschieden=approve$/, { timeout: 30000 });
-  await confirmation.close();
-}
 
 // A new order applied for on the portal's form and identified by the (FAKE) post office's
 // matching result, taken in with `sigcard postident import`.
@@ -49,10 +38,6 @@ async function identifiedNewOrder(page, folderName, lang) {
     [postIdentSuccess(reference, applicant)]);
   assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
   return { order, applicantPage };
-}
-
-async function logOut(page) {
-  await Promise.all([page.waitForURL(/\/anmeldung\?ende=abgemeldet$/), page.locator('#logout').click()]);
 }
 
 test('a follow-up order approved by two approvers with their cards; the same approver is refused as the second', { timeout: 240000 }, async () => {
@@ -70,7 +55,7 @@ test('a follow-up order approved by two approvers with their cards; the same app
     assert.match(await row.innerText(), /Erika Mustermann\s+follow-up\s+submitted/);
     assert.equal(await row.locator('.approvals').innerText(), '0 / 2');
     await shots.take(page, 'queue-en', { docsName: 'backoffice-queue-approve-en', fullPage: true });
-    await approve(page, order);
+    await approve(demo, page, order);
     assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'submitted');
     assert.equal(await page.locator('#decisions tr[data-operator="anna"]').count(), 1);
@@ -90,7 +75,7 @@ test('a follow-up order approved by two approvers with their cards; the same app
     await page.locator('#nav-search').fill(order);
     await Promise.all([page.waitForURL(/\/auftrag\?auftrag=/), page.locator('#nav-search').press('Enter')]);
     assert.equal(await page.locator('#page-title').innerText(), `Auftrag ${order}`);
-    await approve(page, order);
+    await approve(demo, page, order);
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'approved');
     assert.match(await page.locator('#history').innerText(), /second approval \(first: operator:anna\)/);
     await shots.take(page, 'order-de', { docsName: 'backoffice-order-approved-de', fullPage: true });
@@ -132,7 +117,7 @@ test('a new order\'s first approval is voided when the registration officer chan
     await page.goto(demo.backofficeUrl('/arbeit?liste=approve&lang=de'));
     assert.match(await page.locator(`#queue-items tr[data-order="${order}"]`).innerText(), /Neuauftrag\s+identifiziert/);
     await shots.take(page, 'queue-de', { docsName: 'backoffice-queue-approve-de', fullPage: true });
-    await approve(page, order);
+    await approve(demo, page, order);
     assert.equal(await page.locator('#approval-count').innerText(), '1 / 2');
     await logOut(page);
 

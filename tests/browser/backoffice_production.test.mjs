@@ -1,10 +1,11 @@
 // Production, shipping and activation as the back office and the holder meet them: a new order
-// identified by the (FAKE) post office and approved by two approvers is produced from the
+// identified by the (FAKE) post office and approved by two approvers with their cards is produced from the
 // production queue by Dirk (the PIN letter comes out once, as a PDF: transport PIN and activation
 // code), shipped by Elif with the card's label and the tracking numbers, and activated by the
 // applicant on the status page with the code from the letter — after wrong codes, which are
 // counted. A follow-up order's code is locked after five wrong tries: the right code then no
-// longer activates it. German and English.
+// longer activates it. A follow-up order the whole way through the back office's pages, with
+// every work queue on the way as the role that works it sees it. German and English.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { watchPage } from './support/browser.mjs';
 import { startDemo } from './support/demo_setup.mjs';
 import { applicant, applyForNewOrder, readCodes } from './support/new_order.mjs';
 import { postIdentSuccess, writeResults } from './support/postident_fake.mjs';
+import { approveByTwo, logOut, pinLetterOf, produceFromQueue, ship } from './support/backoffice.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import {
   holderData, lookUpStatus, placeFollowUpOrder, signInOperator,
@@ -24,38 +26,6 @@ const run = promisify(execFile);
 let demo;
 before(async () => { demo = await startDemo({ operators: true }); });
 after(async () => { await demo?.stop(); });
-
-async function logOut(page) {
-  await Promise.all([page.waitForURL(/\/anmeldung\?ende=abgemeldet$/), page.locator('#logout').click()]);
-}
-
-// The PIN letter as the production operator's browser saves it, and what it says.
-async function pinLetterOf(download, name) {
-  const file = path.join(demo.tc.root, `${name}.pdf`);
-  await download.saveAs(file);
-  const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
-  const text = stdout.replace(/\s+/g, ' ');
-  return {
-    file,
-    text,
-    pin: text.match(/transport PIN.*?\b(\d{6})\b/)?.[1],
-    code: text.match(/\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b/)?.[1],
-  };
-}
-
-async function produceFromQueue(page, order) {
-  await page.goto(demo.backofficeUrl('/arbeit?liste=produce&lang=en'));
-  await page.locator(`#queue-items tr[data-order="${order}"] .batch-choice`).check();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#produce-batch').click()]);
-  return download;
-}
-
-async function ship(page, order, card, letter) {
-  await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
-  await page.locator('#card-tracking-input').fill(card);
-  if (letter) await page.locator('#letter-tracking-input').fill(letter);
-  await Promise.all([page.waitForURL(/versandt=1/), page.locator('#ship-button').click()]);
-}
 
 test('a new order produced from the queue, shipped with tracking numbers and activated with the code', { timeout: 300000 }, async () => {
   const shots = new StepScreenshots('backoffice-production');
@@ -69,12 +39,10 @@ test('a new order produced from the queue, shipped with tracking numbers and act
     const folder = await writeResults(path.join(demo.tc.root, 'postident-production'),
       [postIdentSuccess(reference, applicant)]);
     assert.match(await demo.tc.sigcard('postident', 'import', folder), /1 identified/);
-    await demo.tc.approveTwice(order);
+    await approveByTwo(demo, page, order);
 
     await signInOperator(demo, page, 'Demo Op Dirk Produktion', 'en');
-    await page.goto(demo.backofficeUrl('/arbeit?liste=produce&lang=en'));
-    await shots.take(page, 'produce-queue-en', { docsName: 'backoffice-queue-produce-en', fullPage: true });
-    const letter = await pinLetterOf(await produceFromQueue(page, order), 'pin-letter');
+    const letter = await pinLetterOf(demo, await produceFromQueue(demo, page, order), 'pin-letter');
     assert.match(letter.text, new RegExp(`Order number ${order}`));
     assert.match(letter.text, new RegExp(applicant['shipping-name'] ?? 'Mustermann'));
     assert.ok(letter.pin, letter.text);
@@ -104,7 +72,7 @@ test('a new order produced from the queue, shipped with tracking numbers and act
     await page.locator('#ship-button').click();
     await page.waitForLoadState('load');
     assert.match(await page.locator('main').innerText(), /Sendungsnummer der Karte fehlt oder enthält Zeichen/);
-    await ship(page, order, 'JJD0001234567', 'RR123456789DE');
+    await ship(demo, page, order, 'JJD0001234567', 'RR123456789DE');
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'shipped');
     assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0001234567');
     await shots.take(page, 'shipped-en', { docsName: 'backoffice-order-shipped-en', fullPage: true });
@@ -152,7 +120,7 @@ test('an activation code is locked after five wrong tries, and the right code no
     await signInOperator(demo, page, 'Demo Op Dirk Produktion', 'en');
     await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#produce-button').click()]);
-    const letter = await pinLetterOf(download, 'pin-letter-follow-up');
+    const letter = await pinLetterOf(demo, download, 'pin-letter-follow-up');
     assert.ok(letter.code, letter.text);
     await logOut(page);
     await demo.tc.sigcard('order', 'ship', order, '--card-tracking', 'JJD0009999999');
@@ -174,6 +142,82 @@ test('an activation code is locked after five wrong tries, and the right code no
     assert.match(await page.locator('main').innerText(), /locked/);
     await lookUpStatus(page, demo.url('/status?lang=en'), order, holderData['contact-email']);
     assert.match(await page.locator('#status-state').innerText(), /on its way|unterwegs|shipped/i);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// A queue as the signed-in operator sees it, German and English, for docs/screenshots.
+async function queueShots(page, shots, queue) {
+  for (const lang of ['de', 'en']) {
+    await page.goto(demo.backofficeUrl(`/arbeit?liste=${queue}&lang=${lang}`));
+    assert.equal(await page.locator('#queue-title').getAttribute('data-queue'), queue);
+    await shots.take(page, `${queue}-${lang}`, { docsName: `backoffice-queue-${queue}-${lang}`, fullPage: true });
+  }
+}
+
+test('a follow-up order through both approvals, production, shipping, invoice and the holder\'s activation; every queue on the way', { timeout: 420000 }, async () => {
+  const shots = new StepScreenshots('backoffice-queues');
+  const page = await demo.browser.context.newPage();
+  const watch = watchPage(page);
+  try {
+    // An application still to be identified, and the holder's follow-up order.
+    await page.goto(demo.url('/neuauftrag?lang=de'));
+    await applyForNewOrder(page, { lawyer: false });
+    const waiting = await page.locator('#order-number').innerText();
+    const order = await placeFollowUpOrder(demo, page, 'Demo Geschaeftsfuehrer');
+
+    await signInOperator(demo, page, 'Demo Op Clara RA-Stelle', 'de');
+    await queueShots(page, shots, 'identify');
+    assert.equal(await page.locator(`#queue-items tr[data-order="${waiting}"]`).count(), 1);
+    await queueShots(page, shots, 'deadlines');
+    await logOut(page);
+
+    await signInOperator(demo, page, 'Demo Op Anna Freigabe', 'en');
+    await page.goto(demo.backofficeUrl('/arbeit?liste=approve&lang=en'));
+    assert.equal(await page.locator(`#queue-items tr[data-order="${order}"] .approvals`).innerText(), '0 / 2');
+    await logOut(page);
+    await approveByTwo(demo, page, order);
+
+    await signInOperator(demo, page, 'Demo Op Dirk Produktion', 'de');
+    await queueShots(page, shots, 'produce');
+    assert.equal(await page.locator(`#queue-items tr[data-order="${order}"]`).count(), 1);
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#produce-button').click()]);
+    const letter = await pinLetterOf(demo, download, 'pin-letter-queues');
+    assert.match(letter.text, new RegExp(`Order number ${order}`));
+    assert.ok(letter.code, letter.text);
+    await logOut(page);
+
+    await signInOperator(demo, page, 'Demo Op Elif Versand', 'de');
+    await queueShots(page, shots, 'ship');
+    assert.equal(await page.locator(`#queue-items tr[data-order="${order}"]`).count(), 1);
+    await ship(demo, page, order, 'JJD0004444444', 'RR444444444DE');
+    const invoiceNumber = await page.locator('#invoice-link').innerText();
+    const invoice = await page.request.get(demo.backofficeUrl(`/auftrag/rechnung.pdf?auftrag=${order}`));
+    const invoiceFile = path.join(demo.tc.root, 'invoice-follow-up.pdf');
+    await writeFile(invoiceFile, await invoice.body());
+    const invoiceText = (await run('pdftotext', ['-enc', 'UTF-8', invoiceFile, '-'])).stdout.replace(/\s+/g, ' ');
+    assert.match(invoiceText, new RegExp(invoiceNumber));
+    assert.match(invoiceText, new RegExp(order));
+    assert.match(invoiceText, /94,01 EUR/);
+    await queueShots(page, shots, 'receipt');
+    assert.equal(await page.locator(`#queue-items tr[data-order="${order}"]`).count(), 1);
+    await logOut(page);
+
+    // The holder: tracking numbers, then the code from the PIN letter.
+    await lookUpStatus(page, demo.url('/status?lang=de'), order, holderData['contact-email']);
+    assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0004444444');
+    await page.locator('#activation-code').fill(letter.code);
+    await Promise.all([page.waitForURL(/\/empfang\/bestaetigt$/), page.locator('#activation-submit').click()]);
+    await lookUpStatus(page, demo.url('/status?lang=en'), order, holderData['contact-email']);
+    assert.match(await page.locator('#status-state').innerText(), /active|aktiv/i);
+    // Gone from the receipt queue.
+    await signInOperator(demo, page, 'Demo Op Elif Versand', 'en');
+    await page.goto(demo.backofficeUrl('/arbeit?liste=receipt&lang=en'));
+    assert.equal(await page.locator(`#queue-items tr[data-order="${order}"]`).count(), 0);
+    await logOut(page);
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();

@@ -152,22 +152,11 @@ http::Response BackofficePages::queue_page(PageRequest& page, const Session& ses
     const bool en = page.english();
     const auto now = unix_now();
     std::optional<Queue> chosen = sigcard::backoffice::queue_from(query_value(page, "liste"));
-    PageValues tabs{PageValues::type::list};
-    for (const auto& count : queue_counts(now)) {
-        if (!sigcard::backoffice::may_see(session.who, count.queue)) {
-            continue;
-        }
-        if (!chosen) {
+    const auto counts = queue_counts(now);
+    for (const auto& count : counts) {
+        if (!chosen && sigcard::backoffice::may_see(session.who, count.queue)) {
             chosen = count.queue;
         }
-        PageValues tab;
-        tab.set("queue", std::string(to_string(count.queue)));
-        tab.set("label", queue_label(count.queue, en));
-        tab.set("count", std::to_string(count.items));
-        tab.set("active", count.queue == *chosen);
-        tab.set("oldest", count.oldest_since ? pages::format_date_time(*count.oldest_since, page.language)
-                                             : "");
-        tabs.push_back(tab);
     }
     if (!chosen || !sigcard::backoffice::may_see(session.who, *chosen)) {
         throw PageRefusal(operators::errors::role_required, 403, "queue");
@@ -180,6 +169,25 @@ http::Response BackofficePages::queue_page(PageRequest& page, const Session& ses
         number = 0;
     }
     const auto items = queues_.items(*chosen, now, number * kPageSize, kPageSize + 1);
+    // The counts are read at most every few seconds; the open queue's own tab says what its
+    // list shows when the list is whole.
+    const bool whole = number == 0 && items.size() <= kPageSize;
+    PageValues tabs{PageValues::type::list};
+    for (const auto& count : counts) {
+        if (!sigcard::backoffice::may_see(session.who, count.queue)) {
+            continue;
+        }
+        PageValues tab;
+        tab.set("queue", std::string(to_string(count.queue)));
+        tab.set("label", queue_label(count.queue, en));
+        tab.set("count", std::to_string(count.queue == *chosen && whole
+                                            ? static_cast<std::int64_t>(items.size())
+                                            : count.items));
+        tab.set("active", count.queue == *chosen);
+        tab.set("oldest", count.oldest_since ? pages::format_date_time(*count.oldest_since, page.language)
+                                             : "");
+        tabs.push_back(tab);
+    }
     PageValues rows{PageValues::type::list};
     for (std::size_t i = 0; i < items.size() && i < kPageSize; ++i) {
         rows.push_back(item_values(page, items[i], session.who));

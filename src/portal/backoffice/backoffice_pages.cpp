@@ -145,6 +145,11 @@ http::Handler BackofficePages::operator_page(OperatorHandler handler, std::optio
             throw PageRefusal(operators::errors::role_required, 403,
                               session->who.name + " lacks " + std::string(to_string(*role)));
         }
+        if (page.http.method == "POST") {
+            // An operator's step changes the queues: this instance reads the counts afresh.
+            std::lock_guard lock(counts_mutex_);
+            counts_.clear();
+        }
         return (this->*handler)(page, *session);
     });
 }
