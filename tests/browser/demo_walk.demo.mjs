@@ -1,6 +1,8 @@
 // The README's demo as a newcomer meets it: `scripts/demo` exactly as it is (its own data folder
 // and ports, nothing rewired), then the follow-up order in the browser from the start page to
-// the confirmation PDF with a demo card chosen among all the demo cards the agent sees.
+// the confirmation PDF with a demo card chosen among all the demo cards the agent sees, and the
+// same order through the demo's back office (two approvals, production, shipping, the invoice
+// mail) to Erika's activation with the code from the PIN letter.
 // Run by ctest as its own test (browser_demo_walk) under a resource lock on the demo's ports.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -15,9 +17,10 @@ import { buildDir, repoRoot } from './support/paths.mjs';
 import { StepScreenshots } from './support/screenshots.mjs';
 import { applyForNewOrder, fetchDocument, readCodes } from './support/new_order.mjs';
 import { freePort } from './support/trust_center.mjs';
+import { approve, logOut, pinLetterOf, ship } from './support/backoffice.mjs';
 import {
-  continueToSigning, declareUnchanged, enterOrderData, holderData, openAgentConfirmation,
-  signInAgentWindow,
+  continueToSigning, declareUnchanged, enterOrderData, holderData, lookUpStatus,
+  openAgentConfirmation, signInAgentWindow,
 } from './support/wizard.mjs';
 
 let root;
@@ -27,6 +30,7 @@ let browser;
 let portalPort;
 let pkiPort;
 let backofficePort;
+let erikaOrder;
 
 // scripts/demo prints this once portal and agent run.
 function waitForDemo(child, timeoutMs) {
@@ -50,7 +54,8 @@ function waitForDemo(child, timeoutMs) {
 }
 
 // The demo's SMTP sink delivers into demo-data/mail/new (a Maildir); each delivery is a new file
-// there, so the test waits for the folder's change events, not a timer.
+// there, so the test waits for the folder's change events, not a timer. `part`: a text or a
+// RegExp the mail holds.
 async function waitForMail(part, timeoutMs = 20000) {
   const folder = path.join(root, 'demo-data', 'mail', 'new');
   const changes = watch(folder);
@@ -58,7 +63,7 @@ async function waitForMail(part, timeoutMs = 20000) {
   const find = async () => {
     for (const file of await readdir(folder).catch(() => [])) {
       const text = await readFile(path.join(folder, file), 'utf8').catch(() => '');
-      if (text.includes(part)) return text;
+      if (part instanceof RegExp ? part.test(text) : text.includes(part)) return text;
     }
     return undefined;
   };
@@ -152,6 +157,7 @@ test('the README\'s demo: a holder chooses the Erika Mustermann card and orders 
     await confirmation.close();
     const orderNumber = await page.locator('#order-number').innerText();
     assert.match(orderNumber, /^FA-\d{4}-/);
+    erikaOrder = orderNumber;
     await shots.take(page, 'confirmation');
 
     assert.match(await page.locator('#mail-notice').innerText(), /erika\.mustermann@example\.org/);
@@ -244,6 +250,65 @@ test('the README\'s demo back office: the approver signs in with her card among 
     await confirmation.close();
     assert.equal(await page.locator('#operator-name').innerText(), 'Anna Albers');
     await Promise.all([page.waitForURL(/ende=abgemeldet/), page.locator('#logout').click()]);
+    assert.deepEqual(watch.problems, []);
+  } finally {
+    await page.close();
+  }
+});
+
+// An operator signs in on the demo's back office, choosing their card among all demo cards.
+async function signInOnDemo(page, label) {
+  const url = (p) => `https://localhost:${backofficePort}${p}`;
+  await page.goto(url('/anmeldung?lang=en'));
+  await page.locator('#read-card').click();
+  await page.locator('#card-choice').waitFor({ state: 'visible' });
+  await page.locator('label', { hasText: label }).click();
+  await Promise.all([page.waitForURL(/\/anmeldung\/karte$/), page.locator('#use-card').click()]);
+  const confirmation = await openAgentConfirmation(page);
+  await signInAgentWindow(confirmation, '123456');
+  await page.waitForURL(url('/'), { timeout: 30000 });
+  await confirmation.close();
+}
+
+test('the README\'s demo back office: Erika\'s order approved twice, produced, shipped and invoiced; Erika activates her card with the code', { timeout: 300000 }, async () => {
+  assert.ok(erikaOrder, 'the follow-up order of the first test');
+  const page = await browser.context.newPage();
+  const watch = watchPage(page);
+  const site = {
+    backofficeUrl: (p) => `https://localhost:${backofficePort}${p}`,
+    tc: { root },
+  };
+  try {
+    for (const approver of ['Demo Op Anna Freigabe', 'Demo Op Bernd Freigabe']) {
+      await signInOnDemo(page, approver);
+      await approve(site, page, erikaOrder);
+      await logOut(page);
+    }
+    assert.match(await waitForMail(`Ihr Auftrag ${erikaOrder} ist geprüft und freigegeben`), /^To: erika\.mustermann@example\.org$/m);
+
+    await signInOnDemo(page, 'Demo Op Dirk Produktion');
+    await page.goto(site.backofficeUrl(`/auftrag?auftrag=${erikaOrder}&lang=en`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#produce-button').click()]);
+    const letter = await pinLetterOf(site, download, 'demo-pin-letter');
+    assert.ok(letter.code, letter.text);
+    await logOut(page);
+
+    await signInOnDemo(page, 'Demo Op Elif Versand');
+    await ship(site, page, erikaOrder, 'JJD0007777777', 'RR777777777DE');
+    const invoiceNumber = await page.locator('#invoice-link').innerText();
+    await logOut(page);
+    const invoiceMail = await waitForMail(`Rechnung ${invoiceNumber} zu Ihrem Auftrag ${erikaOrder}`);
+    assert.match(invoiceMail, /^To: erika\.mustermann@example\.org$/m);
+    assert.match(invoiceMail, /Content-Type: application\/pdf/);
+    assert.ok((await waitForMail(`ist an Ihre Versandadresse unterwegs`)).includes(erikaOrder));
+
+    const portal = (p) => `https://localhost:${portalPort}${p}`;
+    await lookUpStatus(page, portal('/status?lang=de'), erikaOrder, holderData['contact-email']);
+    assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0007777777');
+    await page.locator('#activation-code').fill(letter.code);
+    await Promise.all([page.waitForURL(/\/empfang\/bestaetigt$/), page.locator('#activation-submit').click()]);
+    await lookUpStatus(page, portal('/status?lang=en'), erikaOrder, holderData['contact-email']);
+    assert.match(await page.locator('#status-state').innerText(), /active/i);
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();
