@@ -6,9 +6,16 @@
 #include "core/pki_fixture.hpp"
 #include "orders/price.hpp"
 #include "orders/terms.hpp"
+#include "support/services.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 namespace sigcard::invoices {
 namespace {
@@ -87,6 +94,80 @@ TEST_F(InvoicesTest, TheCsvQuotesEveryTextAndRunsNoFormula) {
               "\"'=HYPERLINK(\"\"http://evil.example\"\")\",\"DE123456789\",\"DE\",79.00,19,15.01,"
               "94.01\r\n");
     EXPECT_EQ(issued_between(tc.db, kNow + 10, kNow + 20).size(), 0u);
+}
+
+// Shipments on four connections at once on PostgreSQL, every third one failing after it drew
+// its number: the invoices that stay are numbered 1, 2, 3, … without a gap or a twin.
+TEST(InvoicesOnPostgresql, ConcurrentShipmentsNumberWithoutGapsOrTwins) {
+    SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
+    {
+        storage::Database admin(std::string("postgresql:") + conninfo, 1);
+        admin.with_session([](soci::session& s) {
+            s << "DROP SCHEMA IF EXISTS invoices_test CASCADE";
+            s << "CREATE SCHEMA invoices_test";
+        });
+    }
+    storage::Database db(std::string("postgresql:") + conninfo +
+                             " options='-csearch_path=invoices_test'",
+                         4);
+    db.migrate();
+    orders::TermsCatalogue(db).publish("AGB", "2026-01", kNow - 86400, "operator:test");
+    constexpr int kOrders = 48;
+    std::vector<std::pair<long long, std::string>> orders;
+    db.with_session([&](soci::session& s) {
+        for (int i = 0; i < kOrders; ++i) {
+            const std::string number = "FA-2026-CONC-" + std::to_string(1000 + i);
+            const std::string sha = std::string(60, 'c') + std::to_string(1000 + i);
+            const long long at = kNow;
+            s << "INSERT INTO orders (order_number, kind, state, order_data, terms_version, "
+                 "document_sha256, signature, signature_sha256, certificate_serial, nonce, "
+                 "created_at, updated_at) VALUES (:n, 'follow_up', 'in_production', '{}', "
+                 "'2026-01', :sha, '', '', '', :nonce, :at, :at2)",
+                soci::use(number), soci::use(sha), soci::use(number), soci::use(at), soci::use(at);
+            long long id = 0;
+            s << "SELECT id FROM orders WHERE order_number = :n", soci::use(number), soci::into(id);
+            orders.emplace_back(id, number);
+        }
+    });
+    std::atomic<int> next{0};
+    std::atomic<int> kept{0};
+    std::vector<std::thread> shippers;
+    for (int t = 0; t < 4; ++t) {
+        shippers.emplace_back([&] {
+            for (int i = next++; i < kOrders; i = next++) {
+                InvoiceInput in;
+                in.order_id = orders[i].first;
+                in.order_number = orders[i].second;
+                in.data.contact.email = "buchhaltung@example.org";
+                in.data.billing.name = "Erika Mustermann";
+                in.description = "Qualifizierte Signaturkarte";
+                in.price = {7900, 19};
+                try {
+                    db.in_transaction([&](soci::session& s) {
+                        issue(s, db.dialect(), in, "operator:elif", kNow);
+                        if (i % 3 == 2) {
+                            throw std::runtime_error("the shipment failed after the invoice");
+                        }
+                    });
+                    ++kept;
+                } catch (const std::runtime_error&) {
+                }
+            }
+        });
+    }
+    for (auto& t : shippers) {
+        t.join();
+    }
+    std::vector<std::string> numbers;
+    db.with_session([&](soci::session& s) {
+        soci::rowset<std::string> rows = (s.prepare << "SELECT number FROM invoices ORDER BY number");
+        numbers.assign(rows.begin(), rows.end());
+    });
+    ASSERT_EQ(static_cast<int>(numbers.size()), kept.load());
+    EXPECT_EQ(kept.load(), kOrders - kOrders / 3);
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+        EXPECT_EQ(numbers[i], fmt::format("2026-{:06}", i + 1));
+    }
 }
 
 TEST(PriceText, ReadsBackWhatTheOrderDocumentSays) {
