@@ -13,6 +13,7 @@
 //
 // usage: backoffice_load BUILD_DIR [orders=100000] [operators=16] [seconds=10]
 // SIGCARD_LOAD_KEEP=1 keeps the trust center folder (database, logs) for inspection.
+#include "load_figures.hpp"
 #include "keep_alive_tls_client.hpp"
 #include "portal_process.hpp"
 
@@ -88,22 +89,7 @@ void store_orders(storage::Database& db, int count) {
     });
 }
 
-struct Figures {
-    double seconds = 0;
-    std::size_t done = 0;
-    std::size_t failed = 0;
-    std::string first_failure;
-    std::vector<double> latencies_ms;
-    double per_second() const { return seconds > 0 ? done / seconds : 0; }
-    double percentile(double p) const {
-        if (latencies_ms.empty()) {
-            return 0;
-        }
-        auto sorted = latencies_ms;
-        std::sort(sorted.begin(), sorted.end());
-        return sorted[static_cast<std::size_t>(p * (sorted.size() - 1))];
-    }
-};
+using Figures = bench::LoadFigures;
 
 // Every connection asks for `path_of(c)` again as soon as it has its answer, for `seconds`.
 template <typename PathOf>

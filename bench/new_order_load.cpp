@@ -17,6 +17,7 @@
 //
 // usage: new_order_load BUILD_DIR [applications=400] [clients=64] [portal_threads=2]
 // SIGCARD_LOAD_KEEP=1 keeps the trust center folder (database, logs) for inspection.
+#include "load_figures.hpp"
 #include "keep_alive_tls_client.hpp"
 #include "portal_process.hpp"
 
@@ -71,24 +72,7 @@ std::filesystem::path prepare(const std::filesystem::path& dir) {
     return dir;
 }
 
-struct Figures {
-    double seconds = 0;
-    std::size_t done = 0;
-    std::size_t failed = 0;
-    std::string first_failure;
-    std::vector<double> latencies_ms;
-
-    double per_second() const { return seconds > 0 ? done / seconds : 0; }
-    double percentile(double p) const {
-        if (latencies_ms.empty()) {
-            return 0;
-        }
-        auto sorted = latencies_ms;
-        std::sort(sorted.begin(), sorted.end());
-        const auto index = static_cast<std::size_t>(p * (sorted.size() - 1));
-        return sorted[index];
-    }
-};
+using Figures = bench::LoadFigures;
 
 // What one connection is doing: its application, and which of its four requests is out.
 struct Applicant {

@@ -43,6 +43,14 @@ std::string_view kind_name(OrderMailKind kind) {
             return "revoked";
         case OrderMailKind::activation_reminder:
             return "activation_reminder";
+        case OrderMailKind::identified:
+            return "identified";
+        case OrderMailKind::activated:
+            return "activated";
+        case OrderMailKind::cancelled:
+            return "cancelled";
+        case OrderMailKind::expired:
+            return "expired";
     }
     return "";
 }
@@ -234,10 +242,13 @@ int OrderMailer::deliver_due(std::int64_t now) {
            deliver(OrderMailKind::approved, now) + deliver(OrderMailKind::rejected, now) +
            deliver(OrderMailKind::invoice, now) + deliver(OrderMailKind::revoked, now) +
            deliver(OrderMailKind::activation_reminder, now) +
+           deliver(OrderMailKind::activated, now) + deliver(OrderMailKind::cancelled, now) +
            deliver_expiry_reminders(now) +
            deliver(OrderMailKind::status_link, now) +
            (settings_.document_key ? deliver(OrderMailKind::identification_reminder, now) +
-                                         deliver(OrderMailKind::identification_declined, now)
+                                         deliver(OrderMailKind::identification_declined, now) +
+                                         deliver(OrderMailKind::identified, now) +
+                                         deliver(OrderMailKind::expired, now)
                                    : 0);
 }
 
@@ -271,6 +282,15 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
                     " AND o.state = 'shipped' AND c.used_at IS NULL AND c.deadline <= {} AND "
                     "c.deadline > {}",
                     now + settings_.activation_reminder_days * 86400LL, now);
+            } else if (kind == OrderMailKind::identified) {
+                // Once approved, the approval mail says more.
+                only = " AND o.kind = 'new' AND o.state = 'identified'";
+            } else if (kind == OrderMailKind::activated) {
+                only = " AND o.state = 'active'";
+            } else if (kind == OrderMailKind::cancelled) {
+                only = " AND o.state = 'cancelled'";
+            } else if (kind == OrderMailKind::expired) {
+                only = " AND o.state = 'expired'";
             } else if (kind == OrderMailKind::revoked) {
                 only = " AND EXISTS (SELECT 1 FROM cards k WHERE k.id = o.new_card_id AND k.state "
                        "= 'revoked')";
@@ -321,6 +341,13 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
         }
     });
 
+    // Where the holder sees the order: a new order's page behind its key, else the status page.
+    const auto status_link = [this](const DueMail& mail) {
+        const auto base = base_url(settings_.portal_url);
+        return mail.new_order ? fmt::format("{}/neuauftrag/{}?key={}", base, mail.order_number,
+                                            settings_.document_key(mail.order_number))
+                              : fmt::format("{}/status?auftrag={}", base, mail.order_number);
+    };
     int sent = 0;
     const long long at = now;
     for (const auto& mail : due) {
@@ -377,13 +404,12 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
             } else if (kind == OrderMailKind::invoice) {
                 transport_.send(invoice_mail(mail.order_number, settings_));
             } else if (kind == OrderMailKind::activation_reminder) {
-                const auto base = base_url(settings_.portal_url);
-                const auto status =
-                    mail.new_order ? fmt::format("{}/neuauftrag/{}?key={}", base, mail.order_number,
-                                                 settings_.document_key(mail.order_number))
-                                   : fmt::format("{}/status?auftrag={}", base, mail.order_number);
                 transport_.send(activation_reminder_mail(mail.order_number, mail.email,
-                                                         mail.deadline, status, settings_));
+                                                         mail.deadline, status_link(mail), settings_));
+            } else if (kind == OrderMailKind::identified || kind == OrderMailKind::activated ||
+                       kind == OrderMailKind::cancelled || kind == OrderMailKind::expired) {
+                transport_.send(
+                    step_mail(kind, mail.order_number, mail.email, status_link(mail), settings_));
             } else {
             transport_.send(
                 mail.new_order && kind != OrderMailKind::shipped &&

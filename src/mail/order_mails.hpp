@@ -47,6 +47,10 @@ enum class OrderMailKind {
     // A shipped card not yet confirmed, activation_reminder_days before the activation code's
     // deadline: how to confirm, and by when.
     activation_reminder,
+    identified,  // a new order's identification accepted: the approval comes next
+    activated,   // the holder confirmed receipt: the certificate is in force
+    cancelled,   // by the holder or an operator, before production
+    expired,     // a new order not identified by its deadline
 };
 
 // The mail's text: German first, English below, as the order document.
@@ -72,6 +76,10 @@ MailMessage expiry_reminder_mail(const std::string& holder_email, const std::str
 MailMessage activation_reminder_mail(const std::string& order_number, const std::string& email,
                                      std::int64_t deadline, const std::string& status_link,
                                      const OrderMailSettings& settings);
+
+// Identified, activated, cancelled or expired: what happened and what comes next.
+MailMessage step_mail(OrderMailKind kind, const std::string& order_number, const std::string& email,
+                      const std::string& status_link, const OrderMailSettings& settings);
 
 // Approved, rejected (with its reason) or revoked, for either kind of order: what happened and
 // where to look.

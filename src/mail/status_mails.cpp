@@ -108,6 +108,60 @@ MailMessage expiry_reminder_mail(const std::string& holder_email, const std::str
     return message;
 }
 
+MailMessage step_mail(OrderMailKind kind, const std::string& order_number, const std::string& email,
+                      const std::string& status_link, const OrderMailSettings& settings) {
+    MailMessage message;
+    message.to = email;
+    const auto english_link =
+        status_link + (status_link.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+    std::string subject_de, subject_en, text_de, text_en;
+    switch (kind) {
+        case OrderMailKind::identified:
+            subject_de = "Ihre Identifizierung ist bestätigt";
+            subject_en = "Your identification is confirmed";
+            text_de = "Ihre Identifizierung zum Auftrag {1} ist geprüft und bestätigt. Als Nächstes "
+                      "geben zwei Mitarbeiter den Auftrag frei; dann wird Ihre Karte hergestellt.";
+            text_en = "your identification for the order {1} has been checked and confirmed. Next "
+                      "two of our staff approve the order; then your card is produced.";
+            break;
+        case OrderMailKind::activated:
+            subject_de = "Ihre Signaturkarte ist freigeschaltet";
+            subject_en = "Your signature card is activated";
+            text_de = "Sie haben den Empfang der Karte zu Ihrem Auftrag {1} bestätigt. Das Zertifikat "
+                      "ist freigeschaltet: Sie können mit der Karte ab sofort qualifiziert "
+                      "signieren. Bewahren Sie Ihr Sperrkennwort gut auf.";
+            text_en = "you confirmed receipt of the card for your order {1}. Its certificate is "
+                      "activated: you can make qualified signatures with the card from now on. Keep "
+                      "your revocation password in a safe place.";
+            break;
+        case OrderMailKind::cancelled:
+            subject_de = "Ihr Auftrag wurde storniert";
+            subject_en = "Your order was cancelled";
+            text_de = "Ihr Auftrag {1} ist storniert. Es wird keine Karte hergestellt und nichts "
+                      "berechnet. Haben Sie das nicht veranlasst, antworten Sie bitte auf diese "
+                      "E-Mail.";
+            text_en = "your order {1} is cancelled. No card is produced and nothing is charged. If "
+                      "you did not ask for this, please reply to this email.";
+            break;
+        default:  // expired
+            subject_de = "Ihr Auftrag ist abgelaufen";
+            subject_en = "Your order has expired";
+            text_de = "Zu Ihrem Auftrag {1} ist bis zur Frist keine Identifizierung eingegangen. Der "
+                      "Auftrag ist deshalb abgelaufen; es wird nichts berechnet. Sie können "
+                      "jederzeit einen neuen Auftrag stellen.";
+            text_en = "no identification for your order {1} arrived by its deadline, so the order "
+                      "has expired; nothing is charged. You can place a new order at any time.";
+            break;
+    }
+    message.subject = fmt::format("{} ({}) / {}", subject_de, order_number, subject_en);
+    message.body = fmt::format(fmt::runtime("Guten Tag,\n\n" + text_de +
+                                            "\n\nDen Stand sehen Sie hier: {2}\n\nIhr {0}\n\n---\n\n"
+                                            "Hello,\n\n" + text_en +
+                                            "\n\nThe status is here: {3}\n\n{0}\n"),
+                               settings.trust_center, order_number, status_link, english_link);
+    return message;
+}
+
 MailMessage activation_reminder_mail(const std::string& order_number, const std::string& email,
                                      std::int64_t deadline, const std::string& status_link,
                                      const OrderMailSettings& settings) {

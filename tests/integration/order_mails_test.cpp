@@ -226,8 +226,9 @@ TEST_F(OrderMailsTest, ACertificateAboutToExpireGetsOneReminderPerThresholdUntil
     settings.expiry_reminder_days = {90, 30, 7};
     mail::OrderMailer first(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
     mail::OrderMailer second(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
-    // Its order's received mail, and one reminder (the 30-day one: 90 is not also sent).
-    EXPECT_EQ(first.deliver_due(now) + second.deliver_due(now), 2);
+    // Its order's received and activated mails, and one reminder (the 30-day one: 90 is not
+    // also sent).
+    EXPECT_EQ(first.deliver_due(now) + second.deliver_due(now), 3);
     EXPECT_EQ(first.deliver_due(now + 60) + second.deliver_due(now + 60), 0);
     const auto reminder = sink.wait_for_mail("bestellen Sie die Folgekarte online");
     EXPECT_THAT(reminder, HasSubstr("To: erika@example.de"));
@@ -243,7 +244,7 @@ TEST_F(OrderMailsTest, ACertificateAboutToExpireGetsOneReminderPerThresholdUntil
         s << "UPDATE orders SET card_id = (SELECT new_card_id FROM orders WHERE order_number = "
              "'FA-2026-EXPI-0002'), state = 'submitted' WHERE order_number = 'FA-2026-EXPI-0001'";
     });
-    EXPECT_EQ(first.deliver_due(now + 20), 1);  // only FA-…-0002's received mail
+    EXPECT_EQ(first.deliver_due(now + 20), 2);  // only FA-…-0002's received and activated mails
 }
 
 TEST_F(OrderMailsTest, AShippedCardNotYetConfirmedGetsOneReminderBeforeItsActivationDeadline) {
@@ -278,6 +279,36 @@ TEST_F(OrderMailsTest, AShippedCardNotYetConfirmedGetsOneReminderBeforeItsActiva
         EXPECT_FALSE(mail.find("receipt is not yet confirmed") != std::string::npos &&
                      mail.find("jonas@example.de") != std::string::npos);
     }
+}
+
+TEST_F(OrderMailsTest, EachLaterStepIsMailedOnceWithTheOrdersStatusLink) {
+    SmtpSink sink(dir.path());
+    store_order("NA-2026-STEP-0001", "identified@example.de", "identified", "new");
+    store_order("NA-2026-STEP-0002", "expired@example.de", "expired", "new");
+    store_order("FA-2026-STEP-0003", "active@example.de", "active");
+    store_order("FA-2026-STEP-0004", "cancelled@example.de", "cancelled");
+    db.with_session([&](soci::session& s) {
+        s << "INSERT INTO new_order_applications (order_id, postident_reference, "
+             "identification_method, document, revocation_password_hash, "
+             "identification_deadline) SELECT id, 'REF-' || order_number, 'postident', '{}', 'x', "
+             "0 FROM orders WHERE kind = 'new'";
+    });
+    auto settings = mail::OrderMailSettings{"SigCard Test Trust Center", "https://portal.example/"};
+    settings.document_key = [](const std::string& number) { return "key-of-" + number; };
+    mail::OrderMailer first(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    mail::OrderMailer second(db, mail::SmtpTransport(sink.url(), "tc@sigcard.example"), settings);
+    // Each order its received mail and its step's mail, once across two instances.
+    EXPECT_EQ(first.deliver_due(1000) + second.deliver_due(1000), 8);
+    EXPECT_EQ(first.deliver_due(1100) + second.deliver_due(1100), 0);
+    const auto identified = sink.wait_for_mail("Ihre Identifizierung zum Auftrag NA-2026-STEP-0001 ist geprüft");
+    EXPECT_THAT(identified, HasSubstr("To: identified@example.de"));
+    EXPECT_THAT(identified, HasSubstr("https://portal.example/neuauftrag/NA-2026-STEP-0001?key=key-of-NA-2026-STEP-0001&lang=en"));
+    const auto expired = sink.wait_for_mail("no identification for your order NA-2026-STEP-0002 arrived");
+    EXPECT_THAT(expired, HasSubstr("To: expired@example.de"));
+    const auto active = sink.wait_for_mail("the card for your order FA-2026-STEP-0003. Its certificate is activated");
+    EXPECT_THAT(active, HasSubstr("https://portal.example/status?auftrag=FA-2026-STEP-0003"));
+    const auto cancelled = sink.wait_for_mail("your order FA-2026-STEP-0004 is cancelled");
+    EXPECT_THAT(cancelled, HasSubstr("To: cancelled@example.de"));
 }
 
 }  // namespace
