@@ -188,6 +188,8 @@ http::Response BackofficePages::login(PageRequest& page) {
     values.set("title", std::string(page.text("Anmeldung im Backoffice", "Back-office sign-in")));
     values.set("agent_url", context_.config.portal.card_agent_url);
     values.set("card_errors", pages::card_error_list(page));
+    values.set("reader_sign_in", true);
+    values.set("reader_action", std::string("/anmeldung/karte"));
     const auto ended = page.http.query.find("ende");
     values.set("ended_card", ended == "karte");
     values.set("ended_session", ended == "sitzung");

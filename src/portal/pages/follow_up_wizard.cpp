@@ -191,6 +191,8 @@ http::Response FollowUpWizard::connect_card(PageRequest& page) const {
                                               "Follow-up order: connect your card")));
     values.set("agent_url", context_.config.portal.card_agent_url);
     values.set("card_errors", card_error_list(page));
+    values.set("reader_order", true);
+    values.set("reader_action", std::string("/folgeauftrag/karte"));
     auto response = context_.support.render(page, "connect_card", std::move(values));
     // The page's script talks to the card agent on loopback; nothing else is allowed.
     response.headers.set("Content-Security-Policy", agent_page_csp(context_.config.portal.card_agent_url));

@@ -65,7 +65,8 @@ std::string render_template(std::string_view name, const PageValues& values) {
     // the operator card's signing panel with its messages on the back office's signing pages.
     PageValues with_partials = values;
     for (const char* partial : {"field", "agent_access", "terms_choice", "billing_same",
-                                "operator_signer", "operator_signer_messages"}) {
+                                "operator_signer", "operator_signer_messages", "card_reader",
+                                "card_reader_messages"}) {
         with_partials.set(partial, kainjow::mustache::partial([partial] {
                               return std::string(
                                   embedded_asset(fmt::format("templates/{}.html", partial))

@@ -39,6 +39,8 @@ http::Response ReceiptPages::revoke_form(PageRequest& page) const {
     values.set("title", std::string(page.text("Zertifikat sperren", "Revoke a certificate")));
     values.set("agent_url", config_.portal.card_agent_url);
     values.set("card_errors", card_error_list(page));
+    values.set("reader_revocation", true);
+    values.set("reader_action", std::string("/sperren/karte"));
     auto response = support_.render(page, "revoke", std::move(values));
     response.headers.set("Content-Security-Policy", agent_page_csp(config_.portal.card_agent_url));
     return response;
