@@ -16,11 +16,14 @@
 #include "signature/cades.hpp"
 #include "support/error_id.hpp"
 #include "support/new_order_application.hpp"
+#include "support/services.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <map>
+#include <thread>
 
 namespace sigcard::backoffice {
 namespace {
@@ -36,8 +39,31 @@ struct OperatorCard {
     ossl::X509Ptr certificate;
 };
 
-class ApprovalsTest : public ::testing::Test {
+// An empty schema of its own on PostgreSQL when the test's parameter asks for it and scripts/test
+// started the cluster (SetUp fails or skips otherwise); SQLite when it does not.
+std::string database_for(const std::string& kind) {
+    const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
+    if (kind != "postgresql" || conninfo == nullptr) {
+        return "";
+    }
+    storage::Database admin(std::string("postgresql:") + conninfo, 1);
+    admin.with_session([](soci::session& s) {
+        s << "DROP SCHEMA IF EXISTS approvals_test CASCADE";
+        s << "CREATE SCHEMA approvals_test";
+    });
+    return std::string("postgresql:") + conninfo + " options='-csearch_path=approvals_test'";
+}
+
+// Every test on SQLite and on PostgreSQL.
+class ApprovalsTest : public ::testing::TestWithParam<std::string> {
 protected:
+    void SetUp() override {
+        if (GetParam() == "postgresql") {
+            SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
+            (void)conninfo;
+        }
+    }
+
     ApprovalsTest() {
         terms.publish("AGB Version 1", "2026-01", now - kDay, "operator:test");
         add_operator("anna", {Role::approver});
@@ -95,7 +121,7 @@ protected:
     OrderState state(const std::string& order) { return book.find(order)->state; }
 
     config::TrustCenterConfig config = pki::testing::test_config();
-    pki::testing::TrustCenter tc{config};
+    pki::testing::TrustCenter tc{config, 2, database_for(GetParam())};
     std::int64_t now = 1'796'000'000;
     orders::TermsCatalogue terms{tc.db};
     orders::SqlOrderStore store{tc.db};
@@ -107,7 +133,7 @@ protected:
     std::map<std::string, OperatorCard> cards;
 };
 
-TEST_F(ApprovalsTest, TwoDifferentApproversApproveAndEachDecisionIsASignedStatement) {
+TEST_P(ApprovalsTest, TwoDifferentApproversApproveAndEachDecisionIsASignedStatement) {
     const auto order = identified_order();
     const auto first = approve(order, "anna");
     EXPECT_EQ(first.approvals, 1);
@@ -144,7 +170,7 @@ TEST_F(ApprovalsTest, TwoDifferentApproversApproveAndEachDecisionIsASignedStatem
     EXPECT_TRUE(audit::verify(tc.db).intact);
 }
 
-TEST_F(ApprovalsTest, TheSameApproverIsRefusedAsSecondApproverAndNothingIsStored) {
+TEST_P(ApprovalsTest, TheSameApproverIsRefusedAsSecondApproverAndNothingIsStored) {
     const auto order = identified_order();
     approve(order, "anna");
     // A statement signed anyway (made for another order, changed to this one) is refused as well.
@@ -164,7 +190,7 @@ TEST_F(ApprovalsTest, TheSameApproverIsRefusedAsSecondApproverAndNothingIsStored
     EXPECT_EQ(state(order), OrderState::identified);
 }
 
-TEST_F(ApprovalsTest, TheOperatorWhoIdentifiedTheApplicantMayNotApprove) {
+TEST_P(ApprovalsTest, TheOperatorWhoIdentifiedTheApplicantMayNotApprove) {
     const auto order = identified_order();
     EXPECT_EQ(error_id([&] { approvals.statement(order, Decision::approve, "", op("clara"), now); }),
               "approval.identified_by_you");
@@ -180,7 +206,7 @@ TEST_F(ApprovalsTest, TheOperatorWhoIdentifiedTheApplicantMayNotApprove) {
     EXPECT_EQ(state(order), OrderState::identified);
 }
 
-TEST_F(ApprovalsTest, AnOperatorWithoutTheApproverRoleIsRefused) {
+TEST_P(ApprovalsTest, AnOperatorWithoutTheApproverRoleIsRefused) {
     const auto order = identified_order();
     EXPECT_EQ(error_id([&] { approvals.statement(order, Decision::approve, "", op("dirk"), now); }),
               "operator.role_required");
@@ -193,7 +219,7 @@ TEST_F(ApprovalsTest, AnOperatorWithoutTheApproverRoleIsRefused) {
     EXPECT_EQ(count("order_decisions"), 0);
 }
 
-TEST_F(ApprovalsTest, AChangeAfterTheFirstApprovalVoidsIt) {
+TEST_P(ApprovalsTest, AChangeAfterTheFirstApprovalVoidsIt) {
     const auto order = identified_order();
     approve(order, "anna");
     // bernd opened the order before the change and signs afterwards.
@@ -225,7 +251,7 @@ TEST_F(ApprovalsTest, AChangeAfterTheFirstApprovalVoidsIt) {
               "order.change_not_allowed");
 }
 
-TEST_F(ApprovalsTest, BadChangesAreRefusedAndChangeNothing) {
+TEST_P(ApprovalsTest, BadChangesAreRefusedAndChangeNothing) {
     const auto order = identified_order();
     approve(order, "anna");
     auto data = book.find(order)->data;
@@ -250,7 +276,7 @@ TEST_F(ApprovalsTest, BadChangesAreRefusedAndChangeNothing) {
     EXPECT_EQ(approvals.status(order).approvals(), 1);
 }
 
-TEST_F(ApprovalsTest, ARejectionNeedsAReasonAndTellsIt) {
+TEST_P(ApprovalsTest, ARejectionNeedsAReasonAndTellsIt) {
     const auto order = identified_order();
     EXPECT_EQ(error_id([&] { approvals.statement(order, Decision::reject, "  ", op("anna"), now); }),
               "approval.reason_missing");
@@ -270,7 +296,7 @@ TEST_F(ApprovalsTest, ARejectionNeedsAReasonAndTellsIt) {
               "approval.not_awaiting");
 }
 
-TEST_F(ApprovalsTest, ForgedExpiredOrForeignSignaturesAreRefused) {
+TEST_P(ApprovalsTest, ForgedExpiredOrForeignSignaturesAreRefused) {
     const auto order = identified_order();
     const auto statement = approvals.statement(order, Decision::approve, "", op("anna"), now);
     // Another card than anna's registered one.
@@ -320,7 +346,7 @@ TEST_F(ApprovalsTest, ForgedExpiredOrForeignSignaturesAreRefused) {
     EXPECT_EQ(state(order), OrderState::identified);
 }
 
-TEST_F(ApprovalsTest, QueuesListOldestFirstWithClaimsAndSearch) {
+TEST_P(ApprovalsTest, QueuesListOldestFirstWithClaimsAndSearch) {
     const auto older = identified_order("Älter");
     now += 100;
     const auto newer = identified_order("Neuer");
@@ -366,7 +392,7 @@ TEST_F(ApprovalsTest, QueuesListOldestFirstWithClaimsAndSearch) {
     EXPECT_EQ(queues.search(older + " " + std::string(64, 'a'), 10).scanned_form_matches, false);
 }
 
-TEST_F(ApprovalsTest, TheDeadlinesQueueShowsCardsNotConfirmedBeforeTheirActivationCodeRunsOut) {
+TEST_P(ApprovalsTest, TheDeadlinesQueueShowsCardsNotConfirmedBeforeTheirActivationCodeRunsOut) {
     const auto shipped = identified_order("Versandt");
     approve(shipped, "anna");
     approve(shipped, "bernd");
@@ -404,6 +430,49 @@ TEST_F(ApprovalsTest, TheDeadlinesQueueShowsCardsNotConfirmedBeforeTheirActivati
     });
     EXPECT_EQ(deadlines_count(soon), 0);
 }
+
+// Two approvers signing at the same moment on two connections (two back-office instances): both
+// decisions stored, and the order approved once — by whichever came second.
+TEST_P(ApprovalsTest, TwoApproversAtTheSameMomentApproveTheOrderOnce) {
+    for (int round = 0; round < 5; ++round) {
+        const auto order = identified_order("Gleichzeitig" + std::to_string(round));
+        std::vector<std::pair<std::string, std::string>> signed_statements;
+        for (const auto* name : {"anna", "bernd"}) {
+            const auto statement =
+                approvals.statement(order, Decision::approve, "", op(name), now);
+            const auto cms = sign_as(name, statement.text);
+            signed_statements.emplace_back(statement.text, std::string(cms.begin(), cms.end()));
+        }
+        std::vector<std::thread> approvers;
+        std::atomic<int> refused{0};
+        for (std::size_t i = 0; i < 2; ++i) {
+            approvers.emplace_back([&, i] {
+                const auto& [text, cms] = signed_statements[i];
+                try {
+                    approvals.decide(text, ossl::as_bytes(cms), op(i == 0 ? "anna" : "bernd"), now);
+                } catch (const Error&) {
+                    ++refused;
+                }
+            });
+        }
+        for (auto& t : approvers) {
+            t.join();
+        }
+        EXPECT_EQ(refused.load(), 0) << order;
+        EXPECT_EQ(state(order), OrderState::approved) << order;
+        EXPECT_EQ(approvals.status(order).approvals(), 2) << order;
+        long long approve_steps = 0;
+        tc.db.with_session([&](soci::session& s) {
+            s << "SELECT COUNT(*) FROM order_events e JOIN orders o ON o.id = e.order_id WHERE "
+                 "o.order_number = :n AND e.to_state = 'approved'",
+                soci::use(order), soci::into(approve_steps);
+        });
+        EXPECT_EQ(approve_steps, 1) << order;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, ApprovalsTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace sigcard::backoffice

@@ -113,9 +113,11 @@ struct TrustCenter {
     ossl::X509Ptr ocsp;
 
     // `connections`: the database's pool (one by default, so a nested lease shows as a hang).
+    // `database_url`: another database than a fresh SQLite file (an empty PostgreSQL schema).
     explicit TrustCenter(config::TrustCenterConfig config = test_config(),
-                         std::size_t connections = 1)
-        : db("sqlite:" + (dir.path() / "pki.db").string(), connections),
+                         std::size_t connections = 1, const std::string& database_url = "")
+        : db(database_url.empty() ? "sqlite:" + (dir.path() / "pki.db").string() : database_url,
+             connections),
           store(db),
           ca(std::move(config), &store) {
         db.migrate();

@@ -36,6 +36,13 @@ struct OrderFacts {
     std::vector<std::string> identified_by;
 };
 
+// The order's row locked for the caller's transaction (on PostgreSQL until it ends; SQLite has one
+// writer at a time anyway): two approvers deciding at once on two instances then see each other's
+// decision, and the second takes the approve step.
+void lock_order(soci::session& s, const std::string& number) {
+    s << "UPDATE orders SET revision = revision WHERE order_number = :n", soci::use(number);
+}
+
 std::optional<OrderFacts> facts_of(soci::session& s, const std::string& number) {
     OrderFacts f;
     f.number = number;
@@ -209,6 +216,7 @@ DecisionOutcome Approvals::decide(const std::string& statement_text,
     const auto decision = decision_text == "approve" ? Decision::approve : Decision::reject;
     const auto dialect = db_.dialect();
     return db_.in_transaction([&](soci::session& s) {
+        lock_order(s, number);
         const auto facts = facts_of(s, number);
         if (!facts) {
             throw Error(orders::errors::unknown, number);
@@ -311,6 +319,7 @@ int Approvals::change_order_data(const std::string& order_number, const orders::
     }
     const auto normalised = orders::normalise(data);
     return db_.in_transaction([&](soci::session& s) {
+        lock_order(s, order_number);
         const auto facts = facts_of(s, order_number);
         if (!facts) {
             throw Error(orders::errors::unknown, order_number);

@@ -39,11 +39,13 @@ std::vector<std::string_view> state_list(Queue queue) {
 // (state, updated_at, id) per state, merged — never a sort of the whole queue.
 std::string oldest_ids(Queue queue, long long count) {
     std::string sql;
+    int n = 0;
     for (const auto state : state_list(queue)) {
         sql += sql.empty() ? "" : " UNION ALL ";
+        // PostgreSQL (before 16) wants every subquery in FROM named.
         sql += fmt::format("SELECT * FROM (SELECT id, updated_at FROM orders WHERE state = '{}' "
-                           "ORDER BY updated_at, id LIMIT {})",
-                           state, count);
+                           "ORDER BY updated_at, id LIMIT {}) AS in_state_{}",
+                           state, count, n++);
     }
     return sql;
 }
@@ -128,14 +130,16 @@ QueueItem item_from(const soci::row& row) {
     return item;
 }
 
-// "%text%" for LIKE, with the wildcards of the text itself escaped.
+// "%text%" for LIKE, with the wildcards of the text itself escaped. The database lowers both
+// sides (LOWER), so the search ignores case as far as its LOWER does (SQLite: A–Z;
+// PostgreSQL: every letter).
 std::string like_pattern(std::string_view text) {
     std::string pattern = "%";
     for (const char c : text) {
         if (c == '%' || c == '_' || c == '\\') {
             pattern += '\\';
         }
-        pattern += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        pattern += c;
     }
     return pattern + "%";
 }
@@ -402,8 +406,8 @@ SearchResult WorkQueues::search(std::string_view raw, int limit) const {
             "certificate_serial = :serial2)";
         const bool by_name = text.size() >= 3 && !scanned_sha256;
         if (by_name) {
-            where += " OR LOWER(cert.subject) LIKE :pattern ESCAPE '\\' OR LOWER(a.document) LIKE "
-                     ":pattern2 ESCAPE '\\'";
+            where += " OR LOWER(cert.subject) LIKE LOWER(:pattern) ESCAPE '\\' OR "
+                     "LOWER(a.document) LIKE LOWER(:pattern2) ESCAPE '\\'";
         }
         const auto query = kItemColumns + where +
                            " ORDER BY o.created_at DESC, o.id DESC LIMIT :limit";
