@@ -4,6 +4,7 @@
 // order signed with the new card; the refused cards each get their answer; the audit log holds.
 #include "integration/integration_support.hpp"
 #include "integration/card_signing_support.hpp"
+#include "support/services.hpp"
 #include "support/smtp_sink.hpp"
 
 #include "authority/holder_receipt.hpp"
@@ -30,9 +31,21 @@ using ::testing::HasSubstr;
 constexpr const char* kDemoPin = "123456";
 constexpr int kNotEligible = 4;  // `sigcard follow-up` exit code for a refused card
 
-class FollowUpEndToEndTest : public TrustCenterTest {
+// The whole way on SQLite and on PostgreSQL (a schema of its own; scripts/test starts the cluster).
+class FollowUpEndToEndTest : public TrustCenterTest,
+                             public ::testing::WithParamInterface<std::string> {
 protected:
     void SetUp() override {
+        if (GetParam() == "postgresql") {
+            SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
+            storage::Database admin(std::string("postgresql:") + conninfo, 1);
+            admin.with_session([](soci::session& s) {
+                s << "DROP SCHEMA IF EXISTS follow_up_e2e CASCADE";
+                s << "CREATE SCHEMA follow_up_e2e";
+            });
+            postgresql_url_ =
+                std::string("postgresql:") + conninfo + " options='-csearch_path=follow_up_e2e'";
+        }
         TrustCenterTest::SetUp();
         for (const auto* step : {"demo cards", "demo operators"}) {
             const auto made = sigcard(std::string(step) + " --dir " + dir().string());
@@ -44,6 +57,13 @@ protected:
                                 "--valid-from 2025-01-01 --dir {}",
                                 (tmp_.path() / "agb.txt").string(), dir().string()));
         ASSERT_EQ(terms.status, 0) << terms.output;
+    }
+
+    std::string init_arguments() const override {
+        return postgresql_url_.empty() ? "" : "--database \"" + postgresql_url_ + "\"";
+    }
+    std::string database_url() const override {
+        return postgresql_url_.empty() ? TrustCenterTest::database_url() : postgresql_url_;
     }
 
     void start_portal() {
@@ -153,9 +173,10 @@ protected:
     std::unique_ptr<RunningProcess> portal_;
     std::string portal_url_;
     int portal_runs_ = 0;
+    std::string postgresql_url_;
 };
 
-TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) {
+TEST_P(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) {
     // Mails go through a real SMTP server (the sink), as configured in sigcard.toml.
     SmtpSink sink(tmp_.path());
     const auto toml_path = dir() / "sigcard.toml";
@@ -426,14 +447,16 @@ TEST_F(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(intact.status, 0) << intact.output;
     EXPECT_THAT(intact.output, HasSubstr("intact"));
     portal_.reset();
-    const auto tamper = run_command(
-        fmt::format("sqlite3 {} \"UPDATE audit_log SET details = '{{}}' WHERE seq = 5\"",
-                    (dir() / "sigcard.db").string()));
-    ASSERT_EQ(tamper.status, 0) << tamper.output;
+    storage::Database(database_url(), 1).with_session([](soci::session& s) {
+        s << "UPDATE audit_log SET details = '{}' WHERE seq = 5";
+    });
     const auto broken = sigcard("audit verify --dir " + dir().string());
     EXPECT_EQ(broken.status, 3) << broken.output;
     EXPECT_THAT(broken.output, HasSubstr("seq 5"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, FollowUpEndToEndTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace sigcard::testing

@@ -128,7 +128,7 @@ protected:
     virtual std::string init_arguments() const { return {}; }
 
     std::filesystem::path dir() const { return tmp_.path() / "tc"; }
-    std::string database_url() const { return "sqlite:" + (dir() / "sigcard.db").string(); }
+    virtual std::string database_url() const { return "sqlite:" + (dir() / "sigcard.db").string(); }
     // The card store production writes to, which the holders' readers see.
     std::string softhsm_env() const {
         return "SOFTHSM2_CONF=" + (dir() / "card-store" / "softhsm2.conf").string();
