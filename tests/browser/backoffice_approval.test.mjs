@@ -7,7 +7,7 @@
 // the queue and the order page in German and English.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
@@ -149,7 +149,7 @@ test('a new order\'s first approval is voided when the registration officer chan
   }
 });
 
-test('a rejection needs a reason, is signed with the card, and the applicant reads the reason', { timeout: 240000 }, async () => {
+test('a rejection needs a reason, is signed with the card, and the applicant reads the reason; retention later deletes its personal data class by class', { timeout: 240000 }, async () => {
   const page = await demo.browser.context.newPage();
   const watch = watchPage(page);
   try {
@@ -172,11 +172,39 @@ test('a rejection needs a reason, is signed with the card, and the applicant rea
     await page.waitForURL(/&entschieden=reject$/, { timeout: 30000 });
     await confirmation.close();
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'rejected');
+    assert.match(await page.locator('#entered-data').innerText(), new RegExp(applicant['contact-email']));
     await logOut(page);
 
     await page.goto(applicantPage);
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'rejected');
     assert.match(await page.locator('#rejection-reason').innerText(), /Reason: Die Zulassung ist nicht nachgewiesen\./);
+
+    // Retention: with the rejected orders' periods set to no days (the signed order's kept), the
+    // run deletes this order's personal data class by class, once; the back office shows it.
+    const config = path.join(demo.tc.dir, 'sigcard.toml');
+    const toml = await readFile(config, 'utf8');
+    const shortened = toml.replace(
+      /(\[retention\.(entered_data|proofs|postident_results|mails|identification)\]\s*\nended_days = )\d+/g, '$10');
+    assert.equal((shortened.match(/ended_days = 0/g) ?? []).length, 5, shortened);
+    await writeFile(config, shortened);
+    try {
+      const ran = await demo.tc.sigcard('retention', 'run');
+      const classes = ran.split('\n').filter((line) => line.startsWith(`${order}\t`)).map((line) => line.split('\t')[1]).sort();
+      assert.deepEqual(classes, ['entered_data', 'identification', 'mails', 'postident_results', 'proofs']);
+      assert.doesNotMatch(await demo.tc.sigcard('retention', 'run'), new RegExp(order));
+    } finally {
+      await writeFile(config, toml);
+    }
+    await signInOperator(demo, page, 'Demo Op Bernd Freigabe', 'en');
+    await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
+    assert.equal(await page.locator('#retention-deletions li').count(), 5);
+    assert.match(await page.locator('#retention-deletions').innerText(), /Entered data \(contact, addresses, revocation password\)/);
+    assert.doesNotMatch(await page.locator('#entered-data').innerText(), new RegExp(applicant['contact-email']));
+    await logOut(page);
+    // The signed application is kept for its own period: the applicant's page still names it.
+    await page.goto(applicantPage);
+    assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'rejected');
+    assert.match(await demo.tc.sigcard('audit', 'verify'), /intact/);
     assert.deepEqual(watch.problems, []);
   } finally {
     await page.close();

@@ -152,6 +152,22 @@ std::vector<Deletion> delete_id_copies(storage::Database& db, std::int64_t now) 
 
 }  // namespace
 
+std::vector<StoredDeletion> deletions_of(storage::Database& db, const std::string& order_number) {
+    return db.with_session([&](soci::session& s) {
+        std::vector<StoredDeletion> out;
+        soci::rowset<soci::row> rows =
+            (s.prepare << "SELECT d.record_class, d.reason, d.deleted_at FROM retention_deletions d "
+                          "JOIN orders o ON o.id = d.order_id WHERE o.order_number = :n ORDER BY "
+                          "d.deleted_at, d.record_class",
+             soci::use(order_number));
+        for (const auto& row : rows) {
+            out.push_back({row.get<std::string>(0), row.get<std::string>(1),
+                           storage::row_int64(row, 2)});
+        }
+        return out;
+    });
+}
+
 int delete_due_id_copies(storage::Database& db, std::int64_t now) {
     return int(delete_id_copies(db, now).size());
 }

@@ -27,6 +27,14 @@ struct Deletion {
 // how many pages.
 int delete_due_id_copies(storage::Database& db, std::int64_t now);
 
+// What was deleted of an order, oldest first.
+struct StoredDeletion {
+    std::string record_class;
+    std::string reason;
+    std::int64_t deleted_at = 0;
+};
+std::vector<StoredDeletion> deletions_of(storage::Database& db, const std::string& order_number);
+
 class RecordKeeper {
 public:
     RecordKeeper(storage::Database& db, const config::Retention& schedule)

@@ -9,6 +9,7 @@
 #include "orders/order_errors.hpp"
 #include "authority/order_production.hpp"
 #include "invoices/invoices.hpp"
+#include "retention/retention.hpp"
 #include "orders/order_fields.hpp"
 #include "portal/api_support.hpp"
 #include "portal/backoffice/backoffice_refusals.hpp"
@@ -94,6 +95,21 @@ PageValues item_values(const PageRequest& page, const sigcard::backoffice::Queue
                                                                   : (en ? "certificate expires" : "Zertifikat läuft ab"));
     v.set("certificate_serial", item.certificate_serial);
     return v;
+}
+
+// A class of records the retention schedule deletes ([retention] in sigcard.toml).
+std::string record_class_label(const std::string& record_class, bool en) {
+    static const std::map<std::string, std::pair<std::string, std::string>> labels{
+        {"entered_data", {"Eingegebene Daten (Kontakt, Adressen, Sperrkennwort)",
+                          "Entered data (contact, addresses, revocation password)"}},
+        {"proofs", {"Nachweise", "Proofs"}},
+        {"postident_results", {"PostIdent-Ergebnisse", "PostIdent results"}},
+        {"mails", {"E-Mail-Protokoll", "Mail records"}},
+        {"identification", {"Identifizierung und Ausweiskopie", "Identification and ID copy"}},
+        {"signed_order", {"Unterschriebener Auftrag", "Signed order"}},
+    };
+    const auto it = labels.find(record_class);
+    return it == labels.end() ? record_class : (en ? it->second.second : it->second.first);
 }
 
 }  // namespace
@@ -312,6 +328,17 @@ http::Response BackofficePages::order_view(PageRequest& page, const Session& ses
     if (const auto invoice = invoices::invoice_of(context_.db, number)) {
         values.set("invoice_number", invoice->number);
     }
+    // What the retention schedule deleted of it.
+    PageValues deletions{PageValues::type::list};
+    for (const auto& d : retention::deletions_of(context_.db, number)) {
+        PageValues row;
+        row.set("record_class", d.record_class);
+        row.set("label", record_class_label(d.record_class, en));
+        row.set("deleted_at", pages::format_date_time(d.deleted_at, page.language));
+        deletions.push_back(row);
+    }
+    values.set("has_deletions", !deletions.is_empty_list());
+    values.set("deletions", deletions);
 
     // Who works on it.
     std::string claimed_by;
