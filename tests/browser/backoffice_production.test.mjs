@@ -24,6 +24,7 @@ import {
 
 const run = promisify(execFile);
 let demo;
+let firstOrdersCode;  // the first test's activation code, tried on another order later
 before(async () => { demo = await startDemo({ operators: true }); });
 after(async () => { await demo?.stop(); });
 
@@ -47,6 +48,7 @@ test('a new order produced from the queue, shipped with tracking numbers and act
     assert.match(letter.text, new RegExp(applicant['shipping-name'] ?? 'Mustermann'));
     assert.ok(letter.pin, letter.text);
     assert.ok(letter.code, letter.text);
+    firstOrdersCode = letter.code;
     // Printed once: the order moved on, and producing again is refused.
     await page.goto(demo.backofficeUrl(`/auftrag?auftrag=${order}&lang=en`));
     assert.equal(await page.locator('#order-state').getAttribute('data-state'), 'in_production');
@@ -206,13 +208,28 @@ test('a follow-up order through both approvals, production, shipping, invoice an
     assert.equal(await page.locator(`#queue-items tr[data-order="${order}"]`).count(), 1);
     await logOut(page);
 
-    // The holder: tracking numbers, then the code from the PIN letter.
-    await lookUpStatus(page, demo.url('/status?lang=de'), order, holderData['contact-email']);
+    // The holder: tracking numbers; another order's code is refused; then the code from the
+    // PIN letter; used once, it is refused again.
+    await lookUpStatus(page, demo.url('/status?lang=en'), order, holderData['contact-email']);
     assert.equal(await page.locator('#card-tracking').innerText(), 'JJD0004444444');
+    assert.ok(firstOrdersCode);
+    watch.expectStatus('/empfang/code', 422);
+    await page.locator('#activation-code').fill(firstOrdersCode);
+    await page.locator('#activation-submit').click();
+    await page.waitForLoadState('load');
+    assert.match(await page.locator('main').innerText(), /The activation code is not right/);
+    await lookUpStatus(page, demo.url('/status?lang=de'), order, holderData['contact-email']);
     await page.locator('#activation-code').fill(letter.code);
     await Promise.all([page.waitForURL(/\/empfang\/bestaetigt$/), page.locator('#activation-submit').click()]);
     await lookUpStatus(page, demo.url('/status?lang=en'), order, holderData['contact-email']);
     assert.match(await page.locator('#status-state').innerText(), /active|aktiv/i);
+    watch.expectStatus('/empfang/code', 409);
+    const reused = await page.request.post(demo.url('/empfang/code'), {
+      form: { csrf_token: await page.locator('input[name=csrf_token]').first().inputValue(), code: letter.code },
+    });
+    assert.equal(reused.status(), 409);
+    await lookUpStatus(page, demo.url('/status?lang=en'), order, holderData['contact-email']);
+    assert.match(await page.locator('#status-state').innerText(), /active/i);
     // Gone from the receipt queue.
     await signInOperator(demo, page, 'Demo Op Elif Versand', 'en');
     await page.goto(demo.backofficeUrl('/arbeit?liste=receipt&lang=en'));

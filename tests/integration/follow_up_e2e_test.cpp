@@ -8,6 +8,7 @@
 #include "support/smtp_sink.hpp"
 
 #include "authority/holder_receipt.hpp"
+#include "authority/order_production.hpp"
 #include "authority/revocations.hpp"
 #include "common/clock.hpp"
 
@@ -299,9 +300,16 @@ TEST_P(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_THAT(by_bernd.output, HasSubstr("is approved (second approval)"));
     const auto produce =
         sigcard(fmt::format("card produce --order {} --label {} "
-                            "--transport-pin 123456 --dir {}",
-                            order, quoted("Erika Folgekarte"), dir().string()));
+                            "--transport-pin 123456 --pin-letter {} --dir {}",
+                            order, quoted("Erika Folgekarte"),
+                            (tmp_.path() / "pin-letter.pdf").string(), dir().string()));
     ASSERT_EQ(produce.status, 0) << produce.output;
+    // The activation code, as the holder reads it in the PIN letter.
+    const auto letter = run_command("pdftotext -enc UTF-8 " +
+                                    (tmp_.path() / "pin-letter.pdf").string() + " -");
+    const auto activation_code =
+        capture(letter.output, R"(\b([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})\b)");
+    ASSERT_FALSE(activation_code.empty()) << letter.output;
     const auto new_serial = capture(produce.output, R"(certificate serial ([0-9a-f]+))");
     const auto old_serial = old_certificate_serial("erika-mustermann");
     EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::on_hold);
@@ -313,8 +321,9 @@ TEST_P(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
     EXPECT_EQ(new_card->remote_renewals, old_card->remote_renewals + 1);
     EXPECT_EQ(new_card->identified_at, old_card->identified_at);
     EXPECT_EQ(new_card->identification_method, old_card->identification_method);
-    // Produced, not yet sent: the activation code comes out once, with the PIN.
-    EXPECT_THAT(produce.output, ::testing::ContainsRegex("Activation code: [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}"));
+    // Produced, not yet sent: PIN and activation code come out once, in the letter only.
+    EXPECT_THAT(produce.output, HasSubstr("PIN letter (PIN and activation code, printed once)"));
+    EXPECT_THAT(produce.output, ::testing::Not(HasSubstr(activation_code)));
     EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
                 HasSubstr("state:        in_production"));
     const auto untracked =
@@ -384,9 +393,28 @@ TEST_P(FollowUpEndToEndTest, OrderApprovalProductionReceiptAndSecondGeneration) 
                     HasSubstr("state:        shipped"));
     }
 
-    // Receipt: the hold is released and the order is active.
-    const auto receipt = sigcard(fmt::format("order receipt {} --dir {}", order, dir().string()));
-    ASSERT_EQ(receipt.status, 0) << receipt.output;
+    // Receipt with the activation code from the PIN letter: refused after its deadline and when
+    // wrong (counted), then the right code releases the hold; used once, it no longer works.
+    {
+        authority::TrustCenter tc(dir());
+        authority::TrustCenterOrders desk(tc);
+        const auto now = unix_now();
+        const auto refused_with = [&](const std::string& code, std::int64_t at) {
+            try {
+                authority::confirm_receipt_with_code(desk, order, Secret(code), at);
+            } catch (const Error& e) {
+                return std::string(e.id());
+            }
+            return std::string("activated");
+        };
+        const auto late = now + (tc.config().policy.activation_days + 1) * 86400LL;
+        EXPECT_EQ(refused_with(activation_code, late), "receipt.code_expired");
+        EXPECT_EQ(refused_with("AAAA-BBBB-CCCC", now), "receipt.code_wrong");
+        EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::on_hold);
+        EXPECT_EQ(authority::confirm_receipt_with_code(desk, order, Secret(activation_code), now),
+                  new_serial);
+        EXPECT_EQ(refused_with(activation_code, now), "order.not_shipped");
+    }
     EXPECT_EQ(certificate(new_serial).status, pki::CertificateStatus::good);
     EXPECT_EQ(card(new_serial)->state, cards::CardState::active);
     EXPECT_THAT(sigcard(fmt::format("order show {} --dir {}", order, dir().string())).output,
