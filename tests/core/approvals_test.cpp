@@ -21,6 +21,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <thread>
@@ -39,19 +41,26 @@ struct OperatorCard {
     ossl::X509Ptr certificate;
 };
 
-// An empty schema of its own on PostgreSQL when the test's parameter asks for it and scripts/test
-// started the cluster (SetUp fails or skips otherwise); SQLite when it does not.
+// On PostgreSQL an empty schema of this process's own (ctest runs the tests side by side), when
+// the test's parameter asks for it and scripts/test started the cluster (SetUp fails or skips
+// otherwise); SQLite when it does not. Dropped again when the test ends.
+std::string schema_name() { return "approvals_test_" + std::to_string(::getpid()); }
+
+void drop_schema(const char* conninfo) {
+    storage::Database admin(std::string("postgresql:") + conninfo, 1);
+    admin.with_session(
+        [](soci::session& s) { s << "DROP SCHEMA IF EXISTS " + schema_name() + " CASCADE"; });
+}
+
 std::string database_for(const std::string& kind) {
     const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
     if (kind != "postgresql" || conninfo == nullptr) {
         return "";
     }
+    drop_schema(conninfo);
     storage::Database admin(std::string("postgresql:") + conninfo, 1);
-    admin.with_session([](soci::session& s) {
-        s << "DROP SCHEMA IF EXISTS approvals_test CASCADE";
-        s << "CREATE SCHEMA approvals_test";
-    });
-    return std::string("postgresql:") + conninfo + " options='-csearch_path=approvals_test'";
+    admin.with_session([](soci::session& s) { s << "CREATE SCHEMA " + schema_name(); });
+    return std::string("postgresql:") + conninfo + " options='-csearch_path=" + schema_name() + "'";
 }
 
 // Every test on SQLite and on PostgreSQL.
@@ -61,6 +70,12 @@ protected:
         if (GetParam() == "postgresql") {
             SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
             (void)conninfo;
+        }
+    }
+    void TearDown() override {
+        const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
+        if (GetParam() == "postgresql" && conninfo != nullptr) {
+            drop_schema(conninfo);
         }
     }
 
