@@ -13,7 +13,10 @@
 
 #include <gmock/gmock.h>
 
+#include <latch>
 #include <regex>
+#include <set>
+#include <thread>
 
 namespace sigcard::testing {
 namespace {
@@ -113,6 +116,49 @@ TEST_F(FollowUpApiTest, SameSignedDocumentTwiceGivesOneOrder) {
     EXPECT_TRUE(second.body["already_submitted"].get<bool>());
     EXPECT_EQ(second.body["order_number"], first.body["order_number"]);
     EXPECT_EQ(counts(), after_first);
+}
+
+// The same signed order sent on eight connections at the same moment (a holder's double click,
+// a retry racing the first try): one order, one 201, every other answer names the same order.
+TEST_F(FollowUpApiTest, TheSameSubmissionOnEightConnectionsAtOnceGivesOneOrder) {
+    const auto d = draft_for("pinpad");
+    const std::string document = d["document"];
+    const auto cms = sign("pinpad", document);
+    const auto before = counts();
+    const std::string body = json{{"nonce", d["nonce"]},
+                                  {"document_base64", base64(document)},
+                                  {"signature_base64", base64(cms)}}
+                                 .dump();
+    constexpr int kConnections = 8;
+    std::latch start(kConnections);
+    std::vector<ApiAnswer> answers(kConnections);
+    std::vector<std::thread> senders;
+    for (int i = 0; i < kConnections; ++i) {
+        senders.emplace_back([&, i] {
+            auto http = client();
+            start.arrive_and_wait();
+            answers[i] = answer_of(
+                http.post(portal_->base_url() + "/api/v1/follow-up/orders", body, "application/json"));
+        });
+    }
+    for (auto& t : senders) {
+        t.join();
+    }
+    int created = 0;
+    std::set<std::string> numbers;
+    for (const auto& a : answers) {
+        ASSERT_TRUE(a.status == 201 || a.status == 200) << a.raw;
+        created += a.status == 201 ? 1 : 0;
+        if (a.status == 200) {
+            EXPECT_TRUE(a.body["already_submitted"].get<bool>()) << a.raw;
+        }
+        numbers.insert(a.body["order_number"].get<std::string>());
+    }
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(numbers.size(), 1u);
+    const auto after = counts();
+    EXPECT_EQ(after.orders, before.orders + 1);
+    EXPECT_EQ(after.used_drafts, before.used_drafts + 1);
 }
 
 TEST_F(FollowUpApiTest, OrderStatusWithWrongEmailIsNotFound) {
