@@ -539,6 +539,13 @@ TEST_F(FollowUpApiTest, PortalLogHoldsNoPersonalData) {
 
     const auto log = portal_->log();
     EXPECT_THAT(log, HasSubstr("/api/v1/follow-up/orders"));
+    // Run by ctest once more after every hostile input of follow_up_api_input_test in the same
+    // process, so against the same portal (tests/CMakeLists.txt): then its log must show them.
+    if (std::getenv("SIGCARD_LOG_AFTER_EVERY_INPUT") != nullptr) {
+        EXPECT_THAT(log, HasSubstr("http POST /api/v1/follow-up/eligibility 415 "));
+        EXPECT_THAT(log, HasSubstr(" 413 "));  // the body over the limit, refused unread
+        EXPECT_THAT(log, HasSubstr("http POST /api/v1/follow-up/drafts 422 "));
+    }
     for (const std::string personal :
          {"log-probe@example.com", "LOG-PROBE", "erika@example.com", "holder@example.com",
           "Heidestraße", "12345678", "Mustermann", "Schmitz", "not-an-email"}) {
