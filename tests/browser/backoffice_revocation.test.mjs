@@ -68,6 +68,19 @@ test('the holder revokes online with the revocation password; OCSP answers revok
     assert.match(await tryOnline(page, order, holderData['revocation-password'], { confirm: false }),
       /confirm that the certificate is to be revoked for good/);
     assert.equal(await ocspStatus(serial), 'good');
+    // Every form of the receipt and the revocation refuses a token that is not the session's,
+    // the right password included: nothing revoked.
+    for (const formPath of ['/sperren', '/sperren/karte', '/sperren/anfrage', '/sperren/karte/signatur',
+      '/empfang/code', '/empfang/anfrage', '/empfang']) {
+      watch.expectStatus(formPath, 403);
+      const forged = await page.request.post(demo.url(formPath), {
+        form: { csrf_token: 'f'.repeat(64), order_number: order, revocation_password: holderData['revocation-password'],
+          confirm: '1', code: 'AAAA-BBBB-CCCC' },
+      });
+      assert.equal(forged.status(), 403, formPath);
+      assert.match(await forged.text(), /page\.csrf_invalid/, formPath);
+    }
+    assert.equal(await ocspStatus(serial), 'good');
 
     await tryOnline(page, order, holderData['revocation-password']);
     const revokedAt = Date.now();
