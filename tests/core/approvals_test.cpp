@@ -16,6 +16,7 @@
 #include "signature/cades.hpp"
 #include "support/error_id.hpp"
 #include "support/new_order_application.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 
 #include <gtest/gtest.h>
@@ -46,21 +47,12 @@ struct OperatorCard {
 // otherwise); SQLite when it does not. Dropped again when the test ends.
 std::string schema_name() { return "approvals_test_" + std::to_string(::getpid()); }
 
-void drop_schema(const char* conninfo) {
-    storage::Database admin(std::string("postgresql:") + conninfo, 1);
-    admin.with_session(
-        [](soci::session& s) { s << "DROP SCHEMA IF EXISTS " + schema_name() + " CASCADE"; });
-}
-
 std::string database_for(const std::string& kind) {
     const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
     if (kind != "postgresql" || conninfo == nullptr) {
         return "";
     }
-    drop_schema(conninfo);
-    storage::Database admin(std::string("postgresql:") + conninfo, 1);
-    admin.with_session([](soci::session& s) { s << "CREATE SCHEMA " + schema_name(); });
-    return std::string("postgresql:") + conninfo + " options='-csearch_path=" + schema_name() + "'";
+    return ::sigcard::testing::fresh_postgresql_schema(conninfo, schema_name());
 }
 
 // Every test on SQLite and on PostgreSQL.
@@ -75,7 +67,7 @@ protected:
     void TearDown() override {
         const char* conninfo = std::getenv("SIGCARD_TEST_POSTGRESQL");
         if (GetParam() == "postgresql" && conninfo != nullptr) {
-            drop_schema(conninfo);
+            ::sigcard::testing::drop_postgresql_schema(conninfo, schema_name());
         }
     }
 

@@ -6,6 +6,7 @@
 #include "core/pki_fixture.hpp"
 #include "orders/price.hpp"
 #include "orders/terms.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 
 #include <fmt/format.h>
@@ -100,16 +101,7 @@ TEST_F(InvoicesTest, TheCsvQuotesEveryTextAndRunsNoFormula) {
 // its number: the invoices that stay are numbered 1, 2, 3, … without a gap or a twin.
 TEST(InvoicesOnPostgresql, ConcurrentShipmentsNumberWithoutGapsOrTwins) {
     SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
-    {
-        storage::Database admin(std::string("postgresql:") + conninfo, 1);
-        admin.with_session([](soci::session& s) {
-            s << "DROP SCHEMA IF EXISTS invoices_test CASCADE";
-            s << "CREATE SCHEMA invoices_test";
-        });
-    }
-    storage::Database db(std::string("postgresql:") + conninfo +
-                             " options='-csearch_path=invoices_test'",
-                         4);
+    storage::Database db(testing::fresh_postgresql_schema(conninfo, "invoices_test"), 4);
     db.migrate();
     orders::TermsCatalogue(db).publish("AGB", "2026-01", kNow - 86400, "operator:test");
     constexpr int kOrders = 48;

@@ -11,6 +11,7 @@
 #include "orders/terms.hpp"
 #include "pki_fixture.hpp"
 #include "support/new_order_application.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
@@ -350,16 +351,7 @@ namespace {
 // order per submission key also there, the proofs sealed, cancel and expiry.
 TEST(NewOrdersOnPostgresql, StoresFindsCancelsAndExpiresLikeOnSqlite) {
     SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
-    {
-        storage::Database admin(std::string("postgresql:") + conninfo, 1);
-        admin.with_session([](soci::session& s) {
-            s << "DROP SCHEMA IF EXISTS new_order_test CASCADE";
-            s << "CREATE SCHEMA new_order_test";
-        });
-    }
-    storage::Database db(std::string("postgresql:") + conninfo +
-                             " options='-csearch_path=new_order_test'",
-                         2);
+    storage::Database db(testing::fresh_postgresql_schema(conninfo, "new_order_test"), 2);
     db.migrate();
     auto config = pki::testing::test_config();
     const std::int64_t now = 1'796'000'000;

@@ -12,6 +12,7 @@
 #include "pki_fixture.hpp"
 #include "support/new_order_application.hpp"
 #include "support/postident_fake.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 #include "support/zip_writer.hpp"
@@ -321,16 +322,7 @@ TEST_F(PostIdentImportTest, AZipWithUnsafeNamesOrThatUnpacksBeyondItsLimitsIsRef
 // The same import on PostgreSQL, in a schema of its own.
 TEST(PostIdentImportOnPostgresql, IdentifiesReviewsAndRefusesLikeOnSqlite) {
     SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
-    {
-        storage::Database admin(std::string("postgresql:") + conninfo, 1);
-        admin.with_session([](soci::session& s) {
-            s << "DROP SCHEMA IF EXISTS postident_test CASCADE";
-            s << "CREATE SCHEMA postident_test";
-        });
-    }
-    storage::Database db(std::string("postgresql:") + conninfo +
-                             " options='-csearch_path=postident_test'",
-                         2);
+    storage::Database db(testing::fresh_postgresql_schema(conninfo, "postident_test"), 2);
     db.migrate();
     const auto config = pki::testing::test_config();
     const std::int64_t now = 1'796'000'000;

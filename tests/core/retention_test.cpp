@@ -15,6 +15,7 @@
 #include "pki_fixture.hpp"
 #include "support/new_order_application.hpp"
 #include "support/postident_fake.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
@@ -237,16 +238,7 @@ TEST(Retention, DeletesEachClassOnItsScheduleOnceAndAuditedOnSqlite) {
 
 TEST(Retention, DeletesEachClassOnItsScheduleOnceAndAuditedOnPostgresql) {
     SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
-    {
-        storage::Database admin(std::string("postgresql:") + conninfo, 1);
-        admin.with_session([](soci::session& s) {
-            s << "DROP SCHEMA IF EXISTS retention_test CASCADE";
-            s << "CREATE SCHEMA retention_test";
-        });
-    }
-    storage::Database db(std::string("postgresql:") + conninfo +
-                             " options='-csearch_path=retention_test'",
-                         2);
+    storage::Database db(testing::fresh_postgresql_schema(conninfo, "retention_test"), 2);
     check_retention(db);
 }
 

@@ -4,6 +4,7 @@
 // order signed with the new card; the refused cards each get their answer; the audit log holds.
 #include "integration/integration_support.hpp"
 #include "integration/card_signing_support.hpp"
+#include "support/postgresql_schema.hpp"
 #include "support/services.hpp"
 #include "support/smtp_sink.hpp"
 
@@ -39,13 +40,7 @@ protected:
     void SetUp() override {
         if (GetParam() == "postgresql") {
             SIGCARD_TEST_POSTGRESQL_OR_END(conninfo);
-            storage::Database admin(std::string("postgresql:") + conninfo, 1);
-            admin.with_session([](soci::session& s) {
-                s << "DROP SCHEMA IF EXISTS follow_up_e2e CASCADE";
-                s << "CREATE SCHEMA follow_up_e2e";
-            });
-            postgresql_url_ =
-                std::string("postgresql:") + conninfo + " options='-csearch_path=follow_up_e2e'";
+            postgresql_url_ = fresh_postgresql_schema(conninfo, "follow_up_e2e");
         }
         TrustCenterTest::SetUp();
         for (const auto* step : {"demo cards", "demo operators"}) {
