@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include <future>
+#include <latch>
 
 namespace sigcard::portal::pages::testing {
 namespace {
@@ -477,12 +478,18 @@ TEST_F(WizardTest, TwoSignaturesSentAtOnceGiveOneOrderAndBothTabsTheConfirmation
     // a double click send them while the first is still on its way to the database.
     const auto first_cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
     const auto second_cms = signature::create_cades(key, cert.get(), ossl::as_bytes(document));
+    // Both tabs' connections are open (a new one's TLS handshake on a loaded machine would let
+    // the first order finish before the second is sent), and both are sent at once.
+    ASSERT_EQ(other_tab.get("/folgeauftrag/signatur").status, 200);
+    std::latch ready(2);
     auto second = std::async(std::launch::async, [&] {
-        return other_tab.post(
-            "/folgeauftrag/signatur",
+        const auto body =
             form({{"signature_base64", encoding::to_base64(second_cms.data(), second_cms.size())},
-                  {"csrf_token", browser.csrf()}}));
+                  {"csrf_token", browser.csrf()}});
+        ready.arrive_and_wait();
+        return other_tab.post("/folgeauftrag/signatur", body);
     });
+    ready.arrive_and_wait();
     const auto first =
         browser.submit("/folgeauftrag/signatur",
                        {{"signature_base64", encoding::to_base64(first_cms.data(), first_cms.size())}});
