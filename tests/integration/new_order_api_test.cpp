@@ -5,10 +5,15 @@
 #include "integration/follow_up_api_support.hpp"
 #include "support/new_order_application.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 namespace sigcard::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 class NewOrderApiTest : public FollowUpApiTest {
 protected:
@@ -156,6 +161,30 @@ TEST_F(NewOrderApiTest, AnApplicationOverTheSizeLimitIsRefusedWhole) {
                                      std::string(2 * 1024 * 1024, 'x'), "application/json");
     EXPECT_EQ(other.status, 413);
     EXPECT_EQ(new_orders(), before);
+}
+
+// The applicant's personal data never reaches the portal's log: checked here against the
+// requests of this test, and by ctest once more after every test of this suite in one process,
+// so against one portal (tests/CMakeLists.txt: integration_portal_log_after_every_application).
+TEST_F(NewOrderApiTest, PortalLogHoldsNoApplicantsData) {
+    auto body = application();
+    body["person"]["surname"] = "Logprobe";
+    body["person"]["birth_date"] = "2015-01-01";  // refused: under age
+    EXPECT_EQ(apply(body).status, 422);
+    const auto accepted = apply(application(), "log-probe-key");
+    EXPECT_EQ(accepted.status, 201) << accepted.raw;
+    const auto log = portal_->log();
+    EXPECT_THAT(log, HasSubstr("http POST /api/v1/new-orders 422 "));
+    EXPECT_THAT(log, HasSubstr("http POST /api/v1/new-orders 201 "));
+    if (std::getenv("SIGCARD_LOG_AFTER_EVERY_INPUT") != nullptr) {
+        EXPECT_THAT(log, HasSubstr("http POST /api/v1/new-orders 415 "));
+        EXPECT_THAT(log, HasSubstr(" 413 "));
+    }
+    for (const std::string personal :
+         {"Logprobe", "Mustermann", "Erika", "Gabler", "1980-08-12", "L01X00T47", "Heidestraße",
+          "erika@example.org", "1234567", "Sperre-2026!", "Muster"}) {
+        EXPECT_THAT(log, ::testing::Not(HasSubstr(personal))) << personal;
+    }
 }
 
 }  // namespace
