@@ -17,6 +17,17 @@ inline std::string base_url(std::string url) {
     return url;
 }
 
+// A new order's own page, behind the order's document key.
+inline std::string new_order_page(const std::string& portal_url, const std::string& order_number,
+                                  const std::string& key) {
+    return base_url(portal_url) + "/neuauftrag/" + order_number + "?key=" + key;
+}
+
+// The same link for the English page.
+inline std::string english(const std::string& link) {
+    return link + (link.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+}
+
 inline std::string date_de(std::int64_t unix_seconds) {
     const std::time_t t = unix_seconds;
     std::tm tm{};

@@ -151,7 +151,7 @@ MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
                            const OrderMailSettings& settings) {
     const auto key = settings.document_key(order_number);
     const auto base = base_url(settings.portal_url);
-    const auto status = fmt::format("{}/neuauftrag/{}?key={}", base, order_number, key);
+    const auto status = new_order_page(settings.portal_url, order_number, key);
     const auto document = [&](std::string_view name, std::string_view lang) {
         return fmt::format("{}/api/v1/new-orders/{}/{}.pdf?key={}&lang={}", base, order_number,
                            name, key, lang);
@@ -199,8 +199,8 @@ MailMessage new_order_mail(OrderMailKind kind, const std::string& order_number,
 MailMessage identification_declined_mail(const std::string& order_number, const std::string& email,
                                          const std::string& reason,
                                          const OrderMailSettings& settings) {
-    const auto status = fmt::format("{}/neuauftrag/{}?key={}", base_url(settings.portal_url),
-                                    order_number, settings.document_key(order_number));
+    const auto status =
+        new_order_page(settings.portal_url, order_number, settings.document_key(order_number));
     MailMessage message;
     message.to = email;
     message.subject = fmt::format("Ihre Identifizierung zum Auftrag {} wurde abgelehnt / Your "
@@ -343,10 +343,10 @@ int OrderMailer::deliver(OrderMailKind kind, std::int64_t now) {
 
     // Where the holder sees the order: a new order's page behind its key, else the status page.
     const auto status_link = [this](const DueMail& mail) {
-        const auto base = base_url(settings_.portal_url);
-        return mail.new_order ? fmt::format("{}/neuauftrag/{}?key={}", base, mail.order_number,
-                                            settings_.document_key(mail.order_number))
-                              : fmt::format("{}/status?auftrag={}", base, mail.order_number);
+        return mail.new_order ? new_order_page(settings_.portal_url, mail.order_number,
+                                               settings_.document_key(mail.order_number))
+                              : fmt::format("{}/status?auftrag={}", base_url(settings_.portal_url),
+                                            mail.order_number);
     };
     int sent = 0;
     const long long at = now;

@@ -112,8 +112,7 @@ MailMessage step_mail(OrderMailKind kind, const std::string& order_number, const
                       const std::string& status_link, const OrderMailSettings& settings) {
     MailMessage message;
     message.to = email;
-    const auto english_link =
-        status_link + (status_link.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+    const auto english_link = english(status_link);
     std::string subject_de, subject_en, text_de, text_en;
     switch (kind) {
         case OrderMailKind::identified:
@@ -169,8 +168,7 @@ MailMessage activation_reminder_mail(const std::string& order_number, const std:
     message.to = email;
     const auto day = iso_date(deadline);
     const auto german_day = date_de(deadline);
-    const auto english_link =
-        status_link + (status_link.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+    const auto english_link = english(status_link);
     message.subject = fmt::format("Bitte bestätigen Sie den Empfang Ihrer Karte bis {} / Please "
                                   "confirm receipt of your card by {}",
                                   german_day, day);
