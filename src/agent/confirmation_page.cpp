@@ -37,22 +37,54 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
 dt{font-weight:bold}dd{margin:0;word-break:break-all}
 )";
 
-std::string style_hash() {
-    const auto digest = ossl::sha256(ossl::as_bytes(style));
+// Each signing attempt opens a new window (Cross-Origin-Opener-Policy keeps the portal from
+// reusing one): a page whose request a newer one of the same portal superseded closes itself —
+// or, where the browser does not let it, says that it no longer counts.
+const std::string script = R"(
+(function () {
+  var id = document.documentElement.getAttribute("data-request");
+  if (!id) { return; }
+  function check() {
+    fetch("/confirm/" + id + "/state", { cache: "no-store", credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (state && state.superseded) {
+          document.getElementById("superseded").hidden = false;
+          window.close();
+        }
+      }, function () {});
+  }
+  setInterval(check, 1500);
+  document.addEventListener("visibilitychange", check);
+})();
+)";
+
+std::string hash_of(const std::string& text) {
+    const auto digest = ossl::sha256(ossl::as_bytes(text));
     return encoding::to_base64(digest.data(), digest.size());
 }
 
+std::string style_hash() {
+    return hash_of(style);
+}
+
 const std::string page_template = R"(<!DOCTYPE html>
-<html lang="de">
+<html lang="de" data-request="{{id}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SigCard – Signatur bestätigen / Confirm signature</title>
+<link rel="icon" href="data:,">
 <style>{{{style}}}</style>
+<script>{{{script}}}</script>
 </head>
 <body>
 <main>
 <h1>SigCard-Kartenagent <span class="en" lang="en">/ SigCard card agent</span></h1>
+<div class="alert" role="alert" id="superseded" hidden><p>Eine neuere Signaturanfrage ist in
+einem anderen Fenster geöffnet; dieses Fenster gilt nicht mehr. Sie können es schließen.</p>
+<p class="en" lang="en">A newer signature request is open in another window; this window no
+longer counts. You can close it.</p></div>
 {{#pending}}
 <p>Diese Webseite möchte, dass Sie mit Ihrer Signaturkarte eine qualifizierte elektronische
 Signatur erstellen: <span class="en" lang="en">This web site asks you to create a qualified
@@ -120,10 +152,15 @@ data error_data(const ErrorCode& code) {
 }
 
 http::Response render(const data& values, int status) {
+    // The browser's icon request is answered by the page's own (empty) icon, so it breaks no
+    // rule; the script may ask the agent only about its own request.
     static const std::string csp = "default-src 'none'; style-src 'sha256-" + style_hash() +
-                                   "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                                   "'; script-src 'sha256-" + hash_of(script) +
+                                   "'; connect-src 'self'; img-src data:; form-action 'self'; "
+                                   "frame-ancestors 'none'; base-uri 'none'";
     data page = values;
     page.set("style", style);
+    page.set("script", script);
     mustache renderer(page_template);
     auto response = http::Response::html(renderer.render(page), status);
     response.headers.set("Content-Security-Policy", csp);
@@ -142,11 +179,11 @@ http::Response render(const data& values, int status) {
 
 http::Response confirmation_page(const SigningRequest& request, int status) {
     data values;
+    values.set("id", request.id);
     switch (request.state) {
         case SigningState::pending:
         case SigningState::signing: {
             data pending;
-            pending.set("id", request.id);
             pending.set("confirmation_token", request.confirmation_token);
             pending.set("origin", request.origin);
             pending.set("token_label", request.token_label);

@@ -4,6 +4,8 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -160,7 +162,27 @@ http::Response confirm(AgentContext& context, const http::Request& request) {
     return sign(context, signing, form.pin ? &*form.pin : nullptr);
 }
 
+// GET /confirm/{id}/state, fetched by the confirmation page itself: whether a newer request of
+// the same portal superseded this one (the page then closes itself). Nothing else is told.
+http::Response state(AgentContext& context, const http::Request& request, const std::string& id) {
+    refuse_foreign_origin(context, request);
+    const auto site = request.headers.find("Sec-Fetch-Site");
+    if (site && *site != "same-origin") {
+        throw http::HttpError(errors::confirmation_refused, 403, "Sec-Fetch-Site " + std::string(*site));
+    }
+    const auto signing = is_request_id(id) ? context.requests.find(id) : std::nullopt;
+    const bool superseded = !signing || signing->superseded;
+    auto response = http::Response::json(nlohmann::json{{"superseded", superseded}}, signing ? 200 : 404);
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+}
+
 http::Response show(AgentContext& context, const http::Request& request) {
+    constexpr std::string_view state_suffix = "/state";
+    if (request.path_remainder.ends_with(state_suffix)) {
+        return state(context, request,
+                     request.path_remainder.substr(0, request.path_remainder.size() - state_suffix.size()));
+    }
     require_navigation(context, request);
     const std::string& id = request.path_remainder;
     const auto signing = is_request_id(id) ? context.requests.find(id) : std::nullopt;

@@ -73,6 +73,9 @@ SigningRequest SigningRequests::open(SigningRequest request, const std::string& 
             open_request.state = SigningState::refused;
             open_request.refusal = &errors::request_replaced;
         }
+        if (open_request.origin == request.origin) {
+            open_request.superseded = true;
+        }
     }
     // Kept past the portal's expiry (plus clock skew), after which the request is refused anyway.
     used_nonces_.emplace(nonce, portal_expiry + std::chrono::minutes(5));

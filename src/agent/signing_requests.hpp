@@ -37,6 +37,9 @@ struct SigningRequest {
     std::string signature;                       // CMS DER once signed
     const ErrorCode* refusal = nullptr;          // once refused
     const ErrorCode* last_card_error = nullptr;  // a wrong PIN, shown when the page asks again
+    // A newer request of the same origin was opened: this request's window has had its day
+    // (its page closes itself, src/agent/confirmation_page.cpp).
+    bool superseded = false;
 };
 
 class SigningRequests {

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "http/detail/pending_answer.hpp"
+#include "http/detail/request_reading.hpp"
 #include "http/detail/server_state.hpp"
 #include "http/rate_limiter.hpp"
 
@@ -14,13 +15,7 @@ namespace sigcard::http {
 
 namespace {
 
-using RequestParser = http::request_parser<http::string_body>;
 using Clock = std::chrono::steady_clock;
-
-struct Peer {
-    std::string address;
-    std::uint16_t port = 0;
-};
 
 Peer peer_of(const tcp::socket& socket) {
     beast::error_code ec;
@@ -55,43 +50,6 @@ void log_request(std::string_view method, std::string_view path, int status, std
     // Never the query string, the body or header values: they may carry personal data.
     spdlog::info("http {} {} {} {}B {:.1f}ms", method.empty() ? "-" : method,
                  path.empty() ? "-" : loggable_path(path), status, bytes, took.count());
-}
-
-// The protocol failures we answer before closing; others (EOF, reset, timeout) just close.
-std::optional<std::pair<const ErrorCode*, int>> refusal_for(const beast::error_code& ec) {
-    if (ec == http::error::body_limit) {
-        return std::pair{&errors::body_too_large, 413};
-    }
-    if (ec == http::error::header_limit) {
-        return std::pair{&errors::headers_too_large, 431};
-    }
-    // Every other parser error (bad method, target, version, field, chunk …) is a broken request.
-    const beast::error_code end_of_stream = http::error::end_of_stream;
-    if (ec.category() == end_of_stream.category() && ec != http::error::end_of_stream &&
-        ec != http::error::partial_message) {
-        return std::pair{&errors::bad_request, 400};
-    }
-    return std::nullopt;
-}
-
-Request make_request(RequestParser& parser, const Peer& peer, bool tls) {
-    auto& message = parser.get();
-    Request request;
-    request.method = std::string(message.method_string());
-    const std::string_view target = message.target();
-    const auto question = target.find('?');
-    request.path = std::string(target.substr(0, question));
-    for (const auto& field : message) {
-        request.headers.add(std::string(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    request.remote_address = peer.address;
-    request.remote_port = peer.port;
-    request.tls = tls;
-    if (question != std::string_view::npos) {
-        request.query = QueryParameters::parse(target.substr(question + 1));  // may throw 400
-    }
-    return request;
 }
 
 // How a handler's failure is answered, whether it threw or failed its deferred response: the
@@ -309,11 +267,7 @@ asio::awaitable<void> serve_requests(ServerState& server, Stream& stream,
                 }
             }
         }
-        // The one transfer coding a request may use is chunked, alone (RFC 9112 6.1): "gzip,
-        // chunked", "chunked, chunked" or a second field would be read differently by a proxy.
-        if (!ec && parser.get().count(http::field::transfer_encoding) > 0 &&
-            (parser.get().count(http::field::transfer_encoding) != 1 ||
-             !beast::iequals(parser.get()[http::field::transfer_encoding], "chunked"))) {
+        if (!ec && !acceptable_transfer_coding(parser.get())) {
             co_await refuse(server, stream, errors::unsupported_transfer, 501, parser, tls,
                             started);
             co_return;

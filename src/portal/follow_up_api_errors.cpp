@@ -14,6 +14,8 @@ void set_follow_up_error_statuses(http::ErrorStatusTable& table) {
     table.set("eligibility.open_order_exists", 409);
     // Not the holder's fault: the status could not be established now; try again.
     table.set("eligibility.revocation_status_unavailable", 503);
+    // The storage took nothing (disk full, I/O error): not confirmed, send again later.
+    table.set("storage.unavailable", 503);
     // Entered data the holder can correct.
     table.set("field.", 422);
     table.set("order.invalid_input", 422);

@@ -9,62 +9,13 @@
 #include "portal/api_support.hpp"
 #include "portal/follow_up_api_errors.hpp"
 #include "portal/follow_up_json.hpp"
+#include "portal/new_order_json.hpp"
 
 #include <spdlog/spdlog.h>
 
 namespace sigcard::portal {
 
-namespace {
-
 using nlohmann::json;
-
-
-// The files of the application's proofs: certificate.<attribute>.proof.file_base64, taken out of
-// the JSON so the stored application keeps only their hashes.
-std::vector<new_order::ProofUpload> take_uploads(json& body) {
-    std::vector<new_order::ProofUpload> uploads;
-    auto certificate = body.find("certificate");
-    if (certificate == body.end() || !certificate->is_object()) {
-        return uploads;
-    }
-    for (auto& [attribute, value] : certificate->items()) {
-        if (!value.is_object()) {
-            continue;
-        }
-        auto proof = value.find("proof");
-        if (proof == value.end() || !proof->is_object()) {
-            continue;
-        }
-        auto file = proof->find("file_base64");
-        if (file == proof->end()) {
-            continue;
-        }
-        if (!file->is_string()) {
-            throw MalformedRequest("certificate." + attribute + ".proof.file_base64", "not a string");
-        }
-        try {
-            uploads.push_back({attribute, encoding::from_base64(file->get<std::string>())});
-        } catch (const std::invalid_argument&) {
-            throw MalformedRequest("certificate." + attribute + ".proof.file_base64",
-                                   "not base64");
-        }
-        proof->erase("file_base64");
-    }
-    return uploads;
-}
-
-Secret secret_field(const json& body, const char* key) {
-    const auto found = body.find(key);
-    if (found == body.end() || found->is_null()) {
-        return Secret();
-    }
-    if (!found->is_string()) {
-        throw MalformedRequest(key, "not a string");
-    }
-    return Secret(found->get_ref<const std::string&>());
-}
-
-}  // namespace
 
 NewOrderApi::NewOrderApi(new_order::NewOrders& orders, const config::TrustCenterConfig& config)
     : orders_(orders),

@@ -1,5 +1,7 @@
 #include "portal/portal_app.hpp"
 
+#include <csignal>
+
 #include "authority/follow_up_production.hpp"
 
 #include "authority/trust_center.hpp"
@@ -73,6 +75,9 @@ int run_portal(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     const http::StopSignals stop_signals;  // before any server thread starts
+    // A write past the file size limit (RLIMIT_FSIZE) fails with EFBIG, like a full disk, and the
+    // order is refused with storage.unavailable — instead of SIGXFSZ ending the portal.
+    ::signal(SIGXFSZ, SIG_IGN);
 
     try {
         authority::TrustCenter tc(dir);

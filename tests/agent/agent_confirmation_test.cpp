@@ -68,6 +68,44 @@ TEST_F(AgentConfirmationTest, PageCannotBeFetchedByAnotherSitesScriptOrFramed) {
     EXPECT_EQ(client_.get(url("/confirm/" + id), framed).status, 403);
 }
 
+// Each attempt opens a new agent window: an older window learns that a newer request of the same
+// portal superseded its own, and closes itself (its script, allowed by hash); it asks only
+// about its own request, and no other site may ask.
+TEST_F(AgentConfirmationTest, AnOlderWindowLearnsThatANewerRequestSupersededIt) {
+    const auto first = open_request(document_);
+    const auto page = confirmation_page(first);
+    EXPECT_NE(page.body.find("data-request=\"" + first + "\""), std::string::npos);
+    EXPECT_NE(page.body.find("<link rel=\"icon\" href=\"data:,\">"), std::string::npos);
+    const auto csp = page.headers.get("Content-Security-Policy");
+    EXPECT_NE(csp.find("script-src 'sha256-"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("connect-src 'self'"), std::string::npos) << csp;
+    EXPECT_NE(csp.find("img-src data:"), std::string::npos) << csp;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+
+    http::Headers own_fetch;
+    own_fetch.set("Sec-Fetch-Site", "same-origin");
+    own_fetch.set("Sec-Fetch-Mode", "cors");
+    const auto state = [&](const std::string& id) {
+        const auto answer = client_.get(url("/confirm/" + id + "/state"), own_fetch);
+        EXPECT_EQ(answer.headers.get("Cache-Control"), "no-store");
+        return std::pair{answer.status, nlohmann::json::parse(answer.body, nullptr, false)};
+    };
+    EXPECT_EQ(state(first).first, 200);
+    EXPECT_EQ(state(first).second["superseded"], false);
+
+    const auto second = open_request(document_);
+    EXPECT_EQ(state(first).second["superseded"], true);
+    EXPECT_EQ(state(second).second["superseded"], false);
+    // The older page itself says so (its request was pending: refused as replaced).
+    EXPECT_NE(confirmation_page(first).body.find("agent.request_replaced"), std::string::npos);
+
+    // No other site learns anything about a request.
+    auto foreign = from(portal_origin);
+    foreign.set("Sec-Fetch-Site", "cross-site");
+    EXPECT_EQ(client_.get(url("/confirm/" + second + "/state"), foreign).status, 403);
+    EXPECT_EQ(state(std::string(32, 'a')).first, 404);
+}
+
 TEST_F(AgentConfirmationTest, WholeFlowSignsTheDocumentWithTheCard) {
     const auto id = open_request(document_);
     const auto token = confirmation_token(confirmation_page(id).body);

@@ -246,9 +246,10 @@ TEST_F(PostIdentImportTest, AnInvalidFileRefusesTheWholeImportWithItsNameAndNoth
         {"missing.json", missing.dump()},
         {"array.json", "[]"},
     };
-    for (const auto& [name, content] : bad) {
+    for (const auto& entry : bad) {
+        const auto& [name, content] = entry;
         const auto error = error_of([&] {
-            import({{"good.json", success(first).dump()}, {name, content}});
+            import({{"good.json", success(first).dump()}, {entry.first, entry.second}});
         });
         EXPECT_TRUE(error.starts_with("postident.malformed_result | " + name)) << error;
         EXPECT_EQ(snapshot(), before) << name;

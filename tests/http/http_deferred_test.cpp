@@ -118,7 +118,7 @@ Router order_router(LaterWork& work) {
     Router router;
     router.post("/order", [&work](const Request& request) {
         auto [response, promise] = Response::deferred();
-        work.after(50ms, [promise, body = request.body] {
+        work.after(50ms, [promise = promise, body = request.body] {
             Response created = Response::json({{"stored", body}}, 201);
             created.headers.set("Location", "/order/42");
             promise->fulfil(std::move(created));
@@ -168,7 +168,7 @@ TEST(HttpDeferred, HeadGetsTheLengthWithoutTheBody) {
     Router router;
     router.get("/terms", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(10ms, [promise] { promise->fulfil(Response::html("<p>AGB</p>")); });
+        work.after(10ms, [promise = promise] { promise->fulfil(Response::html("<p>AGB</p>")); });
         return response;
     });
     auto server = start_server(std::move(router));
@@ -218,14 +218,14 @@ TEST(HttpDeferred, FailWithErrorGetsMappedStatusAndCode) {
     Router router;
     router.post("/orders", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(10ms, [promise] {
+        work.after(10ms, [promise = promise] {
             promise->fail(std::make_exception_ptr(Error(terms_outdated, "v3 != v4")));
         });
         return response;
     });
     router.post("/orders/urgent", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(10ms, [promise] {
+        work.after(10ms, [promise = promise] {
             try {
                 throw HttpError(terms_outdated, 422);
             } catch (...) {
@@ -258,7 +258,7 @@ TEST(HttpDeferred, FailWithOtherExceptionIs500WithoutDetail) {
     Router router;
     router.get("/boom", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(10ms, [promise] {
+        work.after(10ms, [promise = promise] {
             promise->fail(std::make_exception_ptr(
                 std::runtime_error("SELECT * FROM holders WHERE name='Erika Mustermann'")));
         });
@@ -278,7 +278,7 @@ TEST(HttpDeferred, DroppedPromiseIs500Internal) {
     Router router;
     router.get("/dropped-later", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(20ms, [promise] {});  // the work ends without settling it
+        work.after(20ms, [promise = promise] {});  // the work ends without settling it
         return response;
     });
     router.get("/dropped-at-once", [](const Request&) { return Response::deferred().response; });
@@ -297,7 +297,7 @@ TEST(HttpDeferred, KeepAliveServesDeferredAnswersInARow) {
     Router router;
     router.get("/next", [&work](const Request& request) {
         auto [response, promise] = Response::deferred();
-        work.after(20ms, [promise, n = std::string(request.query.find("n").value_or("?"))] {
+        work.after(20ms, [promise = promise, n = std::string(request.query.find("n").value_or("?"))] {
             promise->fulfil(Response::text("answer " + n));
         });
         return response;
@@ -321,7 +321,7 @@ TEST(HttpDeferred, FulfilledBeforeTheHandlerReturns) {
     // Settled on another thread while the handler returns: whichever comes first must work.
     router.get("/racing", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(0ms, [promise] { promise->fulfil(Response::text("raced")); });
+        work.after(0ms, [promise = promise] { promise->fulfil(Response::text("raced")); });
         return response;
     });
     auto server = start_server(std::move(router));
@@ -339,7 +339,7 @@ TEST(HttpDeferred, OnlyTheFirstSettlementCounts) {
     Router router;
     router.get("/twice", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
-        work.after(10ms, [promise] {
+        work.after(10ms, [promise = promise] {
             promise->fulfil(Response::text("first"));
             promise->fulfil(Response::text("second"));
             promise->fail(std::make_exception_ptr(std::runtime_error("late")));

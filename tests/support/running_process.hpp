@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -23,8 +24,10 @@ namespace sigcard::testing {
 class RunningProcess {
 public:
     // `environment`: extra NAME=VALUE pairs on top of this process's environment.
+    // `in_child`: run in the child before the program starts (e.g. to set a resource limit).
     RunningProcess(const std::vector<std::string>& arguments, const std::filesystem::path& log,
-                   const std::vector<std::string>& environment = {})
+                   const std::vector<std::string>& environment = {},
+                   const std::function<void()>& in_child = {})
         : log_(log) {
         pid_ = ::fork();
         if (pid_ < 0) {
@@ -36,6 +39,9 @@ public:
             ::dup2(fd, 2);
             for (const auto& variable : environment) {
                 ::putenv(const_cast<char*>(variable.c_str()));
+            }
+            if (in_child) {
+                in_child();
             }
             std::vector<char*> argv;
             for (const auto& a : arguments) {
@@ -77,6 +83,30 @@ public:
         std::ostringstream s;
         s << in.rdbuf();
         return s.str();
+    }
+
+    pid_t pid() const { return pid_; }
+
+    // Whether the program has ended on its own (then it is reaped).
+    bool ended() {
+        if (pid_ <= 0) {
+            return true;
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            return true;
+        }
+        return false;
+    }
+
+    // SIGKILL, as a crash or `kill -9` ends it: no handler, no clean-up.
+    void kill_now() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
     }
 
     void stop() {

@@ -33,12 +33,22 @@ std::filesystem::path TrustCenterConfig::resolve(const std::string& relative) co
 
 TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     const auto file = dir / "sigcard.toml";
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read " + file.string());
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), dir, file.string());
+}
+
+TrustCenterConfig TrustCenterConfig::parse(std::string_view text, const std::filesystem::path& dir,
+                                           const std::string& source) {
     toml::table table;
     try {
-        table = toml::parse_file(file.string());
+        table = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        throw std::runtime_error("cannot read " + file.string() + ": " +
-                                 std::string(e.description()));
+        throw std::runtime_error("cannot read " + source + ": " + std::string(e.description()));
     }
     TrustCenterConfig c;
     c.dir = std::filesystem::absolute(dir);
@@ -69,7 +79,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     read(table, "prices", "seller_vat_id", c.prices.seller_vat_id);
     if (c.prices.follow_up_net_cents < 0 || c.prices.new_order_net_cents < 0 ||
         c.prices.vat_percent < 0 || c.prices.vat_percent > 100) {
-        throw std::runtime_error(file.string() + ": [prices] must not be negative");
+        throw std::runtime_error(source + ": [prices] must not be negative");
     }
     read(table, "mail", "smtp_url", c.mail.smtp_url);
     read(table, "mail", "from", c.mail.from);
@@ -78,7 +88,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
         for (const auto& day : *days) {
             const auto* value = day.as_integer();
             if (value == nullptr || value->get() < 1 || value->get() > 366) {
-                throw std::runtime_error(file.string() +
+                throw std::runtime_error(source +
                                          ": [mail] expiry_reminder_days: whole days from 1 to 366");
             }
             c.mail.expiry_reminder_days.push_back(static_cast<int>(value->get()));
@@ -135,7 +145,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
     if (!loopback || agent.find_first_of("/?#", 7) != std::string::npos ||
         agent.find_first_not_of("0123456789", agent.rfind(':') + 1) != std::string::npos ||
         agent.size() == agent.rfind(':') + 1) {
-        throw std::runtime_error(file.string() +
+        throw std::runtime_error(source +
                                  ": portal.card_agent_url must be http://127.0.0.1:PORT or "
                                  "http://localhost:PORT");
     }
@@ -154,7 +164,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
             read(*retention, name, "finished_years", period->finished_years);
         }
         if (period->ended_days < 0 || period->finished_years < 0) {
-            throw std::runtime_error(file.string() + ": [retention." + std::string(name) +
+            throw std::runtime_error(source + ": [retention." + std::string(name) +
                                      "] periods cannot be negative");
         }
     }
@@ -165,7 +175,7 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
             if (name == nullptr || (name->get() != "eye_colour" && name->get() != "height" &&
                                     name->get() != "can")) {
                 throw std::runtime_error(
-                    file.string() +
+                    source +
                     ": [new_order] id_copy_blackout_allowed: only eye_colour, height, can");
             }
             n.id_copy_blackout_allowed.push_back(name->get());
@@ -182,14 +192,14 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
         (!pi.push_secret.empty() &&
          (pi.push_secret.size() < 32 ||
           pi.push_secret.find_first_not_of("0123456789abcdef") != std::string::npos))) {
-        throw std::runtime_error(file.string() +
+        throw std::runtime_error(source +
                                  ": [postident] values out of range (push_secret: at least 32 "
                                  "lower-case hex digits)");
     }
     if (n.min_id_validity_days < 0 || n.min_age_years < 0 || n.identification_valid_days < 1 ||
         n.identification_reminder_days < 0 || n.max_proof_bytes < 1 ||
         n.max_application_bytes < n.max_proof_bytes) {
-        throw std::runtime_error(file.string() + ": [new_order] values out of range");
+        throw std::runtime_error(source + ": [new_order] values out of range");
     }
     if (const auto* offices = table["registration_offices"].as_array()) {
         for (const auto& entry : *offices) {
@@ -203,14 +213,14 @@ TrustCenterConfig TrustCenterConfig::load(const std::filesystem::path& dir) {
             read(*office, "address", o.address);
             read(*office, "hours", o.hours);
             if (o.id.empty() || o.name.empty()) {
-                throw std::runtime_error(file.string() +
+                throw std::runtime_error(source +
                                          ": every [[registration_offices]] needs id and name");
             }
             c.registration_offices.push_back(std::move(o));
         }
     }
     if (c.portal.remembered_certificates < 1) {
-        throw std::runtime_error(file.string() + ": portal.remembered_certificates must be at least 1");
+        throw std::runtime_error(source + ": portal.remembered_certificates must be at least 1");
     }
     return c;
 }

@@ -217,6 +217,10 @@ struct TrustCenterConfig {
     std::string resolved_database_url() const;
 
     static TrustCenterConfig load(const std::filesystem::path& dir);
+    // The text of a sigcard.toml for a trust center in `dir`; `source` names it in errors.
+    // Throws std::runtime_error (TOML syntax) or sigcard::Error (a value the rules refuse).
+    static TrustCenterConfig parse(std::string_view text, const std::filesystem::path& dir,
+                                   const std::string& source = "sigcard.toml");
     std::string to_toml() const;
 };
 

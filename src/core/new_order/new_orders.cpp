@@ -100,8 +100,8 @@ orders::Price NewOrders::price() const {
     return {context_.config.prices.new_order_net_cents, context_.config.prices.vat_percent};
 }
 
-PlacedNewOrder NewOrders::submit(SubmittedApplication submitted, std::int64_t now) {
-    const auto& config = context_.config;
+CheckedApplication check_application(SubmittedApplication& submitted,
+                                     const config::TrustCenterConfig& config, std::int64_t now) {
     auto application = normalise(std::move(submitted.application));
     application.order.name_and_attributes_unchanged = false;
     std::vector<orders::FieldError> errors;
@@ -122,6 +122,14 @@ PlacedNewOrder NewOrders::submit(SubmittedApplication submitted, std::int64_t no
     if (!errors.empty()) {
         throw orders::InvalidOrderData(std::move(errors));
     }
+    return {std::move(application), std::move(proofs)};
+}
+
+PlacedNewOrder NewOrders::submit(SubmittedApplication submitted, std::int64_t now) {
+    const auto& config = context_.config;
+    auto checked = check_application(submitted, config, now);
+    auto& application = checked.application;
+    auto& proofs = checked.proofs;
     const auto terms = orders::TermsCatalogue(context_.db).in_force(now);
     if (!terms) {
         throw Error(orders::errors::terms_unknown);

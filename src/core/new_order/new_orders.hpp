@@ -35,6 +35,18 @@ struct SubmittedApplication {
     std::string submission_key;
 };
 
+// An application whose every field and proof passed the checks, ready to be stored.
+struct CheckedApplication {
+    Application application;  // normalised
+    std::vector<AcceptedProof> proofs;
+};
+
+// Every check of a submitted application that needs no database: the fields, the proofs' files
+// (taken out of `submitted`), the revocation password. Throws orders::InvalidOrderData with every
+// problem, one per field.
+CheckedApplication check_application(SubmittedApplication& submitted,
+                                     const config::TrustCenterConfig& config, std::int64_t now);
+
 struct PlacedNewOrder {
     std::string order_number;
     std::string postident_reference;

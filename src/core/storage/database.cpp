@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <system_error>
 
 namespace sigcard::storage {
 
@@ -117,6 +118,29 @@ void Database::commit(soci::session& session) {
         session << "COMMIT";
     } else {
         session.commit();
+    }
+}
+
+void rethrow_as_storage_failure() {
+    try {
+        throw;
+    } catch (const soci::sqlite3_soci_error& e) {
+        // SQLITE_IOERR (10) and SQLITE_FULL (13), with their extended codes: the disk or the
+        // file size limit, not the statement.
+        const int primary = e.result() & 0xff;
+        if (primary == 10 || primary == 13) {
+            throw Error(errors::storage_unavailable, e.what());
+        }
+        throw;
+    } catch (const soci::postgresql_soci_error& e) {
+        // Classes 08 (connection), 53 (insufficient resources: disk full) and 58 (system, I/O).
+        const auto state = e.sqlstate();
+        if (state.starts_with("08") || state.starts_with("53") || state.starts_with("58")) {
+            throw Error(errors::storage_unavailable, e.what());
+        }
+        throw;
+    } catch (const std::system_error& e) {  // the log's flush (LogFlush)
+        throw Error(errors::storage_unavailable, e.what());
     }
 }
 

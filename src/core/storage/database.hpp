@@ -3,6 +3,7 @@
 // (storage/migrations/NNNN_name.sql), applied in order and recorded in schema_migrations.
 #pragma once
 
+#include "common/error.hpp"
 #include "storage/migrations.hpp"
 
 #include <soci/soci.h>
@@ -17,6 +18,25 @@
 namespace sigcard::storage {
 
 enum class Dialect { sqlite, postgresql };
+
+namespace errors {
+// The database or the disk under it could not take a write: disk full, a file over its size
+// limit, an I/O error, PostgreSQL out of space or unreachable. Nothing of the transaction was
+// stored (or, when the log could not be flushed, it is not known to be durable): the answer says
+// the order is not confirmed, and sending the same order again never places it twice.
+inline constexpr ErrorCode storage_unavailable{
+    "storage.unavailable",
+    "Ihr Auftrag ist nicht bestätigt: der Speicher des Trust Centers nimmt gerade nichts an. "
+    "Bitte senden Sie ihn in einigen Minuten erneut — ein erneutes Senden erteilt ihn nie "
+    "doppelt.",
+    "Your order is not confirmed: the trust center's storage is not taking anything just now. "
+    "Please send it again in a few minutes — sending it again never places it twice."};
+}  // namespace errors
+
+// Inside a catch block: when the exception being handled is the storage's failure to write (see
+// errors::storage_unavailable), throws Error(storage.unavailable) with the cause as its detail;
+// otherwise rethrows the exception as it is.
+[[noreturn]] void rethrow_as_storage_failure();
 
 class Database {
 public:
@@ -72,7 +92,7 @@ public:
             }
         } catch (...) {
             rollback(session);
-            throw;
+            rethrow_as_storage_failure();
         }
     }
 

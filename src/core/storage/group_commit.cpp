@@ -129,7 +129,11 @@ void GroupCommit::flush_loop() {
         // One flush for every batch committed before it began.
         std::exception_ptr failure;
         try {
-            flush_();
+            try {
+                flush_();
+            } catch (...) {
+                rethrow_as_storage_failure();
+            }
         } catch (...) {
             // Committed but perhaps not on disk: no answer may say it is stored.
             failure = std::current_exception();

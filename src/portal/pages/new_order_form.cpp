@@ -183,6 +183,25 @@ new_order::ProofChoice proof_from(const http::QueryParameters& form, const std::
 
 }  // namespace
 
+NewOrderPost split_new_order_post(const std::map<std::string, std::string, std::less<>>& fields) {
+    constexpr std::string_view prefix = "certificate.", suffix = ".proof.file";
+    std::vector<http::QueryParameters::Parameter> text_fields;
+    NewOrderPost post;
+    for (const auto& [name, value] : fields) {
+        if (name.starts_with(prefix) && name.ends_with(suffix) &&
+            name.size() > prefix.size() + suffix.size()) {
+            if (!value.empty()) {
+                post.uploads.push_back(
+                    {name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()), value});
+            }
+        } else {
+            text_fields.emplace_back(name, value);
+        }
+    }
+    post.form = http::QueryParameters::of(std::move(text_fields));
+    return post;
+}
+
 Application read_new_order_form(const http::QueryParameters& form, bool& billing_same) {
     Application a;
     auto& p = a.person;

@@ -9,12 +9,23 @@
 #include "crypto/ossl.hpp"
 #include "http/request.hpp"
 #include "new_order/application.hpp"
+#include "new_order/new_orders.hpp"
 #include "portal/pages/page_support.hpp"
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace sigcard::portal::pages {
+
+// The multipart form as posted: its text fields, and the proofs' files
+// (certificate.<attribute>.proof.file; an empty file field is no upload).
+struct NewOrderPost {
+    http::QueryParameters form;
+    std::vector<new_order::ProofUpload> uploads;
+};
+NewOrderPost split_new_order_post(const std::map<std::string, std::string, std::less<>>& fields);
 
 // Field names are the FieldError names ("person.birth_date"); an attribute counts as asked for
 // when its "…requested" box is ticked. With billing_same, billing is the shipping address.

@@ -67,19 +67,9 @@ http::Response NewOrderPages::submit(PageRequest& page) {
     if (!fields) {
         throw PageRefusal(page_errors::form_unreadable, 400, "new order form");
     }
-    std::vector<http::QueryParameters::Parameter> text_fields;
-    std::vector<new_order::ProofUpload> uploads;
-    for (const auto& [name, value] : *fields) {
-        if (name.ends_with(".proof.file")) {
-            const auto attribute = name.substr(12, name.size() - 12 - 11);  // certificate.X.proof.file
-            if (!value.empty()) {
-                uploads.push_back({attribute, value});
-            }
-        } else {
-            text_fields.emplace_back(name, value);
-        }
-    }
-    const auto form = http::QueryParameters::of(std::move(text_fields));
+    auto post = split_new_order_post(*fields);
+    const auto& form = post.form;
+    auto& uploads = post.uploads;
     support_.require_csrf(page, form);
     bool billing_same = true;
     new_order::SubmittedApplication submitted;

@@ -157,7 +157,9 @@ export function freePort() {
   });
 }
 
-export async function createTrustCenter({ terms = true, cards = true, operators = false } = {}) {
+// `agentPort`: the pages call the card agent there instead of at its documented address (a test
+// that runs the real agent on a port of its own, without forwarding).
+export async function createTrustCenter({ terms = true, cards = true, operators = false, agentPort } = {}) {
   const tc = new TrustCenter(await mkdtemp(path.join(os.tmpdir(), 'sigcard-browser-')));
   try {
     tc.portalPort = await freePort();
@@ -165,7 +167,8 @@ export async function createTrustCenter({ terms = true, cards = true, operators 
     tc.backofficePort = await freePort();
     await tc.sigcard('init', '--portal-url', `https://localhost:${tc.portalPort}`,
       '--port', String(tc.portalPort), '--pki-url', `http://localhost:${tc.pkiPort}`,
-      '--backoffice-url', `https://localhost:${tc.backofficePort}`);
+      '--backoffice-url', `https://localhost:${tc.backofficePort}`,
+      ...(agentPort ? ['--card-agent-url', `http://127.0.0.1:${agentPort}`] : []));
     if (terms) await tc.publishTerms(demoTermsFile, '2026-01');
     if (cards) {
       await tc.sigcard('demo', 'cards');
