@@ -66,7 +66,8 @@ async function signingWindow(page) {
   return opened;
 }
 
-// Steps 1–4 of the wizard, as the holder does them; resolves on the signing step.
+// Steps 1–4 of the wizard, as the holder does them; resolves on the signing step with the order
+// document the holder reviewed.
 async function orderUpToSigning(page) {
   await page.goto(url('/folgeauftrag?lang=de'));
   await clickAndWait(page, '#read-card');
@@ -81,8 +82,10 @@ async function orderUpToSigning(page) {
   await page.click('#declaration-terms_accepted');
   await clickAndWait(page, '#order-form-submit');
   await page.waitForSelector('#order-document');
+  const documentText = await page.$eval('#order-document', (e) => e.innerText);
   await clickAndWait(page, '#to-signature');
   await page.waitForSelector('#sign-button:not([disabled])');
+  return documentText;
 }
 
 test('Firefox: the whole follow-up order with the real agent, an older agent window closing itself',
@@ -91,8 +94,7 @@ test('Firefox: the whole follow-up order with the real agent, an older agent win
     await answerLoopbackPermission(browser, portal.origin, 'granted');
     const page = await browser.newPage();
     const watch = watchFirefoxPage(page);
-    await orderUpToSigning(page);
-    const documentText = await page.$eval('#order-document', (e) => e.innerText);
+    const documentText = await orderUpToSigning(page);
 
     // A first attempt the holder leaves: the page reloaded, signed again. The first window's
     // request is replaced, and that window closes itself (no pile of agent tabs).
