@@ -27,7 +27,8 @@ struct Portal {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static Portal* portal = new Portal();
+    static Portal portal_of_the_run;  // removed with its folder at exit
+    Portal* portal = &portal_of_the_run;
     const auto now = std::chrono::system_clock::from_time_t(1'796'000'000);
     fuzz::refused_or_done([&] {
         auto body = agent::parse_sign_request(fuzz::text(data, size), 64 * 1024);

@@ -11,9 +11,9 @@
 using namespace sigcard;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static pki::testing::TrustCenter* trust_center = new pki::testing::TrustCenter();
-    static pki::PathValidator validator(trust_center->store, trust_center->root.get(),
-                                        trust_center->issuing.get(), pki::PathValidator::Options{});
+    static pki::testing::TrustCenter trust_center;  // removed with its folder at exit
+    static pki::PathValidator validator(trust_center.store, trust_center.root.get(),
+                                        trust_center.issuing.get(), pki::PathValidator::Options{});
     fuzz::refused_or_done([&] {
         validator.validate(fuzz::bytes(data, size), pki::testing::now());
     });

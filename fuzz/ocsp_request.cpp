@@ -9,13 +9,12 @@
 using namespace sigcard;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static pki::testing::TrustCenter* trust_center = [] {
-        auto* tc = new pki::testing::TrustCenter();
-        tc->issue();
-        return tc;
-    }();
-    static pki::OcspResponder responder(trust_center->store, trust_center->issuing.get(),
-                                        trust_center->ocsp.get(), trust_center->ocsp_key);
+    // Made once, removed (its temporary folder too) when the fuzzer exits.
+    static pki::testing::TrustCenter trust_center;
+    static const bool issued = (trust_center.issue(), true);
+    (void)issued;
+    static pki::OcspResponder responder(trust_center.store, trust_center.issuing.get(),
+                                        trust_center.ocsp.get(), trust_center.ocsp_key);
     const auto answer = responder(fuzz::bytes(data, size), pki::testing::now());
     if (answer.empty()) {
         __builtin_trap();  // every request gets an answer, if only malformedRequest

@@ -81,7 +81,8 @@ TEST_F(PathValidation, WrongKeyUsage) {
 TEST_F(PathValidation, WithoutTheQualifiedPolicyItIsNoQualifiedSigningCertificate) {
     // Our CA's signature, nonRepudiation and QcCompliance, but no QCP-n-qscd policy.
     auto cert = tc.issue();
-    X509_delete_ext(cert.get(), X509_get_ext_by_NID(cert.get(), NID_certificate_policies, -1));
+    X509_EXTENSION_free(
+        X509_delete_ext(cert.get(), X509_get_ext_by_NID(cert.get(), NID_certificate_policies, -1)));
     ASSERT_GT(X509_sign(cert.get(), tc.issuing_key.private_key(), EVP_sha256()), 0);
     EXPECT_EQ(validator().validate(cert.get(), now()).status, VS::wrong_key_usage);
     EXPECT_EQ(validator().validate(tc.issue().get(), now()).status, VS::ok);

@@ -95,6 +95,17 @@ public:
     bool running() const { return !base_url_.empty(); }
     const std::string& base_url() const { return base_url_; }
     std::string log() const { return read_text(log_); }
+    // The log once it holds `line` (a request's log line is written after its answer went out,
+    // so right after the answer it may not be there yet); the log as it is after 10 s.
+    std::string log_with(const std::string& line) const {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        auto text = log();
+        while (text.find(line) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            text = log();
+        }
+        return text;
+    }
 
 private:
     std::filesystem::path log_;

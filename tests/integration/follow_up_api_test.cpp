@@ -537,7 +537,7 @@ TEST_F(FollowUpApiTest, PortalLogHoldsNoPersonalData) {
     const auto d = draft_for("lawyer", valid_order("log-probe@example.com"));
     EXPECT_EQ(submit(d["nonce"], d["document"], ossl::Bytes{0x30, 0x00}).status, 400);
 
-    const auto log = portal_->log();
+    const auto log = portal_->log_with("http POST /api/v1/follow-up/orders 400 ");
     EXPECT_THAT(log, HasSubstr("/api/v1/follow-up/orders"));
     // Run by ctest once more after every hostile input of follow_up_api_input_test in the same
     // process, so against the same portal (tests/CMakeLists.txt): then its log must show them.

@@ -173,7 +173,7 @@ TEST_F(NewOrderApiTest, PortalLogHoldsNoApplicantsData) {
     EXPECT_EQ(apply(body).status, 422);
     const auto accepted = apply(application(), "log-probe-key");
     EXPECT_EQ(accepted.status, 201) << accepted.raw;
-    const auto log = portal_->log();
+    const auto log = portal_->log_with("http POST /api/v1/new-orders 201 ");
     EXPECT_THAT(log, HasSubstr("http POST /api/v1/new-orders 422 "));
     EXPECT_THAT(log, HasSubstr("http POST /api/v1/new-orders 201 "));
     if (std::getenv("SIGCARD_LOG_AFTER_EVERY_INPUT") != nullptr) {

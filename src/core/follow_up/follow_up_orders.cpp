@@ -31,7 +31,11 @@ FollowUpOrders::FollowUpOrders(FollowUpContext context)
           writer_.store(s, b);
       }) {}
 
-FollowUpOrders::~FollowUpOrders() = default;
+FollowUpOrders::~FollowUpOrders() {
+    // The writer's statements go before the connection they were prepared on.
+    submissions_.stop();
+    writer_.release_statements();
+}
 
 ossl::X509Ptr FollowUpOrders::parsed_certificate(std::span<const std::uint8_t> der) const {
     if (auto known = context_.validator.verified_certificate(der)) {

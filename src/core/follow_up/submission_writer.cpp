@@ -87,6 +87,10 @@ SubmissionWriter::SubmissionWriter(const FollowUpContext& context, const Eligibi
 
 SubmissionWriter::~SubmissionWriter() = default;
 
+void SubmissionWriter::release_statements() {
+    statements_.reset();
+}
+
 void SubmissionWriter::store(soci::session& s, storage::GroupCommit::Batch& batch) {
     // First: on PostgreSQL the audit head is locked, so batches of several portal instances
     // take turns and each sees what the one before committed.

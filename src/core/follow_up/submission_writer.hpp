@@ -53,6 +53,9 @@ class SubmissionWriter {
 public:
     SubmissionWriter(const FollowUpContext& context, const EligibilityPolicy& policy);
     ~SubmissionWriter();
+    // Finalises the statements prepared on the writer's connection, which must be closed after
+    // them (SQLite refuses to close a connection with statements, and it would stay open).
+    void release_statements();
 
     // The group commit's processor (storage::GroupCommit::Processor).
     void store(soci::session& session, storage::GroupCommit::Batch& batch);

@@ -50,6 +50,13 @@ GroupCommit::GroupCommit(Database& db, Processor processor, std::size_t max_batc
       writer_([this] { write_loop(); }) {}
 
 GroupCommit::~GroupCommit() {
+    stop();
+}
+
+void GroupCommit::stop() {
+    if (!writer_.joinable()) {
+        return;  // stopped before
+    }
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;

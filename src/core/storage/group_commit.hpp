@@ -45,7 +45,10 @@ public:
 
     // `flush`: by default the database's own (LogFlush); tests wrap it to watch the order.
     GroupCommit(Database& db, Processor processor, std::size_t max_batch = 128, Flush flush = {});
-    ~GroupCommit();  // finishes what is queued
+    ~GroupCommit();  // stop()
+    // Finishes what is queued and ends the threads; the writer's connection stays open until
+    // the destructor, so an owner can let go of statements it prepared on it first.
+    void stop();
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
 
