@@ -226,11 +226,7 @@ TEST(HttpDeferred, FailWithErrorGetsMappedStatusAndCode) {
     router.post("/orders/urgent", [&work](const Request&) {
         auto [response, promise] = Response::deferred();
         work.after(10ms, [promise = promise] {
-            try {
-                throw HttpError(terms_outdated, 422);
-            } catch (...) {
-                promise->fail(std::current_exception());
-            }
+            promise->fail(std::make_exception_ptr(HttpError(terms_outdated, 422)));
         });
         return response;
     });

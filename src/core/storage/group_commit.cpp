@@ -105,11 +105,16 @@ void GroupCommit::write_loop() {
 }
 
 void GroupCommit::write(Batch batch) {
+    std::exception_ptr failure;
     try {
         db_.in_transaction(*session_, [&](soci::session& tx) { processor_(tx, batch); });
     } catch (...) {
-        // Nothing of this batch was stored: nobody may be told otherwise.
-        settle(batch, std::current_exception());
+        failure = std::current_exception();
+    }
+    if (failure) {
+        // Nothing of this batch was stored: nobody may be told otherwise. (Told after the catch
+        // block has ended, so the exception's last owner is always an exception_ptr.)
+        settle(batch, failure);
         return;
     }
     {
