@@ -1,5 +1,6 @@
 // An acknowledged order is never lost or duplicated — under load, whatever happens to the portal:
-// - kill -9 at random moments (at least 20 per run), restarted each time, on SQLite and PostgreSQL;
+// - kill -9 at random moments (at least 20 per run), restarted each time, on SQLite and PostgreSQL
+//   — with every seventh order sent by two connections at the same moment;
 // - a power cut (tests/crash/power_cut/ drops every write not yet synced, then kills), on
 //   SQLite, whose durability is SigCard's own (its log flush answers an order);
 // - the disk full: the file size limit (RLIMIT_FSIZE: EFBIG) and a full tmpfs (ENOSPC) — orders

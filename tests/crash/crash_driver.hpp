@@ -26,6 +26,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <latch>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -43,6 +44,9 @@ struct OrderJob {
     std::string idempotency_key;  // new orders
     std::string card_serial;      // follow-up orders
     bool gives_up_after_no_answer = false;
+    // Sent by two connections at the same moment (a double click, a client that resends at once):
+    // both must be told the same order.
+    bool sent_twice_at_once = false;
     // What the client was told.
     std::optional<std::string> acknowledged_number;  // 201 or 200 with an order number
     int attempts = 0;
@@ -151,6 +155,7 @@ public:
         std::shuffle(jobs_.begin(), jobs_.end(), shuffle);
         for (std::size_t i = 0; i < jobs_.size(); ++i) {
             jobs_[i].gives_up_after_no_answer = give_up_every > 0 && i % static_cast<std::size_t>(give_up_every) == 0;
+            jobs_[i].sent_twice_at_once = !jobs_[i].gives_up_after_no_answer && i % 7 == 3;
         }
     }
 
@@ -214,7 +219,11 @@ public:
                 std::mt19937 random(static_cast<unsigned>(1000 + c));
                 http::HttpClient client = make_client();
                 for (std::size_t i = next++; i < jobs_.size(); i = next++) {
-                    send(client, jobs_[i]);
+                    if (jobs_[i].sent_twice_at_once) {
+                        send_twice_at_once(client, jobs_[i]);
+                    } else {
+                        send(client, jobs_[i]);
+                    }
                     std::this_thread::sleep_for(std::chrono::milliseconds(
                         std::uniform_int_distribution<long>(0, pause.count())(random)));
                 }
@@ -233,9 +242,42 @@ private:
         return http::HttpClient(config);
     }
 
+    // The job from this client and from a second one at once, both connections open before
+    // either sends (a new connection's TLS handshake would otherwise put one far behind).
+    void send_twice_at_once(http::HttpClient& client, OrderJob& job) {
+        OrderJob twin = job;
+        http::HttpClient other = make_client();
+        for (auto* c : {&client, &other}) {
+            try {
+                c->get(base_url() + "/api/v1/terms/current");  // opens the connection
+            } catch (const Error&) {
+            }
+        }
+        std::latch together(2);
+        std::thread second([&] { send(other, twin, &together); });
+        send(client, job, &together);
+        second.join();
+        job.attempts += twin.attempts;
+        job.refusals += twin.refusals;
+        if (job.unexpected_answer.empty()) {
+            job.unexpected_answer = twin.unexpected_answer;
+        }
+        if (job.acknowledged_number && twin.acknowledged_number &&
+            *job.acknowledged_number != *twin.acknowledged_number) {
+            job.unexpected_answer = "one order sent twice at once became two: " +
+                                    *job.acknowledged_number + " and " + *twin.acknowledged_number;
+        }
+        if (!job.acknowledged_number) {
+            job.acknowledged_number = twin.acknowledged_number;
+        }
+    }
+
     // Sends until answered; a client that has had no answer for three minutes stops (the test
-    // then fails: the portal did not come back).
-    void send(http::HttpClient& client, OrderJob& job) {
+    // then fails: the portal did not come back). `together`: the first attempt waits for it.
+    void send(http::HttpClient& client, OrderJob& job, std::latch* together = nullptr) {
+        if (together != nullptr) {
+            together->arrive_and_wait();
+        }
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
         for (;;) {
             ++job.attempts;
