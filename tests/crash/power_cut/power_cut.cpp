@@ -88,18 +88,25 @@ bool recorded_path(const char* path) {
     return !(n >= 4 && std::strcmp(path + n - 4, "-shm") == 0);
 }
 
-void opened(int fd, const char* path) {
+// Records a database file just opened; returns `fd`.
+int opened(int fd, const char* path) {
     if (fd < 0 || !recorded_path(path)) {
-        return;
+        return fd;
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
-        return;
+        return fd;
     }
     auto& s = state();
     std::lock_guard lock(s.mutex);
     s.fds[fd] = st.st_ino;
     s.files[st.st_ino].path = path;
+    return fd;
+}
+
+// The mode argument of open(), present only when a file may be created.
+mode_t mode_argument(int flags, va_list args) {
+    return (flags & (O_CREAT | O_TMPFILE)) != 0 ? static_cast<mode_t>(va_arg(args, int)) : 0;
 }
 
 File* recorded(int fd) {
@@ -205,46 +212,30 @@ extern "C" {
 
 int open(const char* path, int flags, ...) {
     static const auto open_real = real<OpenFn>("open");
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = static_cast<mode_t>(va_arg(args, int));
-        va_end(args);
-    }
-    const int fd = open_real(path, flags, mode);
-    opened(fd, path);
-    return fd;
+    va_list args;
+    va_start(args, flags);
+    const mode_t mode = mode_argument(flags, args);
+    va_end(args);
+    return opened(open_real(path, flags, mode), path);
 }
 
 int open64(const char* path, int flags, ...) {
     static const auto open_real = real<OpenFn>("open64");
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = static_cast<mode_t>(va_arg(args, int));
-        va_end(args);
-    }
-    const int fd = open_real(path, flags, mode);
-    opened(fd, path);
-    return fd;
+    va_list args;
+    va_start(args, flags);
+    const mode_t mode = mode_argument(flags, args);
+    va_end(args);
+    return opened(open_real(path, flags, mode), path);
 }
 
 int openat(int dir, const char* path, int flags, ...) {
     static const auto openat_real = real<OpenatFn>("openat");
-    mode_t mode = 0;
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list args;
-        va_start(args, flags);
-        mode = static_cast<mode_t>(va_arg(args, int));
-        va_end(args);
-    }
+    va_list args;
+    va_start(args, flags);
+    const mode_t mode = mode_argument(flags, args);
+    va_end(args);
     const int fd = openat_real(dir, path, flags, mode);
-    if (path[0] == '/') {
-        opened(fd, path);
-    }
-    return fd;
+    return path[0] == '/' ? opened(fd, path) : fd;
 }
 
 ssize_t pwrite(int fd, const void* data, size_t count, off_t offset) {
