@@ -4,6 +4,7 @@
 // cancellation until identification.
 #include "pages_test_support.hpp"
 #include "support/new_order_application.hpp"
+#include "portal/pages/new_order_form.hpp"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -12,6 +13,26 @@ namespace sigcard::portal::pages::testing {
 namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// The proofs' files are the fields certificate.<attribute>.proof.file; any other name is a text
+// field. A name that only ends like one (".proof.file", "certificate..proof.file") once threw
+// std::out_of_range — a 500 instead of the form's answer (found while writing the fuzz target).
+TEST(NewOrderPost, OnlyCertificateAttributeProofFieldsAreFilesAndNoNameThrows) {
+    const std::map<std::string, std::string, std::less<>> posted{
+        {"certificate.profession.proof.file", "%PDF-1.7"},
+        {"certificate.procuration.proof.file", ""},  // no file chosen: no upload
+        {".proof.file", "x"},
+        {"certificate..proof.file", "y"},
+        {"proof.file", "z"},
+        {"person.surname", "Mustermann"}};
+    const auto post = split_new_order_post(posted);
+    ASSERT_EQ(post.uploads.size(), 1u);
+    EXPECT_EQ(post.uploads[0].attribute, "profession");
+    EXPECT_EQ(post.uploads[0].content, "%PDF-1.7");
+    EXPECT_EQ(post.form.find(".proof.file").value_or(""), "x");
+    EXPECT_EQ(post.form.find("certificate..proof.file").value_or(""), "y");
+    EXPECT_EQ(post.form.find("person.surname").value_or(""), "Mustermann");
+}
 
 struct Upload {
     std::string field;
